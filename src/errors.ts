@@ -42,3 +42,19 @@ export class DeviceError extends GammaError {
     super("device", message, { cause: opts.cause, exitCode: 2 });
   }
 }
+
+/** Rebuilds an error that crossed a worker boundary as the class it was thrown as. */
+export function reviveError(e: { name: string; message: string; code?: string; exitCode?: number; reason?: string }): Error {
+  switch (e.name) {
+    case "ConfigError":
+      return new ConfigError(e.message, { code: e.code });
+    case "InputError":
+      return new InputError(e.message, { code: e.code });
+    case "RecordError":
+      return new RecordError(e.reason ?? "record", e.message);
+    case "DeviceError":
+      return new DeviceError(e.message);
+    default:
+      return e.code !== undefined ? new GammaError(e.code, e.message, { exitCode: e.exitCode }) : new Error(e.message);
+  }
+}

@@ -27,8 +27,9 @@ export function normalizeCommand(): Command {
     .addOption(new Option("--max-nul-fraction <f>", "fail a shard when more than this fraction of its documents contain NUL characters").default("0.01"))
     .option("--overwrite", "replace existing shards instead of resuming")
     .action(async (o) => {
-      readGlobals(o);
+      const g = readGlobals(o);
       const s = await runNormalize({
+        cpuThreads: g.cpuThreads,
         inputs: o.input,
         outDir: o.outDir,
         source: o.source,

@@ -8,17 +8,19 @@ import { basename } from "node:path";
 import { ConfigError } from "../errors.ts";
 import { expandInputs } from "../io/glob.ts";
 import { sha256File, type FileDigest } from "../io/hash.ts";
-import { jsonlItems } from "../io/jsonl-source.ts";
 import { readJsonFile, type ShardManifest } from "../io/shard-manifest.ts";
 import { info, Progress } from "../log.ts";
 import { countsAddUp, emptyCounts, mergeCounts, type StageCounts } from "../pipeline.ts";
-import { normalizeStream, paramsRecord, shardPaths, type NormalizeParams, type SourceItem } from "./normalize-core.ts";
-import { parquetItems } from "../io/parquet-source.ts";
+import { normalizeStream, paramsRecord, shardPaths, type NormalizeParams, type ShardResult, type ShardTarget } from "./normalize-core.ts";
+import { itemsFor } from "./normalize-io.ts";
+import { runInWorkers } from "./normalize-pool.ts";
 
 export interface NormalizeOptions extends NormalizeParams {
   inputs: string[];
   outDir: string;
   overwrite: boolean;
+  /** Input files are normalized in parallel, one per worker, when > 1. */
+  cpuThreads?: number;
 }
 
 export interface NormalizeSummary {
@@ -31,12 +33,6 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 export function checkName(flag: string, v: string): void {
   if (!NAME.test(v)) throw new ConfigError(`${flag} must be a simple name (letters, digits, . _ -), got ${JSON.stringify(v)}`);
-}
-
-export function itemsFor(path: string): AsyncIterable<SourceItem[]> {
-  if (path.endsWith(".parquet")) return parquetItems(path);
-  if (/\.jsonl?(\.gz|\.zst|\.zstd)?$/.test(path)) return jsonlItems(path);
-  throw new ConfigError(`normalize: ${path}: unsupported input type; expected .jsonl, .jsonl.gz, .jsonl.zst or .parquet`);
 }
 
 /** Whether an existing shard was produced from the same input with the same parameters. */
@@ -57,6 +53,7 @@ export async function runNormalize(o: NormalizeOptions): Promise<NormalizeSummar
   const progress = new Progress("normalize", null);
   info(`normalize: ${files.length} input file(s), ${(total / 1e6).toFixed(1)} MB -> ${o.outDir}/${o.source}/${o.domain}/`);
   const summary: NormalizeSummary = { shards: [], skipped: 0, counts: emptyCounts() };
+  const todo: { file: string; target: ShardTarget }[] = [];
   for (let part = 0; part < files.length; part++) {
     const file = files[part]!;
     const digest = await sha256File(file);
@@ -76,21 +73,35 @@ export async function runNormalize(o: NormalizeOptions): Promise<NormalizeSummar
         { code: "output_exists" },
       );
     }
-    let lastDocs = 0;
-    let lastBytes = 0;
-    const { manifest } = await normalizeStream(
-      itemsFor(file),
-      { outDir: o.outDir, part, inputs: [{ ...digest }], idBase: `${o.source}/${digest.sha256.slice(0, 12)}` },
-      o,
-      (docs, bytes) => {
-        progress.add(docs - lastDocs, bytes - lastBytes);
-        lastDocs = docs;
-        lastBytes = bytes;
-      },
-    );
-    mergeCounts(summary.counts, manifest.counts);
-    summary.shards.push(paths.shard);
+    todo.push({ file, target: { outDir: o.outDir, part, inputs: [{ ...digest }], idBase: `${o.source}/${digest.sha256.slice(0, 12)}` } });
   }
+  const params: NormalizeParams = {
+    source: o.source, domain: o.domain, textField: o.textField, idField: o.idField, licenseTag: o.licenseTag, filters: o.filters,
+    nfkc: o.nfkc, strict: o.strict, keepRejectedText: o.keepRejectedText, maxNulFraction: o.maxNulFraction,
+  };
+  const threads = Math.min(o.cpuThreads ?? 1, todo.length);
+  let results: ShardResult[];
+  if (threads > 1) {
+    results = await runInWorkers(todo, params, threads, (docs, bytes) => progress.add(docs, bytes));
+  } else {
+    results = [];
+    for (const t of todo) {
+      let lastDocs = 0;
+      let lastBytes = 0;
+      results.push(
+        await normalizeStream(itemsFor(t.file), t.target, params, (docs, bytes) => {
+          progress.add(docs - lastDocs, bytes - lastBytes);
+          lastDocs = docs;
+          lastBytes = bytes;
+        }),
+      );
+    }
+  }
+  for (const r of results) {
+    mergeCounts(summary.counts, r.manifest.counts);
+    summary.shards.push(r.manifestPath.replace(/\.manifest\.json$/, ".jsonl.zst"));
+  }
+  summary.shards.sort();
   progress.done();
   if (!countsAddUp(summary.counts)) throw new Error("normalize: internal error: counts do not add up");
   return summary;

@@ -1,0 +1,75 @@
+import { describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { NO_FILTERS } from "../../src/filters/rules.ts";
+import { runNormalize } from "../../src/stages/normalize.ts";
+import { exactKey, runDedup } from "../../src/stages/dedup.ts";
+import type { NearSettings } from "../../src/stages/dedup-near.ts";
+import { brownFiles, brownParagraphs } from "../../scripts/lib/brown.ts";
+import { readZstJson, readZstLines, tempDir, writeJsonl } from "../helpers/tmp.ts";
+
+process.env.SOURCE_DATE_EPOCH = "1700000000";
+const paras = brownFiles().slice(10, 16).flatMap((f) => brownParagraphs(f)).filter((p) => p.length > 200);
+const dir = tempDir();
+const near = { describe: () => ({}) } as unknown as NearSettings;
+
+async function normalized(name: string, source: string, rows: unknown[]): Promise<string> {
+  const input = writeJsonl(join(dir, `${name}.jsonl`), rows);
+  await runNormalize({
+    inputs: [input], outDir: join(dir, "norm"), source, domain: "prose", textField: "text", idField: "id", licenseTag: null,
+    filters: { ...NO_FILTERS }, nfkc: false, strict: false, keepRejectedText: false, maxNulFraction: 1, overwrite: true,
+  });
+  return join(dir, "norm", source, "prose", "part-00000.jsonl.zst");
+}
+
+describe("exact dedup", () => {
+  test("the key ignores whitespace runs and case, and nothing else", () => {
+    expect(exactKey("The  cat\n\tsat. ")).toBe(exactKey("the cat sat."));
+    expect(exactKey("the cat sat.")).not.toBe(exactKey("the cat sat!"));
+  });
+
+  test("keeps the first of each exact or whitespace/case variant, in input order, and records dup_of", async () => {
+    const rows = [
+      { id: "a", text: paras[0] },
+      { id: "b", text: paras[1] },
+      { id: "a-copy", text: paras[0] },
+      { id: "b-ws", text: paras[1]!.replace(/ /g, "   ").toUpperCase() + "\n" },
+      { id: "c", text: paras[2] },
+    ];
+    const shard = await normalized("exact", "web", rows);
+    const out = join(dir, "dedup-exact");
+    const r = await runDedup({ inputs: [shard], outDir: out, mode: "exact", scope: "global", near });
+    expect(r.counts).toMatchObject({ in: 5, kept: 3, dropped: { exact_dup: 2 } });
+    expect(readZstJson(join(out, "deduped.jsonl.zst")).map((d) => d.doc_id)).toEqual(["a", "b", "c"]);
+    const dec = readZstJson(join(out, "decisions.jsonl.zst"));
+    expect(dec.map((d) => [d.doc_id, d.decision, d.dup_of])).toEqual([
+      ["a", "kept", null], ["b", "kept", null], ["a-copy", "exact_dup", "a"], ["b-ws", "exact_dup", "b"], ["c", "kept", null],
+    ]);
+    expect(dec[2]!.similarity).toBe(1);
+    // Kept documents are copied byte for byte from the input shard.
+    const inLines = readZstLines(shard);
+    expect(readZstLines(join(out, "deduped.jsonl.zst"))).toEqual([inLines[0]!, inLines[1]!, inLines[4]!]);
+    const m = JSON.parse(readFileSync(r.manifestPath, "utf8"));
+    expect(m.by_source["web/prose"]).toMatchObject({ in: 5, kept: 3 });
+  });
+
+  test("per-source scope only removes duplicates within a source", async () => {
+    const s1 = await normalized("s1", "alpha", [{ id: "x1", text: paras[3] }, { id: "x2", text: paras[3] }]);
+    const s2 = await normalized("s2", "beta", [{ id: "y1", text: paras[3] }]);
+    const per = await runDedup({ inputs: [s1, s2], outDir: join(dir, "per"), mode: "exact", scope: "per-source", near });
+    expect(per.counts.kept).toBe(2);
+    const glob = await runDedup({ inputs: [s1, s2], outDir: join(dir, "glob"), mode: "exact", scope: "global", near });
+    expect(glob.counts.kept).toBe(1);
+    const dec = readZstJson(join(dir, "glob", "decisions.jsonl.zst"));
+    expect(dec.map((d) => d.dup_of)).toEqual([null, "x1", "x1"]);
+  });
+
+  test("gives byte-identical outputs on a rerun", async () => {
+    const shard = await normalized("det", "det", paras.slice(0, 40).map((t, i) => ({ id: `d${i}`, text: i % 7 === 3 ? paras[0] : t })));
+    await runDedup({ inputs: [shard], outDir: join(dir, "d1"), mode: "exact", scope: "global", near });
+    await runDedup({ inputs: [shard], outDir: join(dir, "d2"), mode: "exact", scope: "global", near });
+    for (const f of ["deduped.jsonl.zst", "decisions.jsonl.zst", "dedup.manifest.json"]) {
+      expect(readFileSync(join(dir, "d1", f)).toString("base64")).toBe(readFileSync(join(dir, "d2", f)).toString("base64"));
+    }
+  });
+});
