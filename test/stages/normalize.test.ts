@@ -176,4 +176,25 @@ describe("normalize", () => {
     const shard = readFileSync(join(a, "brown/news/part-00000.jsonl.zst"));
     expect(zlib.zstdDecompressSync(shard).toString().split("\n").filter(Boolean).length).toBe(30);
   });
+
+  test("one worker or two give the same shards, byte for byte, and the same counts", async () => {
+    const inputs = [0, 1, 2].map((k) =>
+      writeJsonl(join(dir, `thr-${k}.jsonl.zst`), [...paras.slice(k * 10, k * 10 + 10).map((t) => ({ text: t })), "{broken", { text: "tiny" }], "zst"),
+    );
+    const one = await runNormalize(opts({ inputs, outDir: join(dir, "thr1"), cpuThreads: 1 }));
+    const two = await runNormalize(opts({ inputs, outDir: join(dir, "thr2"), cpuThreads: 2 }));
+    expect(two.counts).toEqual(one.counts);
+    expect(one.counts.in).toBe(36);
+    const files = readdirSync(join(dir, "thr1", "brown/news")).filter((f) => !f.endsWith(".json")).sort();
+    expect(files.length).toBe(6);
+    for (const f of files) {
+      expect(readFileSync(join(dir, "thr2", "brown/news", f)).equals(readFileSync(join(dir, "thr1", "brown/news", f)))).toBe(true);
+    }
+  });
+
+  test("an error inside a worker keeps its class and message", async () => {
+    const inputs = [0, 1].map((k) => writeJsonl(join(dir, `werr-${k}.jsonl`), [{ text: paras[k] }, "{broken"]));
+    const p = runNormalize(opts({ inputs, outDir: join(dir, "werr"), cpuThreads: 2, strict: true }));
+    await expect(p).rejects.toBeInstanceOf(RecordError);
+  });
 });

@@ -1,0 +1,77 @@
+/**
+ * The CPU twin's arithmetic: a line-by-line transliteration of shaders/minhash.wgsl (`sign`) and
+ * shaders/minhash-pairs.wgsl (`count_equal`) into u32 JavaScript. Pure functions over typed
+ * arrays, so the worker threads and the in-thread path run exactly the same code.
+ */
+import { murmurStep, fmix32 } from "./hash32.ts";
+import { SENTINEL, type MinHashParams } from "./minhash.ts";
+
+/**
+ * Signs docs [docStart, docEnd) of a CSR batch. Writes rows (d - docStart) of `sigs`
+ * (numPerm u32 each) and of `bandKeys` (bands u32 each).
+ */
+export function signDocs(
+  hashes: Uint32Array,
+  offsets: Uint32Array,
+  docStart: number,
+  docEnd: number,
+  params: MinHashParams,
+  perm: Uint32Array,
+  sigs: Uint32Array,
+  bandKeys: Uint32Array,
+): void {
+  const K = params.numPerm;
+  const B = params.bands;
+  const R = params.rows;
+  for (let d = docStart; d < docEnd; d++) {
+    const start = offsets[d];
+    const end = offsets[d + 1];
+    const row = (d - docStart) * K;
+    for (let k = 0; k < K; k++) {
+      const a = perm[2 * k];
+      const b = perm[2 * k + 1];
+      let m = SENTINEL;
+      for (let i = start; i < end; i++) {
+        // pi_k(x) = fmix32(a*x + b), inlined
+        let h = (Math.imul(a, hashes[i]) + b) | 0;
+        h ^= h >>> 16;
+        h = Math.imul(h, 0x85ebca6b);
+        h ^= h >>> 13;
+        h = Math.imul(h, 0xc2b2ae35);
+        h ^= h >>> 16;
+        h >>>= 0;
+        if (h < m) m = h;
+      }
+      sigs[row + k] = m;
+    }
+    const keyRow = (d - docStart) * B;
+    for (let band = 0; band < B; band++) {
+      let h = band;
+      const base = row + band * R;
+      for (let r = 0; r < R; r++) h = murmurStep(h, sigs[base + r]);
+      bandKeys[keyRow + band] = fmix32((h ^ (R * 4)) >>> 0);
+    }
+  }
+}
+
+/** counts[p] = #{k : sig[i][k] == sig[j][k] != SENTINEL} for pairs[2p] = i, pairs[2p+1] = j. */
+export function countEqualPairs(
+  sigs: Uint32Array,
+  numPerm: number,
+  pairs: Uint32Array,
+  pairStart: number,
+  pairEnd: number,
+  counts: Uint32Array,
+): void {
+  const K = numPerm;
+  for (let p = pairStart; p < pairEnd; p++) {
+    const a = pairs[2 * p] * K;
+    const b = pairs[2 * p + 1] * K;
+    let c = 0;
+    for (let k = 0; k < K; k++) {
+      const v = sigs[a + k];
+      if (v === sigs[b + k] && v !== SENTINEL) c++;
+    }
+    counts[p - pairStart] = c;
+  }
+}

@@ -1,0 +1,22 @@
+export interface Tokenizer {
+  path: string;
+  sha256: string;
+  kind: "tokenizer.json" | "tiktoken";
+  /** Which implementation encodes: gamma's byte-level BPE, or @huggingface/tokenizers. */
+  encoder: "gamma-bpe" | "hf-tokenizers";
+  eosId: number | null;
+  bosId: number | null;
+  vocabSize: number;
+  /** Largest id the tokenizer can emit, added/special tokens included. */
+  maxId: number;
+  /** One line for manifests: encoding, where EOS came from, why the fallback ran. */
+  note: string;
+  encode(text: string): Uint32Array;
+  decode(ids: ArrayLike<number>): string;
+}
+
+export interface EncodePool {
+  /** Ids of each text, in input order; identical for any thread count. */
+  encodeBatch(texts: string[]): Promise<Uint32Array[]>;
+  close(): Promise<void>;
+}
