@@ -15,12 +15,15 @@ const outIdx = args.indexOf("--outfile");
 const outfile = outIdx >= 0 ? args[outIdx + 1]! : join(root, "dist", "gamma");
 
 /** Modules started as Bun Workers; each must be an entrypoint of the compiled binary. */
-export const WORKER_ENTRYPOINTS: string[] = [];
+export const WORKER_ENTRYPOINTS: string[] = ["src/stages/normalize-worker.ts", "src/kernels/cpu-worker.ts", "src/tokenizer/encode-worker.ts"];
 
 const entry = ["src/cli.ts", ...WORKER_ENTRYPOINTS].map((p) => join(root, p));
 for (const e of entry) if (!existsSync(e)) throw new Error(`build: missing entrypoint ${e}`);
 mkdirSync(dirname(outfile), { recursive: true });
-const r = spawnSync(process.execPath, ["build", "--compile", "--minify-syntax", "--sourcemap=none", ...entry, "--outfile", outfile], {
+const sha = spawnSync("git", ["rev-parse", "HEAD"], { cwd: root, encoding: "utf8" });
+const gitSha = sha.status === 0 ? sha.stdout.trim() : "";
+const define = ["--define", `GAMMA_BUILD_GIT_SHA=${JSON.stringify(gitSha)}`];
+const r = spawnSync(process.execPath, ["build", "--compile", "--minify-syntax", "--sourcemap=none", ...define, ...entry, "--outfile", outfile], {
   cwd: root,
   stdio: "inherit",
 });

@@ -39,11 +39,11 @@ for (let i = 0; i < 6; i++) {
   rec({ id: `${d.id}-copy`, text: d.text, brown_genre: d.genre });
   rec({ id: `${d.id}-ws`, text: d.text.replace(/ /g, "  ").replace(/\n\n/g, "\n \n").toUpperCase(), brown_genre: d.genre });
 }
-// Near duplicates: 2-5 % of words substituted, deleted or inserted.
+// Near duplicates: 0.3-1.2 % of words substituted, deleted or inserted.
 for (let i = 0; i < 8; i++) {
   const d = docs[(i * 23 + 5) % docs.length]!;
   const words = d.text.split(" ");
-  const edits = Math.max(1, Math.floor(words.length * (0.02 + 0.01 * (i % 4))));
+  const edits = Math.max(1, Math.floor(words.length * (0.003 + 0.003 * (i % 4))));
   for (let e = 0; e < edits; e++) {
     const at = rng.nextU32() % words.length;
     const op = rng.nextU32() % 3;

@@ -133,19 +133,24 @@ export async function listDataFiles(client: HfHubClient, datasetId: string, revi
   const files = new Map<string, HfFile>();
   let matchedOther = 0;
   for (const [base, res] of byBase) {
-    for await (const e of client.listTree(datasetId, revision, base, true)) {
-      if (e.type !== "file" || !res.some((r) => r.test(e.path))) continue;
-      if (!STREAMABLE_FILE.test(e.path)) {
-        matchedOther++;
-        continue;
+    try {
+      for await (const e of client.listTree(datasetId, revision, base, true)) {
+        if (e.type !== "file" || !res.some((r) => r.test(e.path))) continue;
+        if (!STREAMABLE_FILE.test(e.path)) {
+          matchedOther++;
+          continue;
+        }
+        files.set(e.path, {
+          path: e.path,
+          size: e.lfs?.size ?? e.size,
+          url: client.resolveUrl(datasetId, revision, e.path),
+          oid: e.oid,
+          sha256: e.lfs?.oid,
+        });
       }
-      files.set(e.path, {
-        path: e.path,
-        size: e.lfs?.size ?? e.size,
-        url: client.resolveUrl(datasetId, revision, e.path),
-        oid: e.oid,
-        sha256: e.lfs?.oid,
-      });
+    } catch (e) {
+      // a pattern whose directory does not exist matches nothing (e.g. no partial-train in the export)
+      if (!(e instanceof InputError && e.code === "hf_not_found")) throw e;
     }
   }
   if (files.size === 0) {

@@ -184,7 +184,9 @@ export class HfHubClient {
     if (code === "GatedRepo" || res.status === 401 || (res.status === 403 && /gated|restricted/i.test(detail))) {
       const what = this.hasToken
         ? `the account of HF_TOKEN has no access to it yet: accept the dataset's terms (or request access) at ${page}, then rerun`
-        : `check the id; if the dataset is gated, accept its terms at ${page} and set HF_TOKEN to a read token of that account`;
+        : code === "GatedRepo"
+          ? `set HF_TOKEN to a read token of an account that has accepted the dataset's terms at ${page}`
+          : `check the id; if the dataset is gated, set HF_TOKEN to a read token of an account that has accepted its terms at ${page}`;
       const state = this.hasToken || code === "GatedRepo" ? "gated or private" : "gated, private or missing";
       return new ConfigError(`dataset ${id} is ${state} (HTTP ${res.status} for ${where}); ${what}`, { code: "hf_gated" });
     }

@@ -7,6 +7,8 @@
  */
 import { InputError } from "../errors.ts";
 
+export type FetchFn = (url: string, init?: RequestInit) => Promise<Response>;
+
 export interface RetryPolicy {
   /** Total tries of one request, the first included. */
   maxAttempts: number;
@@ -21,7 +23,7 @@ export interface RetryPolicy {
   /** Called before each wait; defaults to a line on stderr. */
   onRetry: (info: RetryInfo) => void;
   /** Injected for tests; defaults to the global fetch. */
-  fetch: typeof fetch;
+  fetch: FetchFn;
 }
 
 export interface RetryInfo {
@@ -44,7 +46,7 @@ export const DEFAULT_RETRY: RetryPolicy = {
     process.stderr.write(
       `gamma: ${i.reason} from ${i.url}; retry ${i.attempt}/${i.maxAttempts - 1} in ${(i.delayMs / 1000).toFixed(1)}s\n`,
     ),
-  fetch: (...args) => fetch(...args),
+  fetch: (url, init) => fetch(url, init),
 };
 
 export function retryPolicy(p: Partial<RetryPolicy> = {}): RetryPolicy {

@@ -5,7 +5,7 @@
  * remote files (http/https) by resumable range requests.
  */
 import { parquetMetadataAsync, parquetRead, type FileMetaData } from "hyparquet";
-import { InputError } from "../errors.ts";
+import { GammaError, InputError } from "../errors.ts";
 import { parquetCompressors, SUPPORTED_CODECS } from "./parquet-codecs.ts";
 import type { RawRecord } from "./raw-record.ts";
 import { remoteAsyncBuffer, remoteSize, type AsyncBufferLike, type RemoteFileOptions } from "./remote-file.ts";
@@ -115,7 +115,7 @@ export async function* readParquetRecords(
   try {
     metadata = await parquetMetadataAsync(file, { initialFetchSize: 1 << 16 });
   } catch (e) {
-    if (e instanceof InputError) throw e;
+    if (e instanceof GammaError) throw e;
     throw new InputError(`${label}: not a readable Parquet file (${e instanceof Error ? e.message : e})`, { cause: e, code: "bad_parquet" });
   }
   const info = parquetInfoOf(metadata);
@@ -136,7 +136,7 @@ export async function* readParquetRecords(
     try {
       rows = await readGroup(file, metadata, rowStart, rowStart + n, opts.columns);
     } catch (e) {
-      if (e instanceof InputError) throw e;
+      if (e instanceof GammaError) throw e;
       throw new InputError(`${label}: row group ${g} (rows ${rowStart}..${rowStart + n - 1}) cannot be decoded: ${e instanceof Error ? e.message : e}`, { cause: e, code: "bad_parquet" });
     }
     for (let i = 0; i < rows.length; i++) {

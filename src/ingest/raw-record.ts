@@ -28,7 +28,7 @@ export type RejectHandler = (reject: RawReject) => void;
 export type Counters = Record<string, number>;
 
 export function bumpCounter(counters: Counters | undefined, key: string, n = 1): void {
-  if (counters) counters[key] = (counters[key] ?? 0) + n;
+  if (counters && n !== 0) counters[key] = (counters[key] ?? 0) + n;
 }
 
 const EXCERPT_CHARS = 200;

@@ -19,7 +19,8 @@ function toStream(chunks: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array>
 
 /** gunzip a byte stream. */
 export function gunzipChunks(chunks: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
-  return toStream(chunks).pipeThrough(new DecompressionStream("gzip")) as unknown as AsyncIterable<Uint8Array>;
+  const gunzip = new DecompressionStream("gzip") as unknown as ReadableWritablePair<Uint8Array, Uint8Array>;
+  return toStream(chunks).pipeThrough(gunzip) as unknown as AsyncIterable<Uint8Array>;
 }
 
 /** Yields each line without its "\n" (and without a "\r" before it), numbered from 1. */

