@@ -35,7 +35,7 @@ export const NO_FILTERS: FilterConfig = {
 
 export interface Rule {
   name: string;
-  check(text: string, stats: TextStats): string | null;
+  check(text: string, stats: TextStats, lines: () => string[]): string | null;
 }
 
 /** Measurements shared by the rules, computed in one pass over the text. */
@@ -117,8 +117,16 @@ const BOILERPLATE = [
   /\b(privacy policy|terms of (use|service))\b/i,
 ];
 
+/** One pass over the whole text: no boilerplate pattern can match a line when this finds nothing. */
+const BOILERPLATE_ANY = /cookie|javascript|rights reserved|©|\(c\)|copyright|privacy policy|terms of/i;
+
 function nonEmptyLines(text: string): string[] {
-  return text.split("\n").map((l) => l.trim()).filter((l) => l.length > 0);
+  const out: string[] = [];
+  for (const l of text.split("\n")) {
+    const t = l.trim();
+    if (t.length > 0) out.push(t);
+  }
+  return out;
 }
 
 export function buildRules(cfg: FilterConfig): Rule[] {
@@ -148,8 +156,9 @@ export function buildRules(cfg: FilterConfig): Rule[] {
     const max = cfg.max_boilerplate_line_fraction;
     rules.push({
       name: "boilerplate_v1",
-      check: (text) => {
-        const lines = nonEmptyLines(text);
+      check: (text, _s, getLines) => {
+        if (!BOILERPLATE_ANY.test(text)) return null;
+        const lines = getLines();
         if (lines.length === 0) return null;
         let hits = 0;
         for (const l of lines) if (l.length < 300 && BOILERPLATE.some((re) => re.test(l))) hits++;
@@ -162,8 +171,8 @@ export function buildRules(cfg: FilterConfig): Rule[] {
     const max = cfg.max_repeated_line_fraction;
     rules.push({
       name: "repeated_lines_v1",
-      check: (text) => {
-        const lines = nonEmptyLines(text);
+      check: (_t, _s, getLines) => {
+        const lines = getLines();
         if (lines.length < 3) return null;
         const seen = new Set<string>();
         let dups = 0;
@@ -183,8 +192,10 @@ export function buildRules(cfg: FilterConfig): Rule[] {
 export function applyRules(rules: Rule[], text: string): { reason: string; detail: string } | null {
   if (rules.length === 0) return null;
   const stats = measure(text);
+  let lines: string[] | null = null;
+  const getLines = () => (lines ??= nonEmptyLines(text));
   for (const r of rules) {
-    const detail = r.check(text, stats);
+    const detail = r.check(text, stats, getLines);
     if (detail !== null) return { reason: r.name, detail };
   }
   return null;
