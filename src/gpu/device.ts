@@ -221,11 +221,13 @@ export function releaseBackend(): void {
   }
 }
 
-/** One paragraph for `gamma doctor`: what `--device auto` would run on, and why. */
+/**
+ * For `gamma doctor`: what `--device auto` would run on and why, e.g. "CPU twin: only software
+ * adapters found (...)" or "GPU: hardware adapter ...". Does not create a device.
+ */
 export async function describeAutoChoice(): Promise<string> {
   const adapters = await listAdapters();
   const choice = chooseAdapter(adapters, "auto", undefined, enumerationNote());
-  return choice.kind === "gpu"
-    ? `--device auto would run the kernels on the GPU: ${choice.reason}`
-    : `--device auto would run the CPU twin: ${choice.reason}`;
+  const why = choice.reason.replace(/^auto: /, "");
+  return choice.kind === "gpu" ? `GPU: ${why}` : `CPU twin: ${why}`;
 }

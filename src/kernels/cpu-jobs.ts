@@ -56,10 +56,10 @@ export function runShingle(job: ShingleJob): ShingleResult {
   }
   const n = job.texts.length;
   const offsets = new Uint32Array(n + 1);
-  let hashes = new Uint32Array(1 << 14);
+  let hashes: Uint32Array = new Uint32Array(1 << 14);
   let used = 0;
   const setOffsets = job.sets ? new Uint32Array(n + 1) : undefined;
-  let setHashes = job.sets ? new Uint32Array(1 << 14) : undefined;
+  let setHashes: Uint32Array | undefined = job.sets ? new Uint32Array(1 << 14) : undefined;
   let setUsed = 0;
   for (let d = 0; d < n; d++) {
     const h = shingler.hashes(job.texts[d]);

@@ -1,11 +1,12 @@
 /**
- * A fixed set of worker threads for the CPU twins. Each worker has a FIFO of jobs; callers pick
- * the worker (a batch is cut into one contiguous part per worker) or take the least loaded one.
- * With 0 threads the jobs run in-thread; the arithmetic is the same code either way.
+ * A fixed set of worker threads for the CPU twins and the shingler. Each worker has a FIFO of
+ * jobs; callers pick the worker (a batch is cut into one contiguous part per worker).
+ * threads <= 1 runs the jobs in-process (gamma's --cpu-threads convention); the arithmetic is the
+ * same code either way. In a compiled binary src/kernels/cpu-worker.ts must be an extra
+ * `bun build --compile` entrypoint (scripts/build.ts WORKER_ENTRYPOINTS).
  */
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { GammaError } from "../errors.ts";
+import { workerUrl } from "../workers/worker-url.ts";
 import { runJob, type Job, type JobResult } from "./cpu-jobs.ts";
 
 interface Pending {
@@ -18,28 +19,6 @@ interface Lane {
   pending: Map<number, Pending>;
 }
 
-/**
- * Where the worker script is. From source, next to this file. In a `bun build --compile` binary
- * every entrypoint is embedded under the common root of the entrypoints (src/ when they are
- * src/cli.ts and src/kernels/cpu-worker.ts), with a .js name, while import.meta.url names the
- * binary itself; so look for the embedded file.
- */
-export function workerUrl(): string {
-  const here = import.meta.url;
-  if (here.includes("$bunfs") || here.includes("~BUN")) {
-    for (const rel of ["./kernels/cpu-worker.js", "./src/kernels/cpu-worker.js", "./cpu-worker.js"]) {
-      const url = new URL(rel, here);
-      if (existsSync(fileURLToPath(url))) return url.href;
-    }
-    throw new GammaError(
-      "build",
-      "this gamma binary was built without its CPU worker: scripts/build.ts must pass src/kernels/cpu-worker.ts " +
-        "as an extra entrypoint to `bun build --compile` (next to src/cli.ts). Meanwhile --cpu-threads 0 runs in-thread.",
-    );
-  }
-  return new URL("./cpu-worker.ts", here).href;
-}
-
 export class CpuPool {
   private readonly lanes: Lane[] = [];
   private nextId = 1;
@@ -47,8 +26,8 @@ export class CpuPool {
 
   constructor(readonly threads: number) {
     if (!Number.isInteger(threads) || threads < 0) throw new RangeError(`cpu threads must be >= 0, got ${threads}`);
-    if (threads > 0) {
-      const url = workerUrl();
+    if (threads > 1) {
+      const url = workerUrl("kernels/cpu-worker.ts");
       for (let i = 0; i < threads; i++) this.lanes.push(this.spawn(url, i));
     }
   }
@@ -84,7 +63,7 @@ export class CpuPool {
     if (this.closed) return Promise.reject(new GammaError("worker", "CPU pool used after dispose()"));
     if (this.lanes.length === 0) {
       return new Promise((resolve, reject) => {
-        // Yield first so in-thread callers still overlap their own work the way workers would.
+        // Run after the caller's synchronous code, as a worker's reply would arrive.
         queueMicrotask(() => {
           try {
             resolve(runJob(job) as JobResult<J>);

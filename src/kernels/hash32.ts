@@ -37,20 +37,15 @@ export function murmur3Bytes(bytes: Uint8Array, start: number, end: number, seed
     const k = bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24);
     h = murmurStep(h, k);
   }
-  let k = 0;
-  switch (len & 3) {
-    case 3:
-      k ^= bytes[i + 2] << 16;
-    // falls through
-    case 2:
-      k ^= bytes[i + 1] << 8;
-    // falls through
-    case 1:
-      k ^= bytes[i];
-      k = Math.imul(k, C1);
-      k = (k << 15) | (k >>> 17);
-      k = Math.imul(k, C2);
-      h ^= k;
+  const tail = len & 3;
+  if (tail > 0) {
+    let k = bytes[i];
+    if (tail > 1) k |= bytes[i + 1] << 8;
+    if (tail > 2) k |= bytes[i + 2] << 16;
+    k = Math.imul(k, C1);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, C2);
+    h ^= k;
   }
   return fmix32((h ^ len) >>> 0);
 }

@@ -4,7 +4,7 @@
  * arrays, so the worker threads and the in-thread path run exactly the same code.
  */
 import { murmurStep, fmix32 } from "./hash32.ts";
-import { SENTINEL, type MinHashParams } from "./minhash.ts";
+import type { MinHashParams } from "./minhash.ts";
 
 /**
  * Signs docs [docStart, docEnd) of a CSR batch. Writes rows (d - docStart) of `sigs`
@@ -23,14 +23,20 @@ export function signDocs(
   const K = params.numPerm;
   const B = params.bands;
   const R = params.rows;
+  // One signature row as int32 bit patterns: JavaScriptCore reads a Uint32Array element above
+  // 2^31 as a double, and mixing those into the band-key arithmetic below made the optimiser
+  // deoptimise over and over (10x slower on real text). The bits are the same u32s.
+  const mins = new Int32Array(K);
   for (let d = docStart; d < docEnd; d++) {
     const start = offsets[d];
     const end = offsets[d + 1];
     const row = (d - docStart) * K;
     for (let k = 0; k < K; k++) {
-      const a = perm[2 * k];
-      const b = perm[2 * k + 1];
-      let m = SENTINEL;
+      const a = perm[2 * k] | 0;
+      const b = perm[2 * k + 1] | 0;
+      // min over u32 values, kept as (value ^ 0x80000000) | 0 so that JavaScript's signed int32
+      // comparison orders them as unsigned (a JIT-friendly form of WGSL's u32 min()).
+      let m = 0x7fffffff; // SENTINEL ^ 0x80000000
       for (let i = start; i < end; i++) {
         // pi_k(x) = fmix32(a*x + b), inlined
         let h = (Math.imul(a, hashes[i]) + b) | 0;
@@ -38,23 +44,23 @@ export function signDocs(
         h = Math.imul(h, 0x85ebca6b);
         h ^= h >>> 13;
         h = Math.imul(h, 0xc2b2ae35);
-        h ^= h >>> 16;
-        h >>>= 0;
+        h = (h ^ (h >>> 16) ^ 0x80000000) | 0;
         if (h < m) m = h;
       }
-      sigs[row + k] = m;
+      mins[k] = m ^ 0x80000000;
     }
+    sigs.set(mins, row);
     const keyRow = (d - docStart) * B;
     for (let band = 0; band < B; band++) {
       let h = band;
-      const base = row + band * R;
-      for (let r = 0; r < R; r++) h = murmurStep(h, sigs[base + r]);
+      const base = band * R;
+      for (let r = 0; r < R; r++) h = murmurStep(h, mins[base + r]);
       bandKeys[keyRow + band] = fmix32((h ^ (R * 4)) >>> 0);
     }
   }
 }
 
-/** counts[p] = #{k : sig[i][k] == sig[j][k] != SENTINEL} for pairs[2p] = i, pairs[2p+1] = j. */
+/** counts[p] = #{k : sig[i][k] == sig[j][k] != 0xFFFFFFFF (the sentinel)} for pairs[2p] = i, pairs[2p+1] = j. */
 export function countEqualPairs(
   sigs: Uint32Array,
   numPerm: number,
@@ -64,13 +70,15 @@ export function countEqualPairs(
   counts: Uint32Array,
 ): void {
   const K = numPerm;
+  // int32 view of the same bits (see signDocs): the sentinel 0xFFFFFFFF reads as -1.
+  const s = new Int32Array(sigs.buffer, sigs.byteOffset, sigs.length);
   for (let p = pairStart; p < pairEnd; p++) {
     const a = pairs[2 * p] * K;
     const b = pairs[2 * p + 1] * K;
     let c = 0;
     for (let k = 0; k < K; k++) {
-      const v = sigs[a + k];
-      if (v === sigs[b + k] && v !== SENTINEL) c++;
+      const v = s[a + k];
+      if (v === s[b + k] && v !== -1) c++;
     }
     counts[p - pairStart] = c;
   }

@@ -250,7 +250,7 @@ export class GpuMinhash implements MinHashKernel {
           enc.copyBufferToBuffer(sigs, 0, staging, 0, sigBytes);
           enc.copyBufferToBuffer(keys, 0, staging, sigBytes, keyBytes);
         }
-        device.queue.submit([enc.finish()]);
+        device.queue.submit([enc.finish({ label: `minhash.sign.commands[${slot.index}]` })]);
       });
     });
 
@@ -320,7 +320,7 @@ export class GpuMinhash implements MinHashKernel {
         pass.end();
         this.counters.dispatches++;
         enc.copyBufferToBuffer(countBuf, 0, staging, 0, n * 4);
-        device.queue.submit([enc.finish()]);
+        device.queue.submit([enc.finish({ label: "minhash.count_equal.commands" })]);
       });
       await staging.mapAsync(GPUMapMode.READ, 0, n * 4);
       try {

@@ -1,0 +1,346 @@
+/**
+ * Near-duplicate detection: MinHash signatures + LSH bands + verification + union-find.
+ *
+ * 1. Stream: documents arrive once, in index order. Batches are shingled on the CPU pool and
+ *    signed by the kernel (GPU twin or CPU twin), two batches in flight; signatures and band keys
+ *    are appended to files in a private work directory, and per document only its length, doc_id,
+ *    scope group and shingle count stay in memory.
+ * 2. Bands, one at a time: the band's keys (folded with the scope group) are radix-sorted; each
+ *    bucket of equal keys gives candidate pairs (./candidates.ts), minus pairs already in one
+ *    cluster. Candidates are verified in batches (./verify.ts) and passing pairs are unioned.
+ * 3. Each cluster keeps one document (./select.ts); every other member records dup_of and its
+ *    similarity to that kept document (same verifier).
+ * Documents without shingles get the sentinel signature, enter no band table and are always kept.
+ */
+import { ConfigError, GammaError } from "../errors.ts";
+import type { Backend } from "../gpu/device.ts";
+import { CpuPool } from "../kernels/cpu-pool.ts";
+import type { ShingleResult } from "../kernels/cpu-jobs.ts";
+import { CpuMinhash } from "../kernels/minhash.cpu.ts";
+import { GpuMinhash, type GpuMinhashOptions } from "../kernels/minhash.gpu.ts";
+import { MAX_NUM_PERM, validateParams, type MinHashKernel, type MinHashParams } from "../kernels/minhash.ts";
+import { bucketPairs, buckets, scopedKey, sortByKey } from "./candidates.ts";
+import { resolveBandsRows } from "./lsh-params.ts";
+import { selectKept, type Selection } from "./select.ts";
+import { parseShingleSpec } from "./shingle.ts";
+import { UnionFind } from "./union-find.ts";
+import { EstimateVerifier, ExactVerifier, type Verifier } from "./verify.ts";
+import { AppendFile, Column, WorkDir, mapU32 } from "./work-files.ts";
+
+export interface NearDoc {
+  index: number;
+  docId: string;
+  text: string;
+  group: string;
+}
+
+export interface NearOptions {
+  shingle: string /* "word:5" */;
+  numPerm: number;
+  threshold: number;
+  bands?: number;
+  rows?: number;
+  seed: number;
+  verify: "estimate" | "exact";
+  selection: Selection;
+  backend: Backend;
+  cpuThreads: number;
+  workDir: string;
+  onProgress?: (docsDone: number) => void;
+  /** Tuning for tests: small batches force many dispatches and verification rounds. */
+  tuning?: Partial<NearTuning>;
+}
+
+export interface NearTuning {
+  batchChars: number;
+  batchDocs: number;
+  pairBatch: number;
+  gpu: GpuMinhashOptions;
+  gatherRows: number;
+}
+
+const DEFAULT_TUNING: NearTuning = {
+  batchChars: 1 << 22,
+  batchDocs: 8192,
+  pairBatch: 1 << 16,
+  gpu: {},
+  gatherRows: 1 << 17,
+};
+
+export interface NearStats {
+  backend: "gpu" | "cpu";
+  backendReason: string;
+  bands: number;
+  rows: number;
+  /** Candidate pairs verified (distinct within a band; pairs already clustered are skipped). */
+  candidates: number;
+  /** Candidate pairs whose similarity reached the threshold. */
+  verifiedPairs: number;
+  dispatches: number;
+  bytesToGpu: number;
+  bytesFromGpu: number;
+  kernelMs: number;
+}
+
+export interface NearResult {
+  nDocs: number;
+  /** -1 = kept, else the index of the cluster's kept doc. */
+  dupOf: Int32Array;
+  /** Similarity (estimated or exact, per opts.verify) to dupOf; NaN when kept. */
+  similarity: Float32Array;
+  stats: NearStats;
+}
+
+interface Signed {
+  docs: number;
+  shingles: ShingleResult;
+  signatures: Uint32Array;
+  bandKeys: Uint32Array;
+}
+
+export async function nearDedup(docs: AsyncIterable<NearDoc>, opts: NearOptions): Promise<NearResult> {
+  const tuning: NearTuning = { ...DEFAULT_TUNING, ...opts.tuning };
+  const spec = parseShingleSpec(opts.shingle);
+  if (!Number.isInteger(opts.numPerm) || opts.numPerm < 1 || opts.numPerm > MAX_NUM_PERM) {
+    throw new ConfigError(`--num-perm must be an integer from 1 to ${MAX_NUM_PERM}, got ${opts.numPerm}`);
+  }
+  const lsh = resolveBandsRows(opts.threshold, opts.numPerm, opts.bands, opts.rows);
+  const params: MinHashParams = { numPerm: opts.numPerm, seed: opts.seed, bands: lsh.bands, rows: lsh.rows };
+  validateParams(params);
+  const K = params.numPerm;
+  const B = params.bands;
+  const exact = opts.verify === "exact";
+  if (opts.backend.kind === "gpu" && opts.backend.device === undefined) {
+    throw new GammaError("device", "near dedup: the GPU backend came without a device (selectBackend() makes one)");
+  }
+
+  const pool = new CpuPool(opts.cpuThreads);
+  const kernel: MinHashKernel & { maxSignatureRows: number } =
+    opts.backend.kind === "gpu" ? new GpuMinhash(opts.backend.device!, params, tuning.gpu) : new CpuMinhash(params, pool);
+  const work = WorkDir.create(opts.workDir);
+  try {
+    // ---- 1. stream, shingle, sign ----
+    const sigFile = new AppendFile(work.file("signatures.u32"));
+    const keyFile = new AppendFile(work.file("band-keys.u32"));
+    const setFile = exact ? new AppendFile(work.file("shingle-sets.u32")) : null;
+    const lengths = new Column((n) => new Float64Array(n));
+    const counts = new Column((n) => new Uint32Array(n));
+    const groupOf = new Column((n) => new Uint32Array(n));
+    const setOffsets = new Column((n) => new Float64Array(n));
+    setOffsets.push(0);
+    const docIds: string[] = [];
+    const groupIds = new Map<string, number>();
+
+    const signBatch = async (texts: string[]): Promise<Signed> => {
+      const parts = cutTexts(texts, pool.width);
+      const shingled = await Promise.all(
+        parts.map(([a, b], lane) => pool.run({ kind: "near.shingle", texts: texts.slice(a, b), spec, sets: exact }, lane)),
+      );
+      const shingles = concatShingles(shingled, texts.length, exact);
+      const out = await kernel.sign({ hashes: shingles.hashes, offsets: shingles.offsets });
+      return { docs: texts.length, shingles, ...out };
+    };
+    const store = (s: Signed): void => {
+      sigFile.append(s.signatures);
+      keyFile.append(s.bandKeys);
+      const off = s.shingles.offsets;
+      for (let d = 0; d < s.docs; d++) counts.push(off[d + 1] - off[d]);
+      if (setFile !== null) {
+        setFile.append(s.shingles.setHashes!);
+        const so = s.shingles.setOffsets!;
+        const base = setOffsets.view()[setOffsets.length - 1];
+        for (let d = 0; d < s.docs; d++) setOffsets.push(base + so[d + 1]);
+      }
+      opts.onProgress?.(counts.length);
+    };
+
+    const inflight: Promise<Signed>[] = [];
+    let texts: string[] = [];
+    let chars = 0;
+    const flush = async (): Promise<void> => {
+      if (texts.length > 0) {
+        const p = signBatch(texts);
+        p.catch(() => undefined); // rejections surface when awaited in order, not as unhandled
+        inflight.push(p);
+      }
+      texts = [];
+      chars = 0;
+      while (inflight.length >= 2) store(await inflight.shift()!);
+    };
+    try {
+      for await (const doc of docs) {
+        if (doc.index !== docIds.length) {
+          throw new GammaError(
+            "near",
+            `near dedup: documents must arrive with index 0, 1, 2, ...; got index ${doc.index} at position ${docIds.length}`,
+          );
+        }
+        docIds.push(doc.docId);
+        lengths.push(Buffer.byteLength(doc.text, "utf8"));
+        let g = groupIds.get(doc.group);
+        if (g === undefined) groupIds.set(doc.group, (g = groupIds.size));
+        groupOf.push(g);
+        texts.push(doc.text);
+        chars += doc.text.length;
+        if (chars >= tuning.batchChars || texts.length >= tuning.batchDocs) await flush();
+      }
+      await flush();
+      while (inflight.length > 0) store(await inflight.shift()!);
+    } catch (e) {
+      await Promise.allSettled(inflight);
+      throw e;
+    } finally {
+      sigFile.close();
+      keyFile.close();
+      setFile?.close();
+    }
+    const n = docIds.length;
+
+    // ---- 2. bands -> candidates -> verification -> clusters ----
+    const sigs = mapU32(sigFile.path, sigFile.size);
+    const keys = mapU32(keyFile.path, keyFile.size);
+    const verifier: Verifier = exact
+      ? new ExactVerifier(mapU32(setFile!.path, setFile!.size), setOffsets.view())
+      : new EstimateVerifier(kernel, sigs, K, Math.min(kernel.maxSignatureRows, tuning.gatherRows));
+    const uf = new UnionFind(n);
+    const shingleCounts = counts.view();
+    const groups = groupIds.size > 1 ? groupOf.view() : null;
+    let nEligible = 0;
+    for (let d = 0; d < n; d++) if (shingleCounts[d] > 0) nEligible++;
+    const eligible = new Uint32Array(nEligible);
+    for (let d = 0, i = 0; d < n; d++) if (shingleCounts[d] > 0) eligible[i++] = d;
+    let candidates = 0;
+    let verifiedPairs = 0;
+
+    let pairs = new Uint32Array(2 * Math.max(16, tuning.pairBatch));
+    let nPairs = 0;
+    const emit = (i: number, j: number): void => {
+      if (uf.find(i) === uf.find(j)) return;
+      if (2 * nPairs + 2 > pairs.length) {
+        const bigger = new Uint32Array(pairs.length * 2);
+        bigger.set(pairs);
+        pairs = bigger;
+      }
+      pairs[2 * nPairs] = i;
+      pairs[2 * nPairs + 1] = j;
+      nPairs++;
+    };
+    const verifyPending = async (): Promise<void> => {
+      if (nPairs === 0) return;
+      const batch = pairs.subarray(0, 2 * nPairs);
+      const sims = await verifier.similarities(batch);
+      candidates += nPairs;
+      for (let p = 0; p < nPairs; p++) {
+        if (sims[p] >= opts.threshold) {
+          verifiedPairs++;
+          uf.union(batch[2 * p], batch[2 * p + 1]);
+        }
+      }
+      nPairs = 0;
+    };
+
+    const bandKeys = new Uint32Array(eligible.length);
+    const bandDocs = new Uint32Array(eligible.length);
+    for (let band = 0; band < B; band++) {
+      for (let i = 0; i < eligible.length; i++) {
+        const d = eligible[i];
+        bandKeys[i] = scopedKey(keys[d * B + band], groups === null ? 0 : groups[d]);
+        bandDocs[i] = d;
+      }
+      sortByKey(bandKeys, bandDocs);
+      for (const members of buckets(bandKeys, bandDocs, groups)) {
+        bucketPairs(members, emit);
+        if (nPairs >= tuning.pairBatch) await verifyPending();
+      }
+      await verifyPending();
+    }
+
+    // ---- 3. kept document per cluster, similarity to it ----
+    const dupOf = selectKept(uf, n, opts.selection, lengths.view(), docIds);
+    const similarity = new Float32Array(n).fill(Number.NaN);
+    const dups: number[] = [];
+    for (let d = 0; d < n; d++) if (dupOf[d] >= 0) dups.push(d);
+    for (let s = 0; s < dups.length; s += tuning.pairBatch) {
+      const chunk = dups.slice(s, s + tuning.pairBatch);
+      const q = new Uint32Array(2 * chunk.length);
+      chunk.forEach((d, i) => {
+        q[2 * i] = Math.min(d, dupOf[d]);
+        q[2 * i + 1] = Math.max(d, dupOf[d]);
+      });
+      const sims = await verifier.similarities(q);
+      chunk.forEach((d, i) => (similarity[d] = sims[i]));
+    }
+
+    const ks = kernel.stats();
+    return {
+      nDocs: n,
+      dupOf,
+      similarity,
+      stats: {
+        backend: kernel.kind,
+        backendReason: opts.backend.reason,
+        bands: B,
+        rows: params.rows,
+        candidates,
+        verifiedPairs,
+        dispatches: ks.dispatches,
+        bytesToGpu: ks.bytesToGpu,
+        bytesFromGpu: ks.bytesFromGpu,
+        kernelMs: ks.kernelMs,
+      },
+    };
+  } finally {
+    await kernel.dispose();
+    pool.dispose();
+    work.remove();
+  }
+}
+
+/** [start, end) text ranges, at most one per lane, of about equal length. */
+function cutTexts(texts: string[], parts: number): [number, number][] {
+  let total = 0;
+  for (const t of texts) total += t.length + 1;
+  const out: [number, number][] = [];
+  let i = 0;
+  let acc = 0;
+  for (let p = 1; p <= parts && i < texts.length; p++) {
+    const target = p === parts ? Number.POSITIVE_INFINITY : (total * p) / parts;
+    const start = i;
+    do {
+      acc += texts[i].length + 1;
+      i++;
+    } while (i < texts.length && acc < target);
+    out.push([start, i]);
+  }
+  return out;
+}
+
+function concatShingles(parts: ShingleResult[], nDocs: number, sets: boolean): ShingleResult {
+  if (parts.length === 1) return parts[0];
+  let total = 0;
+  let setTotal = 0;
+  for (const p of parts) {
+    total += p.hashes.length;
+    setTotal += p.setHashes?.length ?? 0;
+  }
+  const hashes = new Uint32Array(total);
+  const offsets = new Uint32Array(nDocs + 1);
+  const setHashes = sets ? new Uint32Array(setTotal) : undefined;
+  const setOffsets = sets ? new Uint32Array(nDocs + 1) : undefined;
+  let d = 0;
+  let h = 0;
+  let sh = 0;
+  for (const p of parts) {
+    const m = p.offsets.length - 1;
+    hashes.set(p.hashes, h);
+    for (let i = 1; i <= m; i++) offsets[d + i] = h + p.offsets[i];
+    if (sets) {
+      setHashes!.set(p.setHashes!, sh);
+      for (let i = 1; i <= m; i++) setOffsets![d + i] = sh + p.setOffsets![i];
+      sh += p.setHashes!.length;
+    }
+    h += p.hashes.length;
+    d += m;
+  }
+  return { hashes, offsets, setHashes, setOffsets };
+}

@@ -1,0 +1,88 @@
+/**
+ * The near engine's on-disk hand-off: signatures, band keys and (for --verify exact) shingle
+ * sets are appended to files in a private directory under the work dir while documents stream
+ * in, then memory-mapped for the band and verification phases. Nothing here grows with the text.
+ */
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import { InputError } from "../errors.ts";
+
+export class AppendFile {
+  private fd: number | null;
+  private bytes = 0;
+
+  constructor(readonly path: string) {
+    this.fd = openSync(path, "w");
+  }
+
+  append(data: Uint32Array): void {
+    if (this.fd === null) throw new Error(`${this.path}: append after close`);
+    const view = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    let done = 0;
+    while (done < view.length) done += writeSync(this.fd, view, done, view.length - done);
+    this.bytes += view.length;
+  }
+
+  get size(): number {
+    return this.bytes;
+  }
+
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+}
+
+/** The whole file as u32s, memory-mapped read-only (an empty file gives an empty array). */
+export function mapU32(path: string, bytes: number): Uint32Array {
+  if (bytes === 0) return new Uint32Array(0);
+  const m = Bun.mmap(path, { shared: false });
+  return new Uint32Array(m.buffer, m.byteOffset, m.byteLength >>> 2);
+}
+
+export class WorkDir {
+  private constructor(readonly path: string) {}
+
+  static create(parent: string): WorkDir {
+    try {
+      mkdirSync(parent, { recursive: true });
+      return new WorkDir(mkdtempSync(join(parent, "near-")));
+    } catch (e) {
+      throw new InputError(`near dedup: cannot create a work directory under ${parent}: ${(e as Error).message}`, {
+        cause: e,
+      });
+    }
+  }
+
+  file(name: string): string {
+    return join(this.path, name);
+  }
+
+  remove(): void {
+    rmSync(this.path, { recursive: true, force: true });
+  }
+}
+
+/** A typed array that doubles when full (per-document columns: lengths, counts, groups, ...). */
+export class Column<T extends Uint32Array | Float64Array | Int32Array> {
+  private data: T;
+  length = 0;
+
+  constructor(private readonly make: (n: number) => T) {
+    this.data = make(1024);
+  }
+
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const bigger = this.make(this.data.length * 2);
+      bigger.set(this.data as never);
+      this.data = bigger;
+    }
+    this.data[this.length++] = v;
+  }
+
+  /** The filled part (a view; valid until the next push). */
+  view(): T {
+    return this.data.subarray(0, this.length) as T;
+  }
+}
