@@ -9,7 +9,13 @@ import { smokeCommand } from "./smoke.ts";
 import { tokenizeCommand } from "./tokenize.ts";
 import { checksumCommand } from "./checksum.ts";
 import { inspectMegatronCommand } from "./inspect-megatron.ts";
+import { hfConfigsCommand } from "./hf-configs.ts";
+import { hfStreamCommand } from "./hf-stream.ts";
+import { ingestManifestCommand } from "./ingest-manifest.ts";
+import { ingestStackExchangeCommand } from "./ingest-stackexchange.ts";
+import { ingestWikipediaCommand } from "./ingest-wikipedia.ts";
+import { sampleCommand } from "./sample.ts";
 
 export function commands(): Command[] {
-  return [smokeCommand(), normalizeCommand(), dedupCommand(), packCommand(), reportCommand(), tokenizeCommand(), inspectMegatronCommand(), checksumCommand(), doctorCommand()];
+  return [smokeCommand(), hfConfigsCommand(), hfStreamCommand(), ingestManifestCommand(), ingestWikipediaCommand(), ingestStackExchangeCommand(), normalizeCommand(), sampleCommand(), dedupCommand(), packCommand(), reportCommand(), tokenizeCommand(), inspectMegatronCommand(), checksumCommand(), doctorCommand()];
 }

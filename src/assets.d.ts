@@ -1,0 +1,5 @@
+/** Files embedded with `import path from "./x.zst" with { type: "file" }` are paths. */
+declare module "*.zst" {
+  const path: string;
+  export default path;
+}
