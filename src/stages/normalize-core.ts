@@ -42,6 +42,12 @@ export interface ShardTarget {
   inputs: FileDigest[];
   /** Stable prefix for derived doc ids (see docs/normalize.md). */
   idBase: string;
+  /**
+   * Provenance recorded in the manifest's `params` after the normalize
+   * parameters (e.g. the Hub dataset, config and pinned sha). Read when the
+   * manifest is written, at the end of the stream.
+   */
+  extraParams?: Record<string, unknown>;
 }
 
 export function shardPaths(outDir: string, source: string, domain: string, part: number) {
@@ -108,7 +114,7 @@ export async function normalizeStream(
           const reason = raw === undefined ? "missing_text_field" : "text_not_string";
           const detail = `${item.location}: field "${p.textField}" is ${raw === undefined ? "missing" : `a ${raw === null ? "null" : typeof raw}`}; keys present: ${Object.keys(f).join(", ") || "(none)"}`;
           if (p.strict) throw new RecordError(reason, `${detail} (--strict stops at the first bad record)`);
-          await reject({ doc_id: idOf(f, p, derivedId), stage: "normalize", reason, detail }, counts.rejected);
+          await reject({ doc_id: idOf(f, p, derivedId) ?? derivedId, stage: "normalize", reason, detail }, counts.rejected);
           continue;
         }
         let text = raw;
@@ -172,7 +178,7 @@ export async function normalizeStream(
     inputs: target.inputs,
     counts: sortedCounts(counts),
     bytes: { text_in: textIn, text_kept: textKept },
-    params: paramsRecord(p),
+    params: { ...paramsRecord(p), ...target.extraParams },
   };
   writeJsonAtomic(paths.manifest, manifest);
   return { manifest, manifestPath: paths.manifest };
