@@ -29,7 +29,11 @@ export class BpeMerger {
 
   /** Appends the ids of buf[0, n) to out from outPos; returns the new outPos. out must have room for n. */
   merge(buf: Uint8Array, n: number, out: Uint32Array, outPos: number): number {
-    if (n > LONG) return this.mergeLong(buf, n, out, outPos);
+    return n > LONG ? this.mergeHeap(buf, n, out, outPos) : this.mergeScan(buf, n, out, outPos);
+  }
+
+  /** The plain algorithm: scan for the lowest-ranked pair, merge, repeat. n <= 96. */
+  mergeScan(buf: Uint8Array, n: number, out: Uint32Array, outPos: number): number {
     const d = this.d;
     const starts = this.starts;
     const ids = this.ids;
@@ -72,7 +76,8 @@ export class BpeMerger {
     return outPos;
   }
 
-  private mergeLong(buf: Uint8Array, n: number, out: Uint32Array, outPos: number): number {
+  /** Same result as mergeScan in O(n log n), for any n. */
+  mergeHeap(buf: Uint8Array, n: number, out: Uint32Array, outPos: number): number {
     const d = this.d;
     const ids = new Int32Array(n);
     const next = new Int32Array(n);

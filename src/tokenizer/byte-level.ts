@@ -4,7 +4,7 @@
  * byte order.
  */
 const byteToChar: string[] = new Array(256);
-const charToByte = new Map<number, number>();
+const charToByte = new Int16Array(512).fill(-1); // every mapped character is below U+0200
 
 {
   let extra = 0;
@@ -12,7 +12,7 @@ const charToByte = new Map<number, number>();
     const printable = (b >= 0x21 && b <= 0x7e) || (b >= 0xa1 && b <= 0xac) || (b >= 0xae && b <= 0xff);
     const cp = printable ? b : 256 + extra++;
     byteToChar[b] = String.fromCharCode(cp);
-    charToByte.set(cp, b);
+    charToByte[cp] = b;
   }
 }
 
@@ -24,9 +24,22 @@ export function byteLevelChar(b: number): string {
 export function byteLevelDecode(token: string): Uint8Array | null {
   const out = new Uint8Array(token.length);
   for (let i = 0; i < token.length; i++) {
-    const b = charToByte.get(token.charCodeAt(i));
-    if (b === undefined) return null;
+    const c = token.charCodeAt(i);
+    const b = c < 512 ? charToByte[c] : -1;
+    if (b < 0) return null;
     out[i] = b;
   }
   return out;
+}
+
+/** Writes the bytes of a byte-level vocab entry into buf at `at`; returns the count, or -1. */
+export function byteLevelDecodeInto(token: string, buf: Uint8Array, at: number): number {
+  if (at + token.length > buf.length) return -1;
+  for (let i = 0; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    const b = c < 512 ? charToByte[c] : -1;
+    if (b < 0) return -1;
+    buf[at + i] = b;
+  }
+  return token.length;
 }

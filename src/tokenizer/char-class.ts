@@ -15,6 +15,9 @@ const KNOWN = 128;
 
 const table = new Uint8Array(0x110000);
 
+/** Class flags of ASCII code units (index < 128), for loops that test ASCII first. */
+export const ASCII = new Uint8Array(128);
+
 const reL = /^\p{L}$/u;
 const reUp = /^[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]$/u;
 const reLo = /^[\p{Ll}\p{Lm}\p{Lo}\p{M}]$/u;
@@ -35,6 +38,7 @@ function compute(cp: number): number {
 }
 
 for (let cp = 0; cp < 256; cp++) table[cp] = compute(cp);
+for (let cp = 0; cp < 128; cp++) ASCII[cp] = table[cp];
 
 /** Class flags of a code point (lone surrogates included, as their code unit). */
 export function classOf(cp: number): number {

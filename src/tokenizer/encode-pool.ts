@@ -1,16 +1,19 @@
 /**
  * Encoding batches of documents on several threads. threads = 1 encodes in-process; otherwise
  * `threads` Bun Workers each build the encoder once (gamma's tables are posted, not rebuilt),
- * and a batch is cut into contiguous, size-balanced slices, one per worker. Results are put back
- * in input order, so they are identical for any thread count.
+ * and a batch is cut into contiguous chunks of about 128K characters that workers take in turn
+ * (each with one more queued). Each result is put back at its text's index, so the output is identical for any thread
+ * count.
  *
- * For `bun build --compile`, pass ./src/tokenizer/encode-worker.ts as an extra entrypoint
- * (after the main one); Bun then resolves the `new URL("./encode-worker.ts", import.meta.url)`
- * below inside the binary.
+ * For `bun build --compile`, src/tokenizer/encode-worker.ts must be an extra entrypoint
+ * (scripts/build.ts WORKER_ENTRYPOINTS); src/workers/worker-url.ts finds it inside the binary.
  */
 import { GammaError } from "../errors.ts";
+import { workerUrl } from "../workers/worker-url.ts";
 import { encoderSpecOf } from "./load.ts";
 import type { EncodePool, Tokenizer } from "./types.ts";
+
+const HINT = "in a compiled binary, src/tokenizer/encode-worker.ts must be an extra entrypoint of bun build --compile";
 
 interface Pending {
   resolve: (r: { ids: Uint32Array; offsets: Uint32Array }) => void;
@@ -35,7 +38,7 @@ class WorkerHandle {
   }
 
   static start(spec: unknown): Promise<WorkerHandle> {
-    const worker = new Worker(new URL("./encode-worker.ts", import.meta.url));
+    const worker = new Worker(workerUrl("tokenizer/encode-worker.ts"));
     return new Promise((resolve, reject) => {
       worker.onmessage = (ev: MessageEvent) => {
         if (ev.data.type === "ready") resolve(new WorkerHandle(worker));
@@ -46,7 +49,7 @@ class WorkerHandle {
       };
       worker.onerror = (ev: ErrorEvent) => {
         worker.terminate();
-        reject(new GammaError("tokenizer-worker", `tokenizer worker could not start: ${ev.message}`));
+        reject(new GammaError("tokenizer-worker", `tokenizer worker could not start: ${ev.message} (${HINT})`));
       };
       worker.postMessage({ type: "init", spec });
     });
@@ -73,24 +76,23 @@ class WorkerHandle {
   }
 }
 
-/** Cuts [0, n) into `parts` contiguous ranges of about equal total text length. */
-export function sliceByLength(texts: string[], parts: number): number[] {
-  let total = 0;
-  for (const t of texts) total += t.length + 16;
+/** Cuts texts into contiguous chunks of about `maxChars` characters (at least one text each). */
+export function chunkByLength(texts: string[], maxChars: number): number[] {
   const cuts = [0];
   let acc = 0;
-  let k = 1;
-  for (let i = 0; i < texts.length && k < parts; i++) {
+  for (let i = 0; i < texts.length; i++) {
     acc += texts[i].length + 16;
-    if (acc >= (total * k) / parts) {
+    if (acc >= maxChars && i + 1 < texts.length) {
       cuts.push(i + 1);
-      k++;
+      acc = 0;
     }
   }
-  while (cuts.length < parts) cuts.push(texts.length);
-  cuts.push(texts.length);
+  if (texts.length > 0) cuts.push(texts.length);
   return cuts;
 }
+
+/** Characters per message: small enough that workers share a batch evenly, large enough to amortise messaging. */
+export const CHUNK_CHARS = 128 * 1024;
 
 export async function createEncodePool(tok: Tokenizer, threads: number): Promise<EncodePool> {
   if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be a positive integer, got ${threads}`);
@@ -101,17 +103,29 @@ export async function createEncodePool(tok: Tokenizer, threads: number): Promise
     };
   }
   const spec = encoderSpecOf(tok);
-  const workers = await Promise.all(Array.from({ length: threads }, () => WorkerHandle.start(spec)));
+  const started = await Promise.allSettled(Array.from({ length: threads }, () => WorkerHandle.start(spec)));
+  const workers = started.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+  const failure = started.find((r) => r.status === "rejected");
+  if (failure) {
+    for (const w of workers) w.close();
+    throw failure.reason;
+  }
   let closed = false;
   return {
     async encodeBatch(texts) {
       if (closed) throw new GammaError("tokenizer-worker", "encodeBatch after close");
-      const cuts = sliceByLength(texts, workers.length);
-      const results = await Promise.all(workers.map((w, k) => w.encode(texts.slice(cuts[k], cuts[k + 1]))));
+      const cuts = chunkByLength(texts, CHUNK_CHARS);
       const out: Uint32Array[] = new Array(texts.length);
-      results.forEach((r, k) => {
-        for (let i = 0; i < cuts[k + 1] - cuts[k]; i++) out[cuts[k] + i] = r.ids.subarray(r.offsets[i], r.offsets[i + 1]);
-      });
+      let next = 0;
+      // Two lanes per worker, so each has its next chunk queued while it encodes one.
+      const drain = async (w: WorkerHandle) => {
+        while (next < cuts.length - 1) {
+          const k = next++;
+          const r = await w.encode(texts.slice(cuts[k], cuts[k + 1]));
+          for (let i = 0; i < cuts[k + 1] - cuts[k]; i++) out[cuts[k] + i] = r.ids.subarray(r.offsets[i], r.offsets[i + 1]);
+        }
+      };
+      await Promise.all(workers.flatMap((w) => [drain(w), drain(w)]));
       return out;
     },
     async close() {

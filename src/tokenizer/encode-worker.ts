@@ -10,10 +10,10 @@ import { GammaBpe } from "./fast-encoder.ts";
 declare const self: Worker;
 
 let encoder: Encoder | null = null;
+let ids = new Uint32Array(1 << 16); // reused across messages; only the exact result is sent
 
 function encodeAll(texts: string[]): { ids: Uint32Array; offsets: Uint32Array } {
   const offsets = new Uint32Array(texts.length + 1);
-  let ids = new Uint32Array(1 << 16);
   let n = 0;
   for (let i = 0; i < texts.length; i++) {
     let count: number;
@@ -47,7 +47,7 @@ self.onmessage = (ev: MessageEvent) => {
       self.postMessage({ type: "ready" });
     } else if (m.type === "encode") {
       const { ids, offsets } = encodeAll(m.texts);
-      self.postMessage({ type: "done", id: m.id, ids, offsets }, [ids.buffer, offsets.buffer]);
+      self.postMessage({ type: "done", id: m.id, ids, offsets }, { transfer: [ids.buffer as ArrayBuffer, offsets.buffer as ArrayBuffer] });
     }
   } catch (e) {
     self.postMessage({ type: "error", id: m.id, message: e instanceof Error ? e.message : String(e) });

@@ -15,13 +15,18 @@ import { lookupToken } from "./token-table.ts";
 export class GammaBpe {
   private readonly scan: Scan;
   private readonly merger: BpeMerger;
-  private readonly cache = new PieceCache();
-  private buf = new Uint8Array(1024);
-  private out = new Uint32Array(1 << 16);
+  private readonly cache: PieceCache;
+  private buf: Uint8Array = new Uint8Array(1024);
+  private out: Uint32Array = new Uint32Array(1 << 16);
   private idToKey: Int32Array | null = null;
   private extra: Map<number, Uint8Array> | null = null;
 
-  constructor(readonly data: BpeData) {
+  /** cacheEntries bounds the pre-token cache (tests shrink it to prove results do not depend on it). */
+  constructor(
+    readonly data: BpeData,
+    cacheEntries = 1 << 16,
+  ) {
+    this.cache = new PieceCache(cacheEntries);
     const scan = scannerFor(data.pattern);
     if (scan === null) throw new Error(`the pre-tokenizer regex does not compile in JavaScript: ${data.pattern}`);
     this.scan = scan;
@@ -39,7 +44,7 @@ export class GammaBpe {
     const cache = this.cache;
     const d = this.data;
     const len = text.length;
-    let out = this.out;
+    let out: Uint32Array = this.out;
     let o = 0;
     let p = 0;
     while (p < len) {

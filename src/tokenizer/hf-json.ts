@@ -3,8 +3,9 @@
  * exactly (and builds its tables), or why not, in which case @huggingface/tokenizers does.
  */
 import { buildMergeTable, tokensWithBytes, type BpeData } from "./bpe-data.ts";
-import { byteLevelDecode } from "./byte-level.ts";
+import { byteLevelDecode, byteLevelDecodeInto } from "./byte-level.ts";
 import { GPT2_PATTERN, scannerFor } from "./pretokenize.ts";
+import { lookupToken } from "./token-table.ts";
 
 export interface AddedToken {
   id: number;
@@ -12,8 +13,7 @@ export interface AddedToken {
   special: boolean;
 }
 
-// deno-lint-ignore no-explicit-any
-type Json = any;
+type Json = any; // parsed tokenizer.json / tokenizer_config.json
 
 export function addedTokens(json: Json): AddedToken[] {
   const list = Array.isArray(json.added_tokens) ? json.added_tokens : [];
@@ -84,17 +84,23 @@ export function bpeFromTokenizerJson(json: Json): BpeData | string {
 
   const keys: Uint8Array[] = [];
   const ids: number[] = [];
-  const idOf = new Map<string, number>();
   for (const [tok, id] of Object.entries(model.vocab as Record<string, number>)) {
     const bytes = byteLevelDecode(tok);
     if (bytes === null) return `its vocab entry ${JSON.stringify(tok)} is not byte-level`;
     keys.push(bytes);
     ids.push(Number(id));
-    idOf.set(tok, Number(id));
   }
+  let built;
+  try {
+    built = tokensWithBytes(keys, ids);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  // Merge parts and results are looked up by their bytes (typed-array hashing, no strings built).
   const left: number[] = [];
   const right: number[] = [];
   const result: number[] = [];
+  const pair = new Uint8Array(4096);
   for (const m of model.merges as (string | [string, string])[]) {
     let a: string, b: string;
     if (Array.isArray(m)) [a, b] = m;
@@ -103,22 +109,19 @@ export function bpeFromTokenizerJson(json: Json): BpeData | string {
       a = m.slice(0, sp);
       b = m.slice(sp + 1);
     }
-    const ia = idOf.get(a);
-    const ib = idOf.get(b);
-    const ir = idOf.get(a + b);
-    if (ia === undefined || ib === undefined || ir === undefined) return `its merge ${JSON.stringify(m)} is not in the vocab`;
+    const la = byteLevelDecodeInto(a, pair, 0);
+    const lb = la < 0 ? -1 : byteLevelDecodeInto(b, pair, la);
+    const ia = la < 0 ? -1 : lookupToken(built.tokens, pair, 0, la);
+    const ib = lb < 0 ? -1 : lookupToken(built.tokens, pair, la, la + lb);
+    const ir = ia < 0 || ib < 0 ? -1 : lookupToken(built.tokens, pair, 0, la + lb);
+    if (ir < 0) return `its merge ${JSON.stringify(m)} is not in the vocab`;
     left.push(ia);
     right.push(ib);
     result.push(ir);
   }
-  let built;
-  try {
-    built = tokensWithBytes(keys, ids);
-  } catch (e) {
-    return (e as Error).message;
-  }
   const enc = new TextEncoder();
-  const extra = added.filter((t) => !idOf.has(t.content) || idOf.get(t.content) !== t.id);
+  const vocab = model.vocab as Record<string, number>;
+  const extra = added.filter((t) => !Object.hasOwn(vocab, t.content) || Number(vocab[t.content]) !== t.id);
   return {
     mode: "merges",
     pattern: pat.pattern,

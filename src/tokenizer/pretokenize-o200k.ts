@@ -7,7 +7,7 @@
  *
  * written out as code. Returns the end of the pre-token starting at p.
  */
-import { classOf, codePointAt, L, LO, N, NL, UP, WS } from "./char-class.ts";
+import { ASCII, classOf, codePointAt, L, LO, N, NL, UP, WS } from "./char-class.ts";
 import { contraction, digits, punctRun, whitespace } from "./pretokenize-parts.ts";
 
 /** Alternative 1 from `start`: UP* then LO+ (backtracking into the UP run), then a contraction. */
@@ -15,15 +15,28 @@ function lowerWord(s: string, start: number, len: number): number {
   let i = start;
   let j = -1; // last LO position within the UP run or just after it
   while (i < len) {
-    const cp = codePointAt(s, i, len);
-    const k = classOf(cp);
+    const c = s.charCodeAt(i);
+    let k: number;
+    let w = 1;
+    if (c < 128) k = ASCII[c];
+    else {
+      const cp = codePointAt(s, i, len);
+      k = classOf(cp);
+      if (cp > 0xffff) w = 2;
+    }
     if ((k & LO) !== 0) j = i;
     if ((k & UP) === 0) break;
-    i += cp > 0xffff ? 2 : 1;
+    i += w;
   }
   if (j < 0) return -1;
   i = j;
   while (i < len) {
+    const c = s.charCodeAt(i);
+    if (c < 128) {
+      if ((ASCII[c] & LO) === 0) break;
+      i++;
+      continue;
+    }
     const cp = codePointAt(s, i, len);
     if ((classOf(cp) & LO) === 0) break;
     i += cp > 0xffff ? 2 : 1;

@@ -9,8 +9,7 @@ import { ConfigError } from "../errors.ts";
 const WELL_KNOWN_EOS = ["<|endoftext|>", "<|end_of_text|>", "</s>", "<eos>"];
 const WELL_KNOWN_BOS = ["<|begin_of_text|>", "<|startoftext|>", "<s>", "<bos>"];
 
-// deno-lint-ignore no-explicit-any
-type Json = any;
+type Json = any; // parsed tokenizer.json / tokenizer_config.json
 
 function tokenContent(v: Json): string | null {
   if (typeof v === "string") return v;
