@@ -3,3 +3,8 @@ declare module "*.zst" {
   const path: string;
   export default path;
 }
+
+declare module "*.tiktoken" {
+  const path: string;
+  export default path;
+}

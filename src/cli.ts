@@ -8,6 +8,7 @@ import { GammaError } from "./errors.ts";
 import { releaseBackend } from "./gpu/device.ts";
 import { GAMMA_VERSION } from "./version.ts";
 import { commands } from "./commands/index.ts";
+import "./tokenizer/shipped.ts";
 
 const program = new Command("gamma")
   .description(

