@@ -67,17 +67,18 @@ function loadDawn(): DawnModule | null {
   return dawn;
 }
 
-/** Limits reported for `gamma doctor` and used to size batches. */
-const LIMIT_KEYS = [
+/** Limits the device is created with (the adapter's own), used to size batches. */
+const REQUIRED_LIMIT_KEYS = [
   "maxStorageBufferBindingSize",
   "maxBufferSize",
   "maxComputeWorkgroupsPerDimension",
   "maxComputeInvocationsPerWorkgroup",
   "maxComputeWorkgroupSizeX",
   "maxComputeWorkgroupStorageSize",
-  "maxStorageBuffersPerShaderStage",
-  "maxUniformBufferBindingSize",
 ] as const;
+
+/** Limits reported for `gamma doctor`. */
+const LIMIT_KEYS = [...REQUIRED_LIMIT_KEYS, "maxStorageBuffersPerShaderStage", "maxUniformBufferBindingSize"] as const;
 
 interface Found {
   summary: AdapterSummary;
@@ -160,14 +161,7 @@ async function acquireDevice(found: Found): Promise<{ device: GPUDevice; instanc
     throw new DeviceError(`WebGPU adapter ${adapterLabel(found.summary)} disappeared before a device could be made`);
   }
   const requiredLimits: Record<string, number> = {};
-  for (const k of [
-    "maxStorageBufferBindingSize",
-    "maxBufferSize",
-    "maxComputeWorkgroupsPerDimension",
-    "maxComputeInvocationsPerWorkgroup",
-    "maxComputeWorkgroupSizeX",
-    "maxComputeWorkgroupStorageSize",
-  ]) {
+  for (const k of REQUIRED_LIMIT_KEYS) {
     requiredLimits[k] = (adapter.limits as unknown as Record<string, number>)[k];
   }
   try {

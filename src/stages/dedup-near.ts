@@ -4,22 +4,15 @@
  * answers back to input positions.
  */
 import { selectBackend, type DeviceChoice } from "../gpu/device.ts";
-import { nearDedup, type NearDoc, type NearResult } from "../near/near-dedup.ts";
+import { nearDedup, type NearDoc, type NearOptions, type NearResult } from "../near/near-dedup.ts";
 import { readDocBatches } from "../io/doc-reader.ts";
 import { info } from "../log.ts";
 
-export interface NearSettings {
-  shingle: string;
-  numPerm: number;
-  threshold: number;
-  bands?: number;
-  rows?: number;
-  seed: number;
-  verify: "estimate" | "exact";
-  selection: "first" | "longest";
+/** What the dedup command asks of the near engine; the backend is chosen from `device` at run time. */
+export interface NearSettings
+  extends Pick<NearOptions, "shingle" | "numPerm" | "threshold" | "bands" | "rows" | "seed" | "verify" | "selection" | "cpuThreads"> {
   device: DeviceChoice;
   adapterName?: string;
-  cpuThreads: number;
   describe(): Record<string, unknown>;
 }
 
