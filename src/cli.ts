@@ -18,7 +18,8 @@ const program = new Command("gamma")
   .showHelpAfterError("(run with --help for usage)")
   .exitOverride();
 
-for (const c of commands()) program.addCommand(c.exitOverride());
+// The command list shows each command's first sentence; `gamma CMD --help` shows all of it.
+for (const c of commands()) program.addCommand(c.summary(c.description().split(/(?<=[.:])\s/)[0]!.replace(/:$/, ".")).exitOverride());
 
 async function main(argv: string[]): Promise<number> {
   try {
