@@ -32,6 +32,11 @@ export class CpuPool {
     }
   }
 
+  /** Whether jobs run on the calling thread (no workers). */
+  get inProcess(): boolean {
+    return this.lanes.length === 0;
+  }
+
   /** How many parts to cut a batch into: one per worker, or 1 in-thread. */
   get width(): number {
     return Math.max(1, this.lanes.length);

@@ -1,10 +1,11 @@
 /**
  * Near-duplicate detection: MinHash signatures + LSH bands + verification + union-find.
  *
- * 1. Stream: documents arrive once, in index order. Batches are shingled on the CPU pool and
- *    signed by the kernel (GPU twin or CPU twin), two batches in flight; signatures and band keys
- *    are appended to files in a private work directory, and per document only its length, doc_id,
- *    scope group and shingle count stay in memory.
+ * 1. Stream: documents arrive once, in index order. Batches go to the CPU pool, two batches in
+ *    flight: on the CPU path each worker shingles and signs its run of documents in one pass (the
+ *    CPU twin's near.shingleSign job), on the GPU path the workers shingle and the GPU twin signs.
+ *    Signatures and band keys are appended to files in a private work directory, and per document
+ *    only its length, doc_id, scope group and shingle count stay in memory.
  * 2. Bands, one at a time: the band's keys (folded with the scope group) are radix-sorted; each
  *    bucket of equal keys gives candidate pairs (./candidates.ts), minus pairs already in one
  *    cluster. Candidates are verified in batches (./verify.ts) and passing pairs are unioned.
@@ -15,7 +16,8 @@
 import { ConfigError, GammaError } from "../errors.ts";
 import type { Backend } from "../gpu/device.ts";
 import { CpuPool } from "../kernels/cpu-pool.ts";
-import type { ShingleResult } from "../kernels/cpu-jobs.ts";
+import type { ShingleResult, Texts, Utf8Texts } from "../kernels/cpu-jobs.ts";
+import { BusyClock } from "../kernels/busy-clock.ts";
 import { CpuMinhash } from "../kernels/minhash.cpu.ts";
 import { GpuMinhash, type GpuMinhashOptions } from "../kernels/minhash.gpu.ts";
 import { MAX_NUM_PERM, validateParams, type MinHashKernel, type MinHashParams } from "../kernels/minhash.ts";
@@ -79,7 +81,28 @@ export interface NearStats {
   dispatches: number;
   bytesToGpu: number;
   bytesFromGpu: number;
+  /**
+   * Wall-clock milliseconds during which signing was in flight: the kernel's calls on the GPU,
+   * the workers' shingle-and-sign jobs on the CPU (plus the CPU verifier's calls).
+   */
   kernelMs: number;
+  /** Where the engine's time went, in milliseconds (see NearPhaseMs). */
+  phaseMs: NearPhaseMs;
+}
+
+/**
+ * Thread time per phase, milliseconds. `shingle` and `sign` are summed over the worker threads
+ * (measured inside their jobs; on the GPU `sign` is the kernel's busy wall time); `bands`
+ * (building, sorting and scanning the band tables), `verify` (candidate pairs) and `select`
+ * (kept documents and each removed document's similarity to its kept one) run on the calling
+ * thread.
+ */
+export interface NearPhaseMs {
+  shingle: number;
+  sign: number;
+  bands: number;
+  verify: number;
+  select: number;
 }
 
 export interface NearResult {
@@ -91,11 +114,14 @@ export interface NearResult {
   stats: NearStats;
 }
 
+/** One signed run of documents (a batch is one or more runs, in order). */
 interface Signed {
-  docs: number;
-  shingles: ShingleResult;
+  /** Shingles per document. */
+  counts: Uint32Array;
   signatures: Uint32Array;
   bandKeys: Uint32Array;
+  setHashes?: Uint32Array;
+  setOffsets?: Uint32Array;
 }
 
 export async function nearDedup(docs: AsyncIterable<NearDoc>, opts: NearOptions): Promise<NearResult> {
@@ -114,6 +140,8 @@ export async function nearDedup(docs: AsyncIterable<NearDoc>, opts: NearOptions)
     throw new GammaError("device", "near dedup: the GPU backend came without a device (selectBackend() makes one)");
   }
 
+  const phaseMs: NearPhaseMs = { shingle: 0, sign: 0, bands: 0, verify: 0, select: 0 };
+  const fusedClock = new BusyClock();
   const pool = new CpuPool(opts.cpuThreads);
   const kernel: MinHashKernel & { maxSignatureRows: number } =
     opts.backend.kind === "gpu" ? new GpuMinhash(opts.backend.device!, params, tuning.gpu) : new CpuMinhash(params, pool);
@@ -131,39 +159,73 @@ export async function nearDedup(docs: AsyncIterable<NearDoc>, opts: NearOptions)
     const docIds: string[] = [];
     const groupIds = new Map<string, number>();
 
-    const signBatch = async (texts: string[]): Promise<Signed> => {
+    // CPU: each worker shingles and signs its run of the batch in one pass (the hashes never
+    // leave it). GPU: the workers shingle, the kernel signs the whole batch.
+    // Workers get their texts as UTF-8 bytes (transferred), the in-process pool the strings.
+    const partTexts = (texts: string[], utf8Lengths: number[], a: number, b: number): [Texts, ArrayBuffer[]] => {
+      if (pool.inProcess) return [texts.slice(a, b), []];
+      const t = encodeTexts(texts, utf8Lengths, a, b);
+      return [t, [t.bytes.buffer as ArrayBuffer, t.offsets.buffer as ArrayBuffer]];
+    };
+    const signBatch = async (texts: string[], utf8Lengths: number[]): Promise<Signed[]> => {
       const parts = cutTexts(texts, pool.width);
+      if (kernel.kind === "cpu") {
+        const runs = await fusedClock.time(() =>
+          Promise.all(
+            parts.map(([a, b], lane) => {
+              const [t, transfer] = partTexts(texts, utf8Lengths, a, b);
+              return pool.run({ kind: "near.shingleSign", texts: t, spec, params, sets: exact }, lane, transfer);
+            }),
+          ),
+        );
+        for (const r of runs) {
+          phaseMs.shingle += r.ms.shingle;
+          phaseMs.sign += r.ms.sign;
+        }
+        return runs;
+      }
       const shingled = await Promise.all(
-        parts.map(([a, b], lane) => pool.run({ kind: "near.shingle", texts: texts.slice(a, b), spec, sets: exact }, lane)),
+        parts.map(([a, b], lane) => {
+          const [t, transfer] = partTexts(texts, utf8Lengths, a, b);
+          return pool.run({ kind: "near.shingle", texts: t, spec, sets: exact }, lane, transfer);
+        }),
       );
+      for (const r of shingled) phaseMs.shingle += r.ms?.shingle ?? 0;
       const shingles = concatShingles(shingled, texts.length, exact);
       const out = await kernel.sign({ hashes: shingles.hashes, offsets: shingles.offsets });
-      return { docs: texts.length, shingles, ...out };
+      const off = shingles.offsets;
+      const docCounts = new Uint32Array(texts.length);
+      for (let d = 0; d < texts.length; d++) docCounts[d] = off[d + 1] - off[d];
+      return [{ counts: docCounts, ...out, setHashes: shingles.setHashes, setOffsets: shingles.setOffsets }];
     };
-    const store = (s: Signed): void => {
-      sigFile.append(s.signatures);
-      keyFile.append(s.bandKeys);
-      const off = s.shingles.offsets;
-      for (let d = 0; d < s.docs; d++) counts.push(off[d + 1] - off[d]);
-      if (setFile !== null) {
-        setFile.append(s.shingles.setHashes!);
-        const so = s.shingles.setOffsets!;
-        const base = setOffsets.view()[setOffsets.length - 1];
-        for (let d = 0; d < s.docs; d++) setOffsets.push(base + so[d + 1]);
+    const store = (runs: Signed[]): void => {
+      for (const s of runs) {
+        sigFile.append(s.signatures);
+        keyFile.append(s.bandKeys);
+        const c = s.counts;
+        for (let d = 0; d < c.length; d++) counts.push(c[d]);
+        if (setFile !== null) {
+          setFile.append(s.setHashes!);
+          const so = s.setOffsets!;
+          const base = setOffsets.view()[setOffsets.length - 1];
+          for (let d = 0; d < c.length; d++) setOffsets.push(base + so[d + 1]);
+        }
       }
       opts.onProgress?.(counts.length);
     };
 
-    const inflight: Promise<Signed>[] = [];
+    const inflight: Promise<Signed[]>[] = [];
     let texts: string[] = [];
+    let utf8Lengths: number[] = [];
     let chars = 0;
     const flush = async (): Promise<void> => {
       if (texts.length > 0) {
-        const p = signBatch(texts);
+        const p = signBatch(texts, utf8Lengths);
         p.catch(() => undefined); // rejections surface when awaited in order, not as unhandled
         inflight.push(p);
       }
       texts = [];
+      utf8Lengths = [];
       chars = 0;
       while (inflight.length >= 2) store(await inflight.shift()!);
     };
@@ -176,7 +238,9 @@ export async function nearDedup(docs: AsyncIterable<NearDoc>, opts: NearOptions)
           );
         }
         docIds.push(doc.docId);
-        lengths.push(Buffer.byteLength(doc.text, "utf8"));
+        const utf8Length = Buffer.byteLength(doc.text, "utf8");
+        lengths.push(utf8Length);
+        utf8Lengths.push(utf8Length);
         let g = groupIds.get(doc.group);
         if (g === undefined) groupIds.set(doc.group, (g = groupIds.size));
         groupOf.push(g);
@@ -228,7 +292,9 @@ export async function nearDedup(docs: AsyncIterable<NearDoc>, opts: NearOptions)
     const verifyPending = async (): Promise<void> => {
       if (nPairs === 0) return;
       const batch = pairs.subarray(0, 2 * nPairs);
+      const t0 = performance.now();
       const sims = await verifier.similarities(batch);
+      phaseMs.verify += performance.now() - t0;
       candidates += nPairs;
       for (let p = 0; p < nPairs; p++) {
         if (sims[p] >= opts.threshold) {
@@ -239,6 +305,8 @@ export async function nearDedup(docs: AsyncIterable<NearDoc>, opts: NearOptions)
       nPairs = 0;
     };
 
+    const bandsStart = performance.now();
+    const verifyBefore = phaseMs.verify;
     const bandKeys = new Uint32Array(eligible.length);
     const bandDocs = new Uint32Array(eligible.length);
     for (let band = 0; band < B; band++) {
@@ -254,8 +322,10 @@ export async function nearDedup(docs: AsyncIterable<NearDoc>, opts: NearOptions)
       }
       await verifyPending();
     }
+    phaseMs.bands += performance.now() - bandsStart - (phaseMs.verify - verifyBefore);
 
     // ---- 3. kept document per cluster, similarity to it ----
+    const selectStart = performance.now();
     const dupOf = selectKept(uf, n, opts.selection, lengths.view(), docIds);
     const similarity = new Float32Array(n).fill(Number.NaN);
     const dups: number[] = [];
@@ -270,6 +340,7 @@ export async function nearDedup(docs: AsyncIterable<NearDoc>, opts: NearOptions)
       const sims = await verifier.similarities(q);
       chunk.forEach((d, i) => (similarity[d] = sims[i]));
     }
+    phaseMs.select += performance.now() - selectStart;
 
     const ks = kernel.stats();
     return {
@@ -286,7 +357,14 @@ export async function nearDedup(docs: AsyncIterable<NearDoc>, opts: NearOptions)
         dispatches: ks.dispatches,
         bytesToGpu: ks.bytesToGpu,
         bytesFromGpu: ks.bytesFromGpu,
-        kernelMs: ks.kernelMs,
+        kernelMs: ks.kernelMs + fusedClock.ms,
+        phaseMs: {
+          shingle: Math.round(phaseMs.shingle),
+          sign: Math.round(kernel.kind === "gpu" ? ks.kernelMs : phaseMs.sign),
+          bands: Math.round(phaseMs.bands),
+          verify: Math.round(phaseMs.verify),
+          select: Math.round(phaseMs.select),
+        },
       },
     };
   } finally {
@@ -294,6 +372,20 @@ export async function nearDedup(docs: AsyncIterable<NearDoc>, opts: NearOptions)
     pool.dispose();
     work.remove();
   }
+}
+
+const encoder = new TextEncoder();
+
+/** Texts [a, b) as one UTF-8 buffer; `utf8Lengths[i]` is the byte length of texts[i]. */
+function encodeTexts(texts: string[], utf8Lengths: number[], a: number, b: number): Utf8Texts {
+  const offsets = new Uint32Array(b - a + 1);
+  for (let i = a; i < b; i++) offsets[i - a + 1] = offsets[i - a] + utf8Lengths[i];
+  const bytes = new Uint8Array(offsets[b - a]);
+  for (let i = a; i < b; i++) {
+    const written = encoder.encodeInto(texts[i], bytes.subarray(offsets[i - a], offsets[i - a + 1])).written;
+    if (written !== utf8Lengths[i]) throw new GammaError("near", `near dedup: text ${i} encoded to ${written} UTF-8 bytes, expected ${utf8Lengths[i]}`);
+  }
+  return { bytes, offsets };
 }
 
 /** [start, end) text ranges, at most one per lane, of about equal length. */

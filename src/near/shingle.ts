@@ -14,9 +14,14 @@
  *
  * Each shingle is hashed as MurmurHash3_x86_32 (seed 0) over its UTF-8 bytes. The shingle's bytes
  * are a contiguous range of the UTF-8 simplified text, so nothing is copied per shingle.
+ *
+ * `simplifyText` is the definition (and the tests' reference); the Shingler computes the same
+ * bytes in one pass without building the string (./simplify-scan.ts).
  */
 import { ConfigError } from "../errors.ts";
 import { murmur3Bytes } from "../kernels/hash32.ts";
+import { nearWasm, type NearWasm } from "../kernels/near-wasm.ts";
+import { scanCapacity, scanCapacityUtf8, scanSimplified, scanSimplifiedUtf8, type ScanBuffers } from "./simplify-scan.ts";
 
 export interface ShingleSpec {
   kind: "word" | "char";
@@ -33,6 +38,7 @@ export function parseShingleSpec(spec: string): ShingleSpec {
 
 const WORD = /[\p{L}\p{M}\p{N}]+/gu;
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
 /** The simplified text (see the header). */
 export function simplifyText(text: string): string {
@@ -40,45 +46,60 @@ export function simplifyText(text: string): string {
   return words === null ? "" : words.join(" ");
 }
 
-/** Reusable scratch space; one per thread. */
+/**
+ * Reusable scratch space; one per thread. The simplified text is scanned straight into UTF-8
+ * bytes (./simplify-scan.ts) and hashed by the WebAssembly kernel (src/kernels/near-wasm.ts),
+ * or by murmur3Bytes when WebAssembly is unavailable; both give the same hashes.
+ */
 export class Shingler {
-  private bytes = new Uint8Array(1 << 16);
-  private starts = new Uint32Array(1 << 12);
+  /** The shingler's WebAssembly instance (null: JavaScript only); signers may use its memory. */
+  readonly wasm: NearWasm | null;
+  private buf: ScanBuffers = { bytes: new Uint8Array(0), starts: new Uint32Array(0) };
+  private own: ScanBuffers = { bytes: new Uint8Array(0), starts: new Uint32Array(0) };
   private out = new Uint32Array(1 << 12);
+  /** Whether the last hashes() result lives in `wasm`'s memory (false for a document too big for it). */
+  inWasm = false;
 
-  constructor(readonly spec: ShingleSpec) {}
+  constructor(readonly spec: ShingleSpec) {
+    this.wasm = nearWasm();
+  }
 
   /**
    * The shingle hashes of `text`, in shingle order (duplicates kept). The returned view is
-   * overwritten by the next call.
+   * overwritten by the next call (when `inWasm`, it lives in `wasm`'s memory, where
+   * `wasm.signShingles(count, ...)` finds it).
    */
   hashes(text: string): Uint32Array {
-    const simple = simplifyText(text);
-    if (simple.length === 0) return this.out.subarray(0, 0);
-    const need = simple.length * 3 + 1;
-    if (this.bytes.length < need) this.bytes = new Uint8Array(need * 1.25);
-    const len = encoder.encodeInto(simple, this.bytes).written;
-    const bytes = this.bytes;
-    // Starts of the units a shingle is made of (words or code points), plus a final end marker.
-    let nUnits = 0;
-    if (this.spec.kind === "word") {
-      this.ensureStarts(len + 2);
-      const starts = this.starts;
-      starts[nUnits++] = 0;
-      for (let i = 0; i < len; i++) if (bytes[i] === 0x20) starts[nUnits++] = i + 1;
-      starts[nUnits] = len + 1; // the end of the last word is starts[n] - 1
-    } else {
-      this.ensureStarts(len + 2);
-      const starts = this.starts;
-      for (let i = 0; i < len; i++) if ((bytes[i] & 0xc0) !== 0x80) starts[nUnits++] = i;
-      starts[nUnits] = len;
+    const cap = scanCapacity(text.length);
+    this.scratch(cap.bytes, cap.units);
+    let nUnits = scanSimplified(text, this.spec.kind, this.buf);
+    if (nUnits < 0) nUnits = this.slowScan(text);
+    return this.hashUnits(nUnits);
+  }
+
+  /** hashes() of the text whose UTF-8 bytes (as TextEncoder writes them) are `utf8[start, end)`. */
+  hashesUtf8(utf8: Uint8Array, start: number, end: number): Uint32Array {
+    const cap = scanCapacityUtf8(end - start);
+    this.scratch(cap.bytes, cap.units);
+    let nUnits = scanSimplifiedUtf8(utf8, start, end, this.spec.kind, this.buf);
+    if (nUnits < 0) nUnits = this.slowScan(decoder.decode(utf8.subarray(start, end)));
+    return this.hashUnits(nUnits);
+  }
+
+  /** Hashes the shingles of the scanned text (nUnits units in `buf`). */
+  private hashUnits(nUnits: number): Uint32Array {
+    const word = this.spec.kind === "word";
+    if (nUnits === 0) {
+      this.inWasm = false;
+      return this.out.subarray(0, 0);
     }
     const n = this.spec.n;
+    const gap = word ? 1 : 0; // words: drop the trailing space
+    if (this.inWasm) return this.wasm!.shingleHashes(this.wasm!.hashShingles(nUnits, n, gap));
     const count = nUnits >= n ? nUnits - n + 1 : 1;
     if (this.out.length < count) this.out = new Uint32Array(Math.ceil(count * 1.25));
-    const starts = this.starts;
+    const { bytes, starts } = this.buf;
     const out = this.out;
-    const gap = this.spec.kind === "word" ? 1 : 0; // words: drop the trailing space
     for (let s = 0; s < count; s++) {
       const last = Math.min(s + n, nUnits);
       out[s] = murmur3Bytes(bytes, starts[s], starts[last] - gap, 0);
@@ -86,7 +107,40 @@ export class Shingler {
     return out.subarray(0, count);
   }
 
-  private ensureStarts(n: number): void {
-    if (this.starts.length < n) this.starts = new Uint32Array(Math.ceil(n * 1.25));
+  private scratch(bytes: number, units: number): void {
+    if (this.wasm !== null) {
+      try {
+        this.buf = this.wasm.textScratch(bytes, units);
+        this.inWasm = true;
+        return;
+      } catch (e) {
+        if (!(e instanceof RangeError)) throw e; // WebAssembly memory stops at 4 GiB: hash in JavaScript
+      }
+    }
+    this.inWasm = false;
+    const own = this.own;
+    if (own.bytes.length < bytes) own.bytes = new Uint8Array(Math.ceil(bytes * 1.25));
+    if (own.starts.length < units + 1) own.starts = new Uint32Array(Math.ceil((units + 1) * 1.25));
+    this.buf = own;
+  }
+
+  /** The definition's own path (regex, whole-text toLowerCase) for the rare document that needs it. */
+  private slowScan(text: string): number {
+    const simple = simplifyText(text);
+    if (simple.length === 0) return 0;
+    const cap = scanCapacity(simple.length);
+    this.scratch(cap.bytes, cap.units);
+    const { bytes, starts } = this.buf;
+    const len = encoder.encodeInto(simple, bytes).written;
+    let nUnits = 0;
+    if (this.spec.kind === "word") {
+      starts[nUnits++] = 0;
+      for (let i = 0; i < len; i++) if (bytes[i] === 0x20) starts[nUnits++] = i + 1;
+      starts[nUnits] = len + 1; // the end of the last word is starts[n] - 1
+    } else {
+      for (let i = 0; i < len; i++) if ((bytes[i] & 0xc0) !== 0x80) starts[nUnits++] = i;
+      starts[nUnits] = len;
+    }
+    return nUnits;
   }
 }

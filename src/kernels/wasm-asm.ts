@@ -1,0 +1,194 @@
+/**
+ * A minimal WebAssembly binary encoder: enough to write the near engine's CPU kernels
+ * (./near-wasm.ts) as readable code, WAT mnemonic by mnemonic, without a toolchain or a binary
+ * blob in the repository. `Code` appends instructions; `wasmModule` wraps functions that share
+ * one imported memory (`env.memory`) into a module.
+ *
+ * Encoding reference: the WebAssembly core specification 2.0, "Binary Format" (LEB128 integers,
+ * sections 1 type, 2 import, 3 function, 7 export, 10 code) and its fixed-width SIMD opcodes
+ * (prefix 0xFD).
+ */
+
+export const I32 = 0x7f;
+export const V128 = 0x7b;
+const VOID_BLOCK = 0x40;
+
+export function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+}
+
+export function sleb(n: number): number[] {
+  const out: number[] = [];
+  n |= 0;
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+
+/** Instructions of one function body; methods are named after the WAT mnemonics. */
+export class Code {
+  readonly bytes: number[] = [];
+
+  private op(...b: number[]): this {
+    this.bytes.push(...b);
+    return this;
+  }
+  private simd(sub: number, ...imm: number[]): this {
+    return this.op(0xfd, ...uleb(sub), ...imm);
+  }
+
+  // control
+  block(): this {
+    return this.op(0x02, VOID_BLOCK);
+  }
+  loop(): this {
+    return this.op(0x03, VOID_BLOCK);
+  }
+  end(): this {
+    return this.op(0x0b);
+  }
+  br(depth: number): this {
+    return this.op(0x0c, ...uleb(depth));
+  }
+  br_if(depth: number): this {
+    return this.op(0x0d, ...uleb(depth));
+  }
+  return(): this {
+    return this.op(0x0f);
+  }
+  // locals
+  get(l: number): this {
+    return this.op(0x20, ...uleb(l));
+  }
+  set(l: number): this {
+    return this.op(0x21, ...uleb(l));
+  }
+  tee(l: number): this {
+    return this.op(0x22, ...uleb(l));
+  }
+  // i32 (memarg: log2 alignment, offset)
+  i32_load(offset = 0, align = 2): this {
+    return this.op(0x28, align, ...uleb(offset));
+  }
+  i32_store(offset = 0, align = 2): this {
+    return this.op(0x36, align, ...uleb(offset));
+  }
+  i32_const(v: number): this {
+    return this.op(0x41, ...sleb(v));
+  }
+  i32_lt_u(): this {
+    return this.op(0x49);
+  }
+  i32_gt_u(): this {
+    return this.op(0x4b);
+  }
+  i32_ge_u(): this {
+    return this.op(0x4f);
+  }
+  i32_eqz(): this {
+    return this.op(0x45);
+  }
+  i32_add(): this {
+    return this.op(0x6a);
+  }
+  i32_sub(): this {
+    return this.op(0x6b);
+  }
+  i32_mul(): this {
+    return this.op(0x6c);
+  }
+  i32_and(): this {
+    return this.op(0x71);
+  }
+  i32_xor(): this {
+    return this.op(0x73);
+  }
+  i32_shl(): this {
+    return this.op(0x74);
+  }
+  i32_shr_u(): this {
+    return this.op(0x76);
+  }
+  i32_rotl(): this {
+    return this.op(0x77);
+  }
+  select(): this {
+    return this.op(0x1b);
+  }
+  // v128
+  v128_load(offset = 0): this {
+    return this.simd(0x00, 4, ...uleb(offset));
+  }
+  v128_load32_splat(offset = 0): this {
+    return this.simd(0x09, 2, ...uleb(offset));
+  }
+  v128_store(offset = 0): this {
+    return this.simd(0x0b, 4, ...uleb(offset));
+  }
+  /** v128.const with the same u32 in all four lanes. */
+  i32x4_const(v: number): this {
+    const le = [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
+    return this.simd(0x0c, ...le, ...le, ...le, ...le);
+  }
+  v128_xor(): this {
+    return this.simd(0x51);
+  }
+  i32x4_shr_u(): this {
+    return this.simd(0xad);
+  }
+  i32x4_add(): this {
+    return this.simd(0xae);
+  }
+  i32x4_mul(): this {
+    return this.simd(0xb5);
+  }
+  i32x4_min_u(): this {
+    return this.simd(0xb7);
+  }
+}
+
+export interface WasmFunction {
+  name: string;
+  params: number[];
+  results: number[];
+  /** Local declarations after the parameters: [count, type] runs. */
+  locals: [number, number][];
+  code: Code;
+}
+
+const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
+const name = (s: string): number[] => {
+  const b = [...new TextEncoder().encode(s)];
+  return [...uleb(b.length), ...b];
+};
+const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
+
+/** A module importing `env.memory` (at least 1 page) and exporting `fns` by name. */
+export function wasmModule(fns: WasmFunction[]): Uint8Array<ArrayBuffer> {
+  const types = fns.map((f) => [0x60, ...vec(f.params.map((t) => [t])), ...vec(f.results.map((t) => [t]))]);
+  const bodies = fns.map((f) => {
+    const body = [...vec(f.locals.map(([n, t]) => [...uleb(n), t])), ...f.code.bytes, 0x0b];
+    return [...uleb(body.length), ...body];
+  });
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vec(types)),
+    ...section(2, vec([[...name("env"), ...name("memory"), 0x02, 0x00, ...uleb(1)]])),
+    ...section(3, vec(fns.map((_, i) => uleb(i)))),
+    ...section(7, vec(fns.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]))),
+    ...section(10, vec(bodies)),
+  ]);
+}
