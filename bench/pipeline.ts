@@ -4,7 +4,9 @@
  *   - normalize and dedup: zstd decode + JSON.parse of the same input (bench/floor-io.ts)
  *   - pack: the tokenizer alone on the same documents (bench/floor-tokenize.ts)
  * Whole processes, alternating stage and floor, median of --reps runs. MB is
- * 10^6 bytes of uncompressed JSONL input.
+ * 10^6 bytes of uncompressed JSONL input. CPU seconds (user + system, all
+ * threads) are printed too: on a machine shared with other work they move
+ * less than wall time does.
  *   bun run bench/pipeline.ts [--reps 3] [--threads 2] [--bin dist/gamma]
  */
 import { existsSync, mkdirSync, rmSync } from "node:fs";
@@ -34,12 +36,12 @@ if (!existsSync(bin)) {
 }
 mkdirSync(work, { recursive: true });
 
-function run(cmd: string[]): { seconds: number; out: string } {
+function run(cmd: string[]): { seconds: number; cpu: number; out: string } {
   const t0 = performance.now();
   const r = Bun.spawnSync(cmd, { cwd: ROOT, stdout: "pipe", stderr: "pipe", env: { ...process.env, GAMMA_LOG_EVERY: "0" } });
   const seconds = (performance.now() - t0) / 1000;
   if (r.exitCode !== 0) throw new Error(`${cmd.join(" ")} failed (${r.exitCode}):\n${r.stderr.toString()}`);
-  return { seconds, out: r.stdout.toString() };
+  return { seconds, cpu: Number(r.resourceUsage.cpuTime.total) / 1e6, out: r.stdout.toString() };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -50,16 +52,22 @@ interface Row {
   mb: number;
   stageS: number[];
   floorS: number[];
+  stageCpu: number[];
+  floorCpu: number[];
   floor: string;
 }
 const rows: Row[] = [];
 
 function measure(stage: string, floor: string, mb: () => number, stageCmd: () => string[], floorCmd: () => string[], before?: () => void) {
-  const row: Row = { stage, mb: 0, stageS: [], floorS: [], floor };
+  const row: Row = { stage, mb: 0, stageS: [], floorS: [], stageCpu: [], floorCpu: [], floor };
   for (let i = 0; i < reps; i++) {
     before?.();
-    row.stageS.push(run(stageCmd()).seconds);
-    row.floorS.push(run(floorCmd()).seconds);
+    const s = run(stageCmd());
+    const f = run(floorCmd());
+    row.stageS.push(s.seconds);
+    row.stageCpu.push(s.cpu);
+    row.floorS.push(f.seconds);
+    row.floorCpu.push(f.cpu);
   }
   row.mb = mb();
   rows.push(row);
@@ -99,11 +107,12 @@ measure(
   () => rmSync(packed, { recursive: true, force: true }),
 );
 
-console.log(`\n| stage | input MB | gamma MB/s | floor | floor MB/s | gamma / floor |`);
-console.log(`| --- | ---: | ---: | --- | ---: | ---: |`);
+console.log(`\n| stage | input MB | gamma MB/s | floor | floor MB/s | gamma / floor | gamma CPU s | floor CPU s |`);
+console.log(`| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: |`);
 for (const r of rows) {
   const s = median(r.stageS);
   const f = median(r.floorS);
-  console.log(`| ${r.stage} | ${r.mb.toFixed(1)} | ${(r.mb / s).toFixed(1)} | ${r.floor} | ${(r.mb / f).toFixed(1)} | ${(f / s).toFixed(2)} |`);
+  const cpu = `${median(r.stageCpu).toFixed(2)} | ${median(r.floorCpu).toFixed(2)}`;
+  console.log(`| ${r.stage} | ${r.mb.toFixed(1)} | ${(r.mb / s).toFixed(1)} | ${r.floor} | ${(r.mb / f).toFixed(1)} | ${(f / s).toFixed(2)} | ${cpu} |`);
 }
 console.log(`\n--cpu-threads ${threads}, median of ${reps} whole-process runs each, stage and floor alternating; ${bin}`);

@@ -35,7 +35,7 @@ export const NO_FILTERS: FilterConfig = {
 
 export interface Rule {
   name: string;
-  check(text: string, stats: TextStats, lines: () => string[]): string | null;
+  check(text: string, stats: TextStats, lines: () => LineStats): string | null;
 }
 
 /** Measurements shared by the rules, computed in one pass over the text. */
@@ -50,55 +50,62 @@ export interface TextStats {
 
 const LETTER = /\p{L}/u;
 
+/** What measure() needs to know of a UTF-16 code unit, as bits; filled on first use. */
+const ASCII = 1;
+const SPACE = 2;
+const IS_LETTER = 4;
+const HIGH_SURROGATE = 8;
+const KNOWN = 16;
+const CLASS = new Uint8Array(0x10000);
+
+function classify(c: number): number {
+  let k = KNOWN;
+  if (c < 128) k |= ASCII;
+  if (c === 32 || (c >= 9 && c <= 13) || c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000) k |= SPACE;
+  else if (LETTER.test(String.fromCharCode(c))) k |= IS_LETTER;
+  if (c >= 0xd800 && c <= 0xdbff) k |= HIGH_SURROGATE;
+  CLASS[c] = k;
+  return k;
+}
+
+/**
+ * One pass over the text. A surrogate pair counts as one character; a lone
+ * surrogate as one non-space, non-letter character. The counters are added
+ * without branches: which branch a character takes is unpredictable, and
+ * mispredictions cost more than the arithmetic.
+ */
 export function measure(text: string): TextStats {
-  let words = 0;
-  let inWord = false;
+  const n = text.length;
+  let pairs = 0;
+  let ascii = 0;
   let nonSpace = 0;
   let letters = 0;
-  let ascii = 0;
-  let chars = 0;
-  for (let i = 0; i < text.length; i++) {
+  let words = 0;
+  let prevSpace = 1; // 1 when the previous character was a space (or at the start)
+  for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
-    chars++;
-    if (c < 128) {
-      ascii++;
-      const space = c === 32 || (c >= 9 && c <= 13);
-      if (space) {
-        inWord = false;
-        continue;
-      }
-      nonSpace++;
-      if (!inWord) {
-        words++;
-        inWord = true;
-      }
-      if ((c | 32) >= 97 && (c | 32) <= 122) letters++;
-      continue;
-    }
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+    let k = CLASS[c]!;
+    if (k === 0) k = classify(c);
+    if ((k & HIGH_SURROGATE) !== 0 && i + 1 < n) {
       const d = text.charCodeAt(i + 1);
       if (d >= 0xdc00 && d <= 0xdfff) {
         i++;
+        pairs++;
         nonSpace++;
-        if (!inWord) {
-          words++;
-          inWord = true;
-        }
+        words += prevSpace;
+        prevSpace = 0;
         if (LETTER.test(String.fromCharCode(c, d))) letters++;
         continue;
       }
     }
-    if (c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000) {
-      inWord = false;
-      continue;
-    }
-    nonSpace++;
-    if (!inWord) {
-      words++;
-      inWord = true;
-    }
-    if (LETTER.test(text[i]!)) letters++;
+    const space = (k & SPACE) >> 1;
+    ascii += k & ASCII;
+    nonSpace += space ^ 1;
+    words += (space ^ 1) & prevSpace;
+    letters += (k & IS_LETTER) >> 2;
+    prevSpace = space;
   }
+  const chars = n - pairs;
   return {
     chars,
     words,
@@ -117,16 +124,49 @@ const BOILERPLATE = [
   /\b(privacy policy|terms of (use|service))\b/i,
 ];
 
-/** One pass over the whole text: no boilerplate pattern can match a line when this finds nothing. */
-const BOILERPLATE_ANY = /cookie|javascript|rights reserved|©|\(c\)|copyright|privacy policy|terms of/i;
+/** Every line a boilerplate pattern matches has a match of this (which has no newline in it). */
+const BOILERPLATE_ANY = /cookie|javascript|rights reserved|©|\(c\)|copyright|privacy policy|terms of/gi;
 
-function nonEmptyLines(text: string): string[] {
-  const out: string[] = [];
-  for (const l of text.split("\n")) {
-    const t = l.trim();
-    if (t.length > 0) out.push(t);
+/**
+ * How many lines (trimmed, non-empty, as lineStats counts them) match a
+ * boilerplate pattern, or null when no line can. Only the lines that hold a
+ * match of BOILERPLATE_ANY are tried: one scan of the text finds them.
+ */
+function boilerplateHits(text: string): number | null {
+  const any = BOILERPLATE_ANY;
+  any.lastIndex = 0;
+  let m = any.exec(text);
+  if (m === null) return null;
+  let hits = 0;
+  while (m !== null) {
+    const start = text.lastIndexOf("\n", m.index) + 1;
+    let end = text.indexOf("\n", m.index);
+    if (end < 0) end = text.length;
+    const line = text.slice(start, end).trim();
+    if (line.length < 300 && BOILERPLATE.some((re) => re.test(line))) hits++;
+    any.lastIndex = end;
+    m = any.exec(text);
   }
-  return out;
+  return hits;
+}
+
+/** The lines the line rules count: split at "\n", trimmed, non-empty. */
+export interface LineStats {
+  lines: number;
+  /** Lines equal to an earlier line. */
+  repeated: number;
+}
+
+function lineStats(text: string): LineStats {
+  const distinct = new Set<string>();
+  let lines = 0;
+  for (const raw of text.split("\n")) {
+    const line = raw.trim();
+    if (line.length === 0) continue;
+    lines++;
+    distinct.add(line);
+  }
+  return { lines, repeated: lines - distinct.size };
 }
 
 export function buildRules(cfg: FilterConfig): Rule[] {
@@ -157,13 +197,12 @@ export function buildRules(cfg: FilterConfig): Rule[] {
     rules.push({
       name: "boilerplate_v1",
       check: (text, _s, getLines) => {
-        if (!BOILERPLATE_ANY.test(text)) return null;
-        const lines = getLines();
-        if (lines.length === 0) return null;
-        let hits = 0;
-        for (const l of lines) if (l.length < 300 && BOILERPLATE.some((re) => re.test(l))) hits++;
-        const frac = hits / lines.length;
-        return frac > max ? `${hits}/${lines.length} boilerplate lines (cookie, JavaScript, rights notices) > ${max}` : null;
+        const hits = boilerplateHits(text);
+        if (hits === null) return null;
+        const { lines } = getLines();
+        if (lines === 0) return null;
+        const frac = hits / lines;
+        return frac > max ? `${hits}/${lines} boilerplate lines (cookie, JavaScript, rights notices) > ${max}` : null;
       },
     });
   }
@@ -172,16 +211,10 @@ export function buildRules(cfg: FilterConfig): Rule[] {
     rules.push({
       name: "repeated_lines_v1",
       check: (_t, _s, getLines) => {
-        const lines = getLines();
-        if (lines.length < 3) return null;
-        const seen = new Set<string>();
-        let dups = 0;
-        for (const l of lines) {
-          if (seen.has(l)) dups++;
-          else seen.add(l);
-        }
-        const frac = dups / lines.length;
-        return frac > max ? `${dups}/${lines.length} lines repeat an earlier line > ${max}` : null;
+        const { lines, repeated } = getLines();
+        if (lines < 3) return null;
+        const frac = repeated / lines;
+        return frac > max ? `${repeated}/${lines} lines repeat an earlier line > ${max}` : null;
       },
     });
   }
@@ -192,8 +225,8 @@ export function buildRules(cfg: FilterConfig): Rule[] {
 export function applyRules(rules: Rule[], text: string): { reason: string; detail: string } | null {
   if (rules.length === 0) return null;
   const stats = measure(text);
-  let lines: string[] | null = null;
-  const getLines = () => (lines ??= nonEmptyLines(text));
+  let lines: LineStats | null = null;
+  const getLines = () => (lines ??= lineStats(text));
   for (const r of rules) {
     const detail = r.check(text, stats, getLines);
     if (detail !== null) return { reason: r.name, detail };

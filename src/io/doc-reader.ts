@@ -11,12 +11,26 @@ export interface ReadDoc {
 
 export type ReadItem = ReadDoc | { bad: string; line: string; location: string };
 
+/** Blank lines are no item at all. */
+const isBlank = (line: string) => line.trim().length === 0;
+
+/** The lines readDocBatches makes items of, as stored, without parsing them. */
+export async function* readItemLines(files: string[]): AsyncGenerator<string[]> {
+  for (const file of files) {
+    for await (const lines of readLines(file)) {
+      const out: string[] = [];
+      for (const l of lines) if (!isBlank(l.text)) out.push(l.text);
+      if (out.length > 0) yield out;
+    }
+  }
+}
+
 export async function* readDocBatches(files: string[]): AsyncGenerator<ReadItem[]> {
   for (const file of files) {
     for await (const lines of readLines(file)) {
       const out: ReadItem[] = [];
       for (const l of lines) {
-        if (l.text.trim().length === 0) continue;
+        if (isBlank(l.text)) continue;
         const location = `${file}:${l.lineNo}`;
         let v: unknown;
         try {

@@ -24,12 +24,18 @@ export function compressionOf(path: string): Compression {
   return "none";
 }
 
+/**
+ * Decompressed chunks of this size: the streams' default (16 KiB) makes the
+ * per-chunk overhead cost more than the decompression itself.
+ */
+const CHUNK = 1 << 18;
+
 /** Decompressed byte chunks of a file. */
 export async function* readBytes(path: string): AsyncGenerator<Uint8Array> {
   const raw = createReadStream(path, { highWaterMark: 1 << 20 });
   const kind = compressionOf(path);
   const stream =
-    kind === "zst" ? raw.pipe(zlib.createZstdDecompress()) : kind === "gz" ? raw.pipe(zlib.createGunzip()) : raw;
+    kind === "zst" ? raw.pipe(zlib.createZstdDecompress({ chunkSize: CHUNK })) : kind === "gz" ? raw.pipe(zlib.createGunzip({ chunkSize: CHUNK })) : raw;
   if (stream !== raw) raw.on("error", (e) => stream.destroy(e));
   const walker = kind === "zst" ? new ZstdFrameWalker() : null;
   if (walker) raw.on("data", (c) => walker.push(c as Uint8Array));

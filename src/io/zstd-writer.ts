@@ -7,6 +7,7 @@ import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
 import { dirname } from "node:path";
 import zlib from "node:zlib";
 import { commitTemp, discardTemp, tempPathFor } from "./atomic.ts";
+import type { FileDigest } from "./hash.ts";
 
 export function zstdLevel(): number {
   const raw = process.env.GAMMA_ZSTD_LEVEL;
@@ -19,6 +20,13 @@ export function zstdLevel(): number {
 }
 
 const FLUSH_BYTES = 1 << 20;
+/** Compressed output comes in chunks of this size (the stream default, 16 KiB, makes one write per 16 KiB). */
+const OUT_CHUNK = 1 << 18;
+/**
+ * Encoded text handed to the compressor but not yet compressed, at most: the
+ * caller goes on producing text while Bun's thread pool compresses.
+ */
+const IN_FLIGHT = 4 << 20;
 
 export class ZstdTextWriter {
   readonly path: string;
@@ -29,14 +37,25 @@ export class ZstdTextWriter {
   private pendingChars = 0;
   private done: Promise<void>;
   private failed: Error | null = null;
+  /** Settles when the compressor has taken in everything written so far. */
+  private lastWrite: Promise<void> = Promise.resolve();
+  private readonly hash = new Bun.CryptoHasher("sha256");
   bytesIn = 0;
+  private bytesOut = 0;
+  private sha256 = "";
 
   constructor(path: string, level = zstdLevel()) {
     this.path = path;
     mkdirSync(dirname(path), { recursive: true });
     this.tmp = tempPathFor(path);
     this.file = createWriteStream(this.tmp);
-    this.z = zlib.createZstdCompress({ params: { [zlib.constants.ZSTD_c_compressionLevel]: level } });
+    // highWaterMark is a stream option, passed through to the Transform (not in the zlib typings).
+    const options = { chunkSize: OUT_CHUNK, highWaterMark: IN_FLIGHT, params: { [zlib.constants.ZSTD_c_compressionLevel]: level } };
+    this.z = zlib.createZstdCompress(options);
+    this.z.on("data", (chunk: Buffer) => {
+      this.hash.update(chunk);
+      this.bytesOut += chunk.length;
+    });
     this.z.pipe(this.file);
     this.done = new Promise((resolve, reject) => {
       this.file.on("close", resolve);
@@ -50,7 +69,7 @@ export class ZstdTextWriter {
     this.done.catch(() => {});
   }
 
-  /** Appends text (callers add their own newlines). */
+  /** Appends text (callers add their own newlines; each piece is encoded alone, so never split a surrogate pair). */
   async write(text: string): Promise<void> {
     this.pending.push(text);
     this.pendingChars += text.length;
@@ -59,19 +78,37 @@ export class ZstdTextWriter {
 
   private async flushPending(): Promise<void> {
     if (this.pending.length === 0) return;
-    const buf = Buffer.from(this.pending.join(""), "utf8");
+    // Encoded piece by piece into one buffer: no joined copy of the text first.
+    const whole = Buffer.allocUnsafe(this.pendingChars * 3);
+    let n = 0;
+    for (const s of this.pending) n += whole.write(s, n, "utf8");
+    const buf = whole.subarray(0, n);
     this.pending = [];
     this.pendingChars = 0;
-    this.bytesIn += buf.length;
+    this.bytesIn += n;
     if (this.failed) throw this.failed;
-    if (!this.z.write(buf)) await new Promise<void>((r) => this.z.once("drain", () => r()));
+    let room = true;
+    this.lastWrite = new Promise<void>((resolve) => {
+      room = this.z.write(buf, () => resolve());
+    });
+    if (!room) await new Promise<void>((r) => this.z.once("drain", () => r()));
   }
 
   async finish(): Promise<void> {
     await this.flushPending();
+    // End the frame only once all text is compressed: the bytes are then the
+    // same however far the compressor lagged behind.
+    await Promise.race([this.lastWrite, this.done]);
     this.z.end();
     await this.done;
+    this.sha256 = this.hash.digest("hex");
     commitTemp(this.tmp, this.path);
+  }
+
+  /** The finished file's size and sha256, hashed on the way out (as sha256File would find them). */
+  digest(): FileDigest {
+    if (this.sha256 === "") throw new Error(`${this.path}: digest() before finish()`);
+    return { path: this.path, sha256: this.sha256, bytes: this.bytesOut };
   }
 
   async abort(): Promise<void> {

@@ -1,15 +1,17 @@
 /**
  * `gamma dedup`: exact (hash of whitespace-collapsed, lower-cased text),
  * near (MinHash LSH on WebGPU or its CPU twin), or both (exact first, then
- * near among the survivors). Two passes over the input: the first decides,
- * the second writes deduped.jsonl.zst (kept docs in input order) and
- * decisions.jsonl.zst (one line per input doc, same order).
+ * near among the survivors). Two passes over the input: the first decides
+ * (one shard per worker thread at a time with --cpu-threads > 1), the second
+ * writes deduped.jsonl.zst (kept docs in input order, lines copied without
+ * parsing them again) and decisions.jsonl.zst (one line per input doc, same
+ * order).
  */
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError } from "../errors.ts";
 import { writeJsonAtomic } from "../io/atomic.ts";
-import { readDocBatches } from "../io/doc-reader.ts";
+import { readDocBatches, readItemLines } from "../io/doc-reader.ts";
 import { expandInputs } from "../io/glob.ts";
 import { sha256File, type FileDigest } from "../io/hash.ts";
 import { createdAt } from "../io/timestamp.ts";
@@ -18,6 +20,7 @@ import { info, Progress } from "../log.ts";
 import { bump, countsAddUp, emptyCounts, sortedCounts, type StageCounts } from "../pipeline.ts";
 import { GAMMA_VERSION } from "../version.ts";
 import type { NearSettings, NearOutcome } from "./dedup-near.ts";
+import { FileWorkers } from "./file-pool.ts";
 
 export type DedupMode = "exact" | "near" | "both";
 
@@ -31,9 +34,16 @@ export interface DedupOptions {
 
 export const DEDUP_MANIFEST = "dedup.manifest.json";
 
+/**
+ * Whitespace that collapsing changes: runs of two or more, and single
+ * whitespace characters other than a space. Replacing these with a space
+ * gives what replacing every run would, with far fewer matches.
+ */
+const FOLDED_WHITESPACE = /\s{2,}|[^\S ]/g;
+
 /** The exact-duplicate key: whitespace runs collapsed to one space, trimmed, lower-cased. */
 export function exactKey(text: string): string {
-  const folded = text.replace(/\s+/gu, " ").trim().toLowerCase();
+  const folded = text.replace(FOLDED_WHITESPACE, " ").trim().toLowerCase();
   return new Bun.CryptoHasher("sha256").update(folded).digest("base64").slice(0, 22);
 }
 
@@ -43,87 +53,64 @@ interface DocInfo {
   bucket: string;
 }
 
-export async function runDedup(o: DedupOptions): Promise<{ counts: StageCounts; manifestPath: string }> {
-  const files = expandInputs(o.inputs, { what: "normalized shards" });
-  mkdirSync(o.outDir, { recursive: true });
-  const inputs: FileDigest[] = [];
-  for (const f of files) inputs.push(await sha256File(f));
+/** What pass 1 learns of each item of a shard, in line order; `key` is null when not asked for. */
+export type ItemFacts = (DocInfo & { key: string | null }) | { location: string; bad: string };
 
-  // Pass 1: ids, exact keys.
-  const infos: DocInfo[] = [];
-  const badLines = new Map<number, string>();
-  const firstByKey = new Map<string, number>();
-  const exactDup: number[] = [];
-  const exactOf: number[] = [];
-  const progress = new Progress(`dedup (${o.mode}) pass 1`);
-  let n = 0;
-  for await (const batch of readDocBatches(files)) {
-    let bytes = 0;
+export interface ShardFacts {
+  items: ItemFacts[];
+  /** Characters of text, for the progress log. */
+  chars: number;
+}
+
+/** Pass 1 over one shard: ids, groups, source/domain buckets and exact keys. */
+export async function shardFacts(file: string, perSource: boolean, withKeys: boolean): Promise<ShardFacts> {
+  const items: ItemFacts[] = [];
+  let chars = 0;
+  for await (const batch of readDocBatches([file])) {
     for (const item of batch) {
-      const idx = n++;
       if ("bad" in item) {
-        badLines.set(idx, `${item.location}: ${item.bad}`);
-        infos.push({ docId: `${item.location}`, group: "", bucket: "" });
+        items.push({ location: item.location, bad: item.bad });
         continue;
       }
       const d = item.doc;
-      bytes += d.text.length;
-      const group = o.scope === "per-source" ? d.source : "";
-      infos.push({ docId: d.doc_id, group, bucket: `${d.source}/${d.domain}` });
-      if (o.mode !== "near") {
-        const key = `${group}\u0000${exactKey(d.text)}`;
-        const first = firstByKey.get(key);
-        if (first === undefined) firstByKey.set(key, idx);
-        else {
-          exactDup.push(idx);
-          exactOf.push(first);
-        }
-      }
-    }
-    progress.add(batch.length, bytes);
-  }
-  progress.done();
-  firstByKey.clear();
-
-  const state = new Int32Array(n).fill(-1); // -1 kept, else index of the doc it duplicates
-  const kind = new Uint8Array(n); // 0 kept, 1 exact, 2 near, 3 rejected
-  const similarity = new Float32Array(n).fill(Number.NaN);
-  for (let i = 0; i < exactDup.length; i++) {
-    state[exactDup[i]!] = exactOf[i]!;
-    kind[exactDup[i]!] = 1;
-    similarity[exactDup[i]!] = 1;
-  }
-  for (const idx of badLines.keys()) kind[idx] = 3;
-
-  let near: NearOutcome | null = null;
-  if (o.mode !== "exact") {
-    const workDir = join(o.outDir, ".near-work");
-    const { runNear } = await import("./dedup-near.ts");
-    near = await runNear(files, kind, infos.map((i) => i.group), o.near, workDir);
-    rmSync(workDir, { recursive: true, force: true });
-    for (let i = 0; i < n; i++) {
-      const t = near.dupOf[i]!;
-      if (t >= 0) {
-        state[i] = t;
-        kind[i] = 2;
-        similarity[i] = near.similarity[i]!;
-      }
+      chars += d.text.length;
+      const group = perSource ? d.source : "";
+      items.push({ docId: d.doc_id, group, bucket: `${d.source}/${d.domain}`, key: withKeys ? `${group}\u0000${exactKey(d.text)}` : null });
     }
   }
+  return { items, chars };
+}
 
-  // Pass 2: write kept docs and decisions, in input order.
+export async function runDedup(o: DedupOptions): Promise<{ counts: StageCounts; manifestPath: string }> {
+  const files = expandInputs(o.inputs, { what: "normalized shards" });
+  mkdirSync(o.outDir, { recursive: true });
+  // --cpu-threads comes in the near settings; pass 1 uses it too.
+  const threads = Math.min(o.near.cpuThreads ?? 1, files.length);
+  // Started before the inputs are hashed, so the threads load meanwhile.
+  const workers = threads > 1 ? new FileWorkers(threads) : null;
+  const inputs: FileDigest[] = [];
+  // By input position: what pass 1 read, and the decision.
+  const infos: DocInfo[] = [];
+  const badLines = new Map<number, string>();
+  const state: number[] = []; // -1 kept, else index of the doc it duplicates
+  const kind: number[] = []; // 0 kept, 1 exact, 2 near, 3 rejected
+  const similarity: number[] = [];
+
   const dedupedPath = join(o.outDir, "deduped.jsonl.zst");
   const decisionsPath = join(o.outDir, "decisions.jsonl.zst");
   const out = new ZstdTextWriter(dedupedPath);
   const dec = new ZstdTextWriter(decisionsPath);
   const counts = emptyCounts();
   const bySource: Record<string, StageCounts> = {};
-  const nearReason = near ? `minhash_lsh_v1 (${near.describe})` : "";
-  try {
-    let idx = 0;
-    for await (const batch of readDocBatches(files)) {
-      for (const item of batch) {
-        const i = idx++;
+  let near: NearOutcome | null = null;
+
+  // Pass 2 for one shard: its kept docs and decisions, in input order. Its
+  // items are the positions first, first + 1, ... of pass 1.
+  const writeShard = async (file: string, first: number) => {
+    const nearReason = near ? `minhash_lsh_v1 (${near.describe})` : "";
+    let i = first;
+    for await (const lines of readItemLines([file])) {
+      for (const stored of lines) {
         const info_ = infos[i]!;
         const k = kind[i]!;
         counts.in++;
@@ -137,7 +124,7 @@ export async function runDedup(o: DedupOptions): Promise<{ counts: StageCounts; 
         } else if (k === 0) {
           counts.kept++;
           b.kept++;
-          await out.write(item.line + "\n");
+          await out.write(stored + "\n");
           line = { doc_id: info_.docId, decision: "kept", dup_of: null, similarity: null, reason: "unique" };
         } else {
           const target = resolveRoot(state, i);
@@ -153,7 +140,70 @@ export async function runDedup(o: DedupOptions): Promise<{ counts: StageCounts; 
           };
         }
         await dec.write(JSON.stringify(line) + "\n");
+        i++;
       }
+    }
+  };
+
+  try {
+    const firstOf: number[] = []; // position of each shard's first item
+    try {
+      for (const f of files) inputs.push(await sha256File(f));
+
+      // Pass 1: ids, exact keys; shards are read in parallel and taken in order.
+      const perSource = o.scope === "per-source";
+      const withKeys = o.mode !== "near";
+      const facts = files.map((file) => (workers ? workers.run<ShardFacts>({ kind: "dedup-facts", file, perSource, withKeys }) : null));
+      const firstByKey = new Map<string, number>();
+      const progress = new Progress(`dedup (${o.mode}) pass 1`);
+      for (let f = 0; f < files.length; f++) {
+        const shard = await (facts[f] ?? shardFacts(files[f]!, perSource, withKeys));
+        firstOf.push(infos.length);
+        for (const item of shard.items) {
+          const idx = infos.length;
+          state.push(-1);
+          kind.push(0);
+          similarity.push(Number.NaN);
+          if ("bad" in item) {
+            badLines.set(idx, `${item.location}: ${item.bad}`);
+            infos.push({ docId: `${item.location}`, group: "", bucket: "" });
+            kind[idx] = 3;
+            continue;
+          }
+          infos.push({ docId: item.docId, group: item.group, bucket: item.bucket });
+          if (item.key === null) continue;
+          const first = firstByKey.get(item.key);
+          if (first === undefined) firstByKey.set(item.key, idx);
+          else {
+            state[idx] = first;
+            kind[idx] = 1;
+            similarity[idx] = 1;
+          }
+        }
+        progress.add(shard.items.length, shard.chars);
+        // Exact dedup only: a duplicate's first copy comes before it, so this
+        // shard's decisions are final and it can be written while later shards are read.
+        if (o.mode === "exact") await writeShard(files[f]!, firstOf[f]!);
+      }
+      progress.done();
+    } finally {
+      workers?.close();
+    }
+
+    if (o.mode !== "exact") {
+      const workDir = join(o.outDir, ".near-work");
+      const { runNear } = await import("./dedup-near.ts");
+      near = await runNear(files, Uint8Array.from(kind), infos.map((i) => i.group), o.near, workDir);
+      rmSync(workDir, { recursive: true, force: true });
+      for (let i = 0; i < infos.length; i++) {
+        const t = near.dupOf[i]!;
+        if (t >= 0) {
+          state[i] = t;
+          kind[i] = 2;
+          similarity[i] = near.similarity[i]!;
+        }
+      }
+      for (let f = 0; f < files.length; f++) await writeShard(files[f]!, firstOf[f]!);
     }
     await out.finish();
     await dec.finish();
@@ -162,7 +212,7 @@ export async function runDedup(o: DedupOptions): Promise<{ counts: StageCounts; 
     await dec.abort();
     throw e;
   }
-  if (!countsAddUp(counts)) throw new Error("dedup: internal error: counts do not add up");
+  if (counts.in !== infos.length || !countsAddUp(counts)) throw new Error("dedup: internal error: counts do not add up");
   const manifestPath = join(o.outDir, DEDUP_MANIFEST);
   writeJsonAtomic(manifestPath, {
     kind: "gamma.dedup/v1",
@@ -171,7 +221,7 @@ export async function runDedup(o: DedupOptions): Promise<{ counts: StageCounts; 
     created_at: createdAt(),
     params: { mode: o.mode, scope: o.scope, ...(o.mode === "exact" ? {} : { near: o.near.describe() }) },
     inputs,
-    outputs: { deduped: await rel(dedupedPath), decisions: await rel(decisionsPath) },
+    outputs: { deduped: { ...out.digest(), path: "deduped.jsonl.zst" }, decisions: { ...dec.digest(), path: "decisions.jsonl.zst" } },
     counts: sortedCounts(counts),
     by_source: Object.fromEntries(Object.entries(bySource).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, sortedCounts(v)])),
     ...(near ? { near: near.stats } : {}),
@@ -181,7 +231,7 @@ export async function runDedup(o: DedupOptions): Promise<{ counts: StageCounts; 
 }
 
 /** Follows dup_of links to the document that was kept. */
-function resolveRoot(state: Int32Array, i: number): number {
+function resolveRoot(state: number[], i: number): number {
   let t = state[i]!;
   let guard = 0;
   while (state[t]! >= 0 && guard++ < 1_000_000) t = state[t]!;
@@ -190,11 +240,6 @@ function resolveRoot(state: Int32Array, i: number): number {
 
 function roundSim(x: number): number {
   return Math.round(x * 1e6) / 1e6;
-}
-
-async function rel(path: string): Promise<FileDigest> {
-  const d = await sha256File(path);
-  return { ...d, path: path.split("/").pop()! };
 }
 
 export function parseMode(v: string): DedupMode {

@@ -8,7 +8,7 @@
 import { join } from "node:path";
 import { InputError, RecordError } from "../errors.ts";
 import { applyRules, buildRules, type FilterConfig } from "../filters/rules.ts";
-import { sha256File, type FileDigest } from "../io/hash.ts";
+import type { FileDigest } from "../io/hash.ts";
 import { SHARD_MANIFEST_KIND, type ShardManifest } from "../io/shard-manifest.ts";
 import { writeJsonAtomic } from "../io/atomic.ts";
 import { createdAt } from "../io/timestamp.ts";
@@ -118,7 +118,8 @@ export async function normalizeStream(
           continue;
         }
         let text = raw;
-        textIn += Buffer.byteLength(text, "utf8");
+        const rawBytes = Buffer.byteLength(raw, "utf8");
+        textIn += rawBytes;
         const docId = idOf(f, p, derivedId);
         if (docId === null) {
           const detail = `${item.location}: id field "${p.idField}" is missing or not a string/number`;
@@ -148,7 +149,7 @@ export async function normalizeStream(
         }
         for (const m of modified) bump(counts.modified, m);
         counts.kept++;
-        textKept += Buffer.byteLength(text, "utf8");
+        textKept += text === raw ? rawBytes : Buffer.byteLength(text, "utf8");
         await out.write(docToJson(toDoc(f, text, docId, p)) + "\n");
       }
       onProgress?.(counts.in, textIn);
@@ -173,8 +174,8 @@ export async function normalizeStream(
     created_at: createdAt(),
     source: p.source,
     domain: p.domain,
-    shard: relDigest(await sha256File(paths.shard), paths.dir),
-    rejects: relDigest(await sha256File(paths.rejects), paths.dir),
+    shard: relDigest(out.digest(), paths.dir),
+    rejects: relDigest(rej.digest(), paths.dir),
     inputs: target.inputs,
     counts: sortedCounts(counts),
     bytes: { text_in: textIn, text_kept: textKept },

@@ -13,7 +13,7 @@ import { info, Progress } from "../log.ts";
 import { countsAddUp, emptyCounts, mergeCounts, type StageCounts } from "../pipeline.ts";
 import { normalizeStream, paramsRecord, shardPaths, type NormalizeParams, type ShardResult, type ShardTarget } from "./normalize-core.ts";
 import { itemsFor } from "./normalize-io.ts";
-import { runInWorkers } from "./normalize-pool.ts";
+import { FileWorkers } from "./file-pool.ts";
 
 export interface NormalizeOptions extends NormalizeParams {
   inputs: string[];
@@ -53,6 +53,27 @@ export async function runNormalize(o: NormalizeOptions): Promise<NormalizeSummar
   const progress = new Progress("normalize", null);
   info(`normalize: ${files.length} input file(s), ${(total / 1e6).toFixed(1)} MB -> ${o.outDir}/${o.source}/${o.domain}/`);
   const summary: NormalizeSummary = { shards: [], skipped: 0, counts: emptyCounts() };
+  const threads = Math.min(o.cpuThreads ?? 1, files.length);
+  // Started before the inputs are hashed, so the threads load meanwhile.
+  const workers = threads > 1 ? new FileWorkers(threads) : null;
+  try {
+    const todo = await plan(o, files, summary);
+    const results = await normalizeAll(todo, o, workers, (docs, bytes) => progress.add(docs, bytes));
+    for (const r of results) {
+      mergeCounts(summary.counts, r.manifest.counts);
+      summary.shards.push(r.manifestPath.replace(/\.manifest\.json$/, ".jsonl.zst"));
+    }
+  } finally {
+    workers?.close();
+  }
+  summary.shards.sort();
+  progress.done();
+  if (!countsAddUp(summary.counts)) throw new Error("normalize: internal error: counts do not add up");
+  return summary;
+}
+
+/** The shards to make; shards already done for the same input and parameters are counted and skipped. */
+async function plan(o: NormalizeOptions, files: string[], summary: NormalizeSummary): Promise<{ file: string; target: ShardTarget }[]> {
   const todo: { file: string; target: ShardTarget }[] = [];
   for (let part = 0; part < files.length; part++) {
     const file = files[part]!;
@@ -75,34 +96,34 @@ export async function runNormalize(o: NormalizeOptions): Promise<NormalizeSummar
     }
     todo.push({ file, target: { outDir: o.outDir, part, inputs: [{ ...digest }], idBase: `${o.source}/${digest.sha256.slice(0, 12)}` } });
   }
+  return todo;
+}
+
+/** Normalizes the planned shards, on the workers (one file each at a time) when there are any. */
+async function normalizeAll(
+  todo: { file: string; target: ShardTarget }[],
+  o: NormalizeOptions,
+  workers: FileWorkers | null,
+  onProgress: (docs: number, bytes: number) => void,
+): Promise<ShardResult[]> {
   const params: NormalizeParams = {
     source: o.source, domain: o.domain, textField: o.textField, idField: o.idField, licenseTag: o.licenseTag, filters: o.filters,
     nfkc: o.nfkc, strict: o.strict, keepRejectedText: o.keepRejectedText, maxNulFraction: o.maxNulFraction,
   };
-  const threads = Math.min(o.cpuThreads ?? 1, todo.length);
-  let results: ShardResult[];
-  if (threads > 1) {
-    results = await runInWorkers(todo, params, threads, (docs, bytes) => progress.add(docs, bytes));
-  } else {
-    results = [];
-    for (const t of todo) {
-      let lastDocs = 0;
-      let lastBytes = 0;
-      results.push(
-        await normalizeStream(itemsFor(t.file), t.target, params, (docs, bytes) => {
-          progress.add(docs - lastDocs, bytes - lastBytes);
-          lastDocs = docs;
-          lastBytes = bytes;
-        }),
-      );
+  const results: Promise<ShardResult>[] = [];
+  for (const t of todo) {
+    // Progress comes as running totals per shard; the log wants increments.
+    let last = { docs: 0, bytes: 0 };
+    const step = (docs: number, bytes: number) => {
+      onProgress(docs - last.docs, bytes - last.bytes);
+      last = { docs, bytes };
+    };
+    if (workers === null) {
+      results.push(Promise.resolve(await normalizeStream(itemsFor(t.file), t.target, params, step)));
+      continue;
     }
+    const task = { kind: "normalize" as const, file: t.file, target: t.target, params, zstdLevel: process.env.GAMMA_ZSTD_LEVEL, sourceDateEpoch: process.env.SOURCE_DATE_EPOCH };
+    results.push(workers.run<ShardResult>(task, step));
   }
-  for (const r of results) {
-    mergeCounts(summary.counts, r.manifest.counts);
-    summary.shards.push(r.manifestPath.replace(/\.manifest\.json$/, ".jsonl.zst"));
-  }
-  summary.shards.sort();
-  progress.done();
-  if (!countsAddUp(summary.counts)) throw new Error("normalize: internal error: counts do not add up");
-  return summary;
+  return Promise.all(results);
 }

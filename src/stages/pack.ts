@@ -14,7 +14,6 @@ import { ConfigError } from "../errors.ts";
 import { commitTemp, discardTemp, tempPathFor, writeJsonAtomic } from "../io/atomic.ts";
 import { readDocBatches, type ReadItem } from "../io/doc-reader.ts";
 import { expandInputs } from "../io/glob.ts";
-import { sha256File } from "../io/hash.ts";
 import { createdAt } from "../io/timestamp.ts";
 import { ZstdTextWriter } from "../io/zstd-writer.ts";
 import { info, Progress } from "../log.ts";
@@ -73,6 +72,66 @@ export interface PackMeta {
 }
 
 const BATCH_DOCS = 256;
+/** Groups handed to the encoders while an earlier one is being placed. */
+const READ_AHEAD = 2;
+/** input_ids.mmap is written in pieces of about this many bytes (whole rows). */
+const WRITE_BYTES = 1 << 20;
+
+/** Documents read together: up to BATCH_DOCS good ones, and the bad lines among them. */
+interface Group {
+  docs: { docId: string; text: string; source: string }[];
+  bad: number;
+}
+
+async function* groups(sources: PackSource[], seed: number): AsyncGenerator<Group> {
+  let g: Group = { docs: [], bad: 0 };
+  for await (const { item, source } of mixedDocs(sources, seed)) {
+    if ("bad" in item) g.bad++;
+    else g.docs.push({ docId: item.doc.doc_id, text: item.doc.text, source });
+    if (g.docs.length >= BATCH_DOCS) {
+      yield g;
+      g = { docs: [], bad: 0 };
+    }
+  }
+  if (g.docs.length > 0 || g.bad > 0) yield g;
+}
+
+/** Rows of int32 appended to a file in large writes, hashed on the way. */
+class RowFile {
+  private readonly buf: Int32Array;
+  private used = 0;
+  private readonly hash = new Bun.CryptoHasher("sha256");
+  bytes = 0;
+  /** Where the next row is filled in. */
+  row: Int32Array;
+
+  constructor(
+    private readonly fd: number,
+    private readonly seqLen: number,
+  ) {
+    this.buf = new Int32Array(Math.max(1, Math.floor(WRITE_BYTES / (4 * seqLen))) * seqLen);
+    this.row = this.buf.subarray(0, seqLen);
+  }
+
+  /** Appends the row filled in so far and moves on to the next one. */
+  next(): void {
+    this.used += this.seqLen;
+    if (this.used === this.buf.length) this.flush();
+    this.row = this.buf.subarray(this.used, this.used + this.seqLen);
+  }
+
+  flush(): void {
+    const bytes = new Uint8Array(this.buf.buffer, 0, this.used * 4);
+    writeSync(this.fd, bytes);
+    this.hash.update(bytes);
+    this.bytes += bytes.length;
+    this.used = 0;
+  }
+
+  sha256(): string {
+    return this.hash.digest("hex");
+  }
+}
 
 /** Yields documents from the sources in mixture order (deterministic given the seed). */
 async function* mixedDocs(sources: PackSource[], seed: number): AsyncGenerator<{ item: ReadItem; source: string }> {
@@ -123,7 +182,7 @@ export async function runPack(o: PackOptions): Promise<PackMeta> {
   const index = new ZstdTextWriter(indexPath);
   const pool = await createEncodePool(tok, o.cpuThreads);
   const L = o.seqLen;
-  const row = new Int32Array(L);
+  const out = new RowFile(fd, L);
   let fill = 0;
   let rows = 0;
   let segs: string[] = [];
@@ -136,7 +195,7 @@ export async function runPack(o: PackOptions): Promise<PackMeta> {
   const full = () => o.numSeqs !== null && rows >= o.numSeqs;
 
   const emitRow = async () => {
-    writeSync(fd, new Uint8Array(row.buffer, row.byteOffset, row.byteLength));
+    out.next();
     for (const s of segs) await index.write(s);
     segs = [];
     fill = 0;
@@ -148,10 +207,9 @@ export async function runPack(o: PackOptions): Promise<PackMeta> {
     let pos = 0;
     while (pos < n && !full()) {
       const take = Math.min(L - fill, n - pos);
-      for (let k = 0; k < take; k++) {
-        const p = pos + k;
-        row[fill + k] = p < ids.length ? ids[p]! : eos;
-      }
+      const fromIds = Math.max(0, Math.min(take, ids.length - pos));
+      out.row.set(ids.subarray(pos, pos + fromIds), fill);
+      if (fromIds < take) out.row[fill + fromIds] = eos;
       segs.push(JSON.stringify({ row: rows, doc_id: docId, doc_token_start: pos, doc_token_end: pos + take, row_offset: fill }) + "\n");
       fill += take;
       pos += take;
@@ -166,41 +224,56 @@ export async function runPack(o: PackOptions): Promise<PackMeta> {
     b.tokens += pos;
   };
 
-  try {
-    let batch: { docId: string; text: string; source: string }[] = [];
-    const flush = async () => {
-      if (batch.length === 0) return;
-      const encoded = await pool.encodeBatch(batch.map((b) => b.text));
-      let bytes = 0;
-      for (let i = 0; i < batch.length; i++) {
-        if (full()) {
-          bump(counts.dropped, "num_seqs_reached");
-          continue;
-        }
-        await place(batch[i]!.docId, encoded[i]!, batch[i]!.source);
-        counts.kept++;
-        bytes += batch[i]!.text.length;
-      }
-      progress.add(batch.length, bytes);
-      batch = [];
-    };
-    for await (const { item, source } of mixedDocs(o.sources, o.seed)) {
-      if (full()) break;
-      counts.in++;
-      if ("bad" in item) {
-        bump(counts.rejected, "invalid_record");
+  /**
+   * Places a group's documents in order; those that come after the last row
+   * are dropped. A group counts only if the rows were not full before it
+   * (reading stops there): false when they were.
+   */
+  const placeGroup = async (g: Group, encoding: Promise<Uint32Array[]>): Promise<boolean> => {
+    if (full()) return false;
+    counts.in += g.docs.length + g.bad;
+    if (g.bad > 0) bump(counts.rejected, "invalid_record", g.bad);
+    const encoded = await encoding;
+    let bytes = 0;
+    for (let i = 0; i < g.docs.length; i++) {
+      if (full()) {
+        bump(counts.dropped, "num_seqs_reached");
         continue;
       }
-      batch.push({ docId: item.doc.doc_id, text: item.doc.text, source });
-      if (batch.length >= BATCH_DOCS) await flush();
+      await place(g.docs[i]!.docId, encoded[i]!, g.docs[i]!.source);
+      counts.kept++;
+      bytes += g.docs[i]!.text.length;
     }
-    await flush();
+    progress.add(g.docs.length, bytes);
+    return true;
+  };
+
+  try {
+    // Groups are read and given to the encoders READ_AHEAD groups before they
+    // are placed, so the encoders never wait for the reader.
+    const ahead: { g: Group; encoding: Promise<Uint32Array[]> }[] = [];
+    let more = true;
+    for await (const g of groups(o.sources, o.seed)) {
+      const encoding = pool.encodeBatch(g.docs.map((d) => d.text));
+      encoding.catch(() => {}); // awaited when placed, unless reading stops first
+      ahead.push({ g, encoding });
+      if (ahead.length > READ_AHEAD) {
+        const next = ahead.shift()!;
+        more = await placeGroup(next.g, next.encoding);
+        if (!more) break;
+      }
+    }
+    while (more && ahead.length > 0) {
+      const next = ahead.shift()!;
+      more = await placeGroup(next.g, next.encoding);
+    }
     let padding = 0;
     if (fill > 0) {
       padding = L - fill;
-      row.fill(pad, fill);
+      out.row.fill(pad, fill);
       await emitRow();
     }
+    out.flush();
     closeSync(fd);
     commitTemp(tmpIds, idsPath);
     await index.finish();
@@ -231,8 +304,8 @@ export async function runPack(o: PackOptions): Promise<PackMeta> {
         by_source: Object.fromEntries(Object.entries(bySource).sort(([a], [b]) => (a < b ? -1 : 1))),
       },
       outputs: {
-        input_ids: { ...(await sha256File(idsPath)), path: "input_ids.mmap" },
-        index: { ...(await sha256File(indexPath)), path: "index.jsonl.zst" },
+        input_ids: { path: "input_ids.mmap", sha256: out.sha256(), bytes: out.bytes },
+        index: { ...index.digest(), path: "index.jsonl.zst" },
       },
     };
     writeJsonAtomic(join(o.outDir, "meta.json"), meta);

@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { GammaError } from "../errors.ts";
 
-/** `srcRel` is the worker's path under src/, e.g. "stages/normalize-worker.ts". */
+/** `srcRel` is the worker's path under src/, e.g. "stages/file-worker.ts". */
 export function workerUrl(srcRel: string): string {
   const here = import.meta.url;
   if (here.includes("$bunfs") || here.includes("~BUN")) {
