@@ -40,7 +40,7 @@ export interface ShardTarget {
   part: number;
   /** Digests of the files the records come from, recorded in the manifest. */
   inputs: FileDigest[];
-  /** Stable prefix for derived doc ids (see docs/normalize.md). */
+  /** Stable prefix for derived doc ids: `<source>/<first 12 hex of the input sha256>` (README, normalize). */
   idBase: string;
   /**
    * Provenance recorded in the manifest's `params` after the normalize
