@@ -24,7 +24,7 @@ export function warn(msg: string): void {
 
 export class Progress {
   private readonly label: string;
-  private readonly totalBytes: number | null;
+  private totalBytes: number | null;
   private readonly start = performance.now();
   private readonly tty = Boolean(process.stderr.isTTY) && process.env.CI !== "true";
   private lastDraw = 0;
@@ -37,6 +37,11 @@ export class Progress {
     this.totalBytes = totalBytes;
   }
 
+  /** Sets (or updates) the expected total bytes, which turns on the ETA. */
+  setTotal(bytes: number | null): void {
+    this.totalBytes = bytes;
+  }
+
   /** Adds to the running totals. */
   add(docs: number, bytes: number): void {
     this.docs += docs;
@@ -44,11 +49,11 @@ export class Progress {
     this.tick();
   }
 
-  private line(): string {
+  private line(final = false): string {
     const s = Math.max((performance.now() - this.start) / 1000, 1e-6);
     const mb = this.bytes / 1e6;
     let eta = "";
-    if (this.totalBytes && this.bytes > 0) {
+    if (!final && this.totalBytes && this.bytes > 0) {
       const rest = ((this.totalBytes - this.bytes) / this.bytes) * s;
       eta = ` ETA ${Math.max(0, rest).toFixed(0)}s`;
     }
@@ -69,6 +74,6 @@ export class Progress {
 
   done(): void {
     if (this.tty) process.stderr.write(`\r\x1b[2K`);
-    process.stderr.write(`gamma: ${this.line()} (done)\n`);
+    process.stderr.write(`gamma: ${this.line(true)} (done)\n`);
   }
 }

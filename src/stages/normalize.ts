@@ -58,7 +58,17 @@ export async function runNormalize(o: NormalizeOptions): Promise<NormalizeSummar
   const workers = threads > 1 ? new FileWorkers(threads) : null;
   try {
     const todo = await plan(o, files, summary);
-    const results = await normalizeAll(todo, o, workers, (docs, bytes) => progress.add(docs, bytes));
+    // The text size of the input is known only as files finish: scale their text/compressed
+    // ratio to the whole input for the ETA.
+    const planned = todo.reduce((a, t) => a + t.target.inputs[0]!.bytes, 0);
+    let doneCompressed = 0;
+    let doneText = 0;
+    const onShard = (r: ShardResult, compressed: number) => {
+      doneCompressed += compressed;
+      doneText += r.manifest.bytes.text_in;
+      if (doneCompressed > 0 && doneText > 0) progress.setTotal(Math.max(progress.bytes, (doneText / doneCompressed) * planned));
+    };
+    const results = await normalizeAll(todo, o, workers, (docs, bytes) => progress.add(docs, bytes), onShard);
     for (const r of results) {
       mergeCounts(summary.counts, r.manifest.counts);
       summary.shards.push(r.manifestPath.replace(/\.manifest\.json$/, ".jsonl.zst"));
@@ -105,6 +115,7 @@ async function normalizeAll(
   o: NormalizeOptions,
   workers: FileWorkers | null,
   onProgress: (docs: number, bytes: number) => void,
+  onShard: (r: ShardResult, compressedBytes: number) => void,
 ): Promise<ShardResult[]> {
   const params: NormalizeParams = {
     source: o.source, domain: o.domain, textField: o.textField, idField: o.idField, licenseTag: o.licenseTag, filters: o.filters,
@@ -118,12 +129,16 @@ async function normalizeAll(
       onProgress(docs - last.docs, bytes - last.bytes);
       last = { docs, bytes };
     };
+    const done = (r: ShardResult) => {
+      onShard(r, t.target.inputs[0]!.bytes);
+      return r;
+    };
     if (workers === null) {
-      results.push(Promise.resolve(await normalizeStream(itemsFor(t.file), t.target, params, step)));
+      results.push(Promise.resolve(done(await normalizeStream(itemsFor(t.file), t.target, params, step))));
       continue;
     }
     const task = { kind: "normalize" as const, file: t.file, target: t.target, params, zstdLevel: process.env.GAMMA_ZSTD_LEVEL, sourceDateEpoch: process.env.SOURCE_DATE_EPOCH };
-    results.push(workers.run<ShardResult>(task, step));
+    results.push(workers.run<ShardResult>(task, step).then(done));
   }
   return Promise.all(results);
 }
