@@ -26,7 +26,16 @@ export function inspectMegatronCommand(): Command {
         const ids = ds.get(i);
         const head = Array.from(ids.subarray(0, 64) as ArrayLike<number>, Number);
         lines.push(`--- document ${i} (${ids.length} tokens)`);
-        lines.push(tok ? JSON.stringify(tok.decode(head)) + (ids.length > 64 ? " ..." : "") : head.join(" ") + (ids.length > 64 ? " ..." : ""));
+        const more = ids.length > 64 ? " ..." : "";
+        let shown = head.join(" ") + more;
+        if (tok) {
+          try {
+            shown = JSON.stringify(tok.decode(head)) + more;
+          } catch (e) {
+            shown += `  (not decodable with ${o.tokenizer}: ${(e as Error).message})`;
+          }
+        }
+        lines.push(shown);
       }
       ds.close();
       process.stdout.write(lines.join("\n") + "\n");
