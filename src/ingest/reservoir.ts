@@ -21,6 +21,7 @@
 import { ConfigError } from "../errors.ts";
 import { bumpCounter, type Counters } from "./raw-record.ts";
 import { SplitMix64 } from "./splitmix64.ts";
+import { sha256Hex } from "../io/hash.ts";
 
 export interface SplitSpec {
   name: string;
@@ -74,9 +75,6 @@ export interface SampleResult<T> {
   meta: SampleMeta;
 }
 
-export function sha256Hex(s: string): string {
-  return new Bun.CryptoHasher("sha256").update(s).digest("hex");
-}
 
 /** "train=0.8,val=0.1,test=0.1" -> specs in that order; fractions must be > 0 and sum to 1. */
 export function parseSplits(spec: string): SplitSpec[] {

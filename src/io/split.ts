@@ -4,6 +4,8 @@
  * F x 2^256, where F is the exact binary64 value of --valid-fraction. It
  * depends on the doc_id alone, so adding documents never moves another one.
  */
+import { sha256Hex } from "./hash.ts";
+
 export const SPLIT_RULE = "valid iff int.from_bytes(sha256(doc_id.encode('utf-8')).digest(), 'big') < valid_fraction * 2**256 (exact binary64 value of valid_fraction)";
 
 /** The exact integer F x 2^256 for a binary64 F in [0, 1]. */
@@ -27,6 +29,6 @@ export function splitThreshold(fraction: number): bigint {
 
 export function isValid(docId: string, threshold: bigint): boolean {
   if (threshold === 0n) return false;
-  const digest = new Bun.CryptoHasher("sha256").update(docId).digest("hex");
+  const digest = sha256Hex(docId);
   return BigInt(`0x${digest}`) < threshold;
 }

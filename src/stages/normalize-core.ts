@@ -13,7 +13,7 @@ import { SHARD_MANIFEST_KIND, type ShardManifest } from "../io/shard-manifest.ts
 import { writeJsonAtomic } from "../io/atomic.ts";
 import { createdAt } from "../io/timestamp.ts";
 import { ZstdTextWriter } from "../io/zstd-writer.ts";
-import { bump, docToJson, emptyCounts, sortedCounts, type Doc, type RejectRecord, type StageCounts } from "../pipeline.ts";
+import { bump, docToJson, emptyCounts, sortedCounts, type Doc, type RejectRecord } from "../pipeline.ts";
 import { GAMMA_VERSION } from "../version.ts";
 
 export interface NormalizeParams {

@@ -1,8 +1,6 @@
 import { ConfigError } from "../errors.ts";
+import { sha256Hex } from "../io/hash.ts";
 
-export function sha256Hex(bytes: Uint8Array): string {
-  return new Bun.CryptoHasher("sha256").update(bytes).digest("hex");
-}
 
 export async function readTokenizerFile(path: string): Promise<Uint8Array> {
   try {

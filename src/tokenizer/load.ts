@@ -5,7 +5,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { ConfigError } from "../errors.ts";
-import { checkPin, readTokenizerFile, sha256Hex } from "./checksum.ts";
+import { sha256Hex } from "../io/hash.ts";
+import { checkPin, readTokenizerFile } from "./checksum.ts";
 import { buildEncoder, type Encoder, type EncoderSpec } from "./encoder-spec.ts";
 import { addedTokens, bpeFromTokenizerJson, vocabIds } from "./hf-json.ts";
 import { knownByName, knownBySha256, KNOWN_ENCODINGS, type KnownEncoding } from "./known-encodings.ts";

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { ConfigError } from "../../src/errors.ts";
-import { exactCounts, parseSplits, Reservoir, sampleReservoir, sha256Hex, splitOf } from "../../src/ingest/reservoir.ts";
+import { sha256Hex } from "../../src/io/hash.ts";
+import { exactCounts, parseSplits, Reservoir, sampleReservoir, splitOf } from "../../src/ingest/reservoir.ts";
 import { SplitMix64 } from "../../src/ingest/splitmix64.ts";
 import { sentences } from "./corpus-text.ts";
 
