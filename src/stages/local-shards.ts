@@ -4,15 +4,11 @@
  * input digest and parameters is skipped; one made from anything else needs
  * --overwrite. Used by ingest-wikipedia and ingest-stackexchange.
  */
-import { existsSync } from "node:fs";
-import { basename } from "node:path";
-import { ConfigError } from "../errors.ts";
 import { sha256File } from "../io/hash.ts";
-import { readJsonFile, type ShardManifest } from "../io/shard-manifest.ts";
-import { info, Progress } from "../log.ts";
+import { Progress } from "../log.ts";
 import { countsAddUp, emptyCounts, mergeCounts, type StageCounts } from "../pipeline.ts";
 import { normalizeStream, paramsRecord, shardPaths, type NormalizeParams, type SourceItem } from "./normalize-core.ts";
-import { checkName, existingShardValid } from "./normalize.ts";
+import { checkName, shardToSkip } from "./normalize.ts";
 
 export interface LocalShardTask {
   part: number;
@@ -46,19 +42,13 @@ export async function runLocalShards(
     const digest = await sha256File(t.file);
     const paths = shardPaths(outDir, p.source, p.domain, t.part);
     const params = { ...paramsRecord(p), ...t.extraParams };
-    const valid = existingShardValid(paths.manifest, [digest], params);
-    if (valid === true && !overwrite && existsSync(paths.shard)) {
-      mergeCounts(summary.counts, readJsonFile<ShardManifest>(paths.manifest)!.counts);
+    const done = shardToSkip(label, paths, digest, params, overwrite);
+    if (done !== null) {
+      mergeCounts(summary.counts, done.counts);
       summary.manifests.push(paths.manifest);
       summary.shards.push(paths.shard);
       summary.skipped++;
-      info(`${label}: ${basename(paths.shard)} already done for ${t.file}; skipped (use --overwrite to redo)`);
       continue;
-    }
-    if (valid === false && !overwrite) {
-      throw new ConfigError(`${label}: ${paths.manifest} exists and was made from other input or parameters; use --overwrite to replace it, or another --out-dir`, {
-        code: "output_exists",
-      });
     }
     let last = { docs: 0, bytes: 0 };
     const target = { outDir, part: t.part, inputs: [digest], idBase: `${p.source}/${digest.sha256.slice(0, 12)}`, extraParams: t.extraParams };

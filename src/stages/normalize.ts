@@ -44,6 +44,32 @@ export function existingShardValid(manifestPath: string, inputs: FileDigest[], p
   return sameInputs && sameParams;
 }
 
+/**
+ * The resume rule for one shard: its manifest when a shard made from the same
+ * input and parameters exists (the caller skips it), null when it must be
+ * made; a shard made from anything else is an error unless `overwrite`.
+ */
+export function shardToSkip(
+  label: string,
+  paths: { shard: string; manifest: string },
+  input: FileDigest,
+  params: Record<string, unknown>,
+  overwrite: boolean,
+): ShardManifest | null {
+  const valid = existingShardValid(paths.manifest, [input], params);
+  if (valid === true && !overwrite && existsSync(paths.shard)) {
+    info(`${label}: ${basename(paths.shard)} already done for ${input.path}; skipped (use --overwrite to redo)`);
+    return readJsonFile<ShardManifest>(paths.manifest)!;
+  }
+  if (valid === false && !overwrite) {
+    throw new ConfigError(
+      `${label}: ${paths.manifest} exists and was made from other input or parameters; use --overwrite to replace it, or another --out-dir`,
+      { code: "output_exists" },
+    );
+  }
+  return null;
+}
+
 export async function runNormalize(o: NormalizeOptions): Promise<NormalizeSummary> {
   checkName("--source", o.source);
   checkName("--domain", o.domain);
@@ -89,20 +115,12 @@ async function plan(o: NormalizeOptions, files: string[], summary: NormalizeSumm
     const file = files[part]!;
     const digest = await sha256File(file);
     const paths = shardPaths(o.outDir, o.source, o.domain, part);
-    const valid = existingShardValid(paths.manifest, [digest], paramsRecord(o));
-    if (valid === true && !o.overwrite && existsSync(paths.shard)) {
-      const m = readJsonFile<ShardManifest>(paths.manifest)!;
-      mergeCounts(summary.counts, m.counts);
+    const done = shardToSkip("normalize", paths, digest, paramsRecord(o), o.overwrite);
+    if (done !== null) {
+      mergeCounts(summary.counts, done.counts);
       summary.shards.push(paths.shard);
       summary.skipped++;
-      info(`normalize: ${basename(paths.shard)} already done for ${file}; skipped (use --overwrite to redo)`);
       continue;
-    }
-    if (valid === false && !o.overwrite) {
-      throw new ConfigError(
-        `normalize: ${paths.manifest} exists and was made from other input or parameters; use --overwrite to replace it, or another --out-dir`,
-        { code: "output_exists" },
-      );
     }
     todo.push({ file, target: { outDir: o.outDir, part, inputs: [{ ...digest }], idBase: `${o.source}/${digest.sha256.slice(0, 12)}` } });
   }
