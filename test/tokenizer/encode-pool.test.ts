@@ -67,9 +67,7 @@ describe("inside a compiled binary", () => {
     // Mirror the repo layout (src/<main>.ts + src/tokenizer/encode-worker.ts) in a temp dir.
     const root = join(tmp, "bin");
     mkdirSync(root);
-    cpSync(join(import.meta.dir, "../../src/tokenizer"), join(root, "src/tokenizer"), { recursive: true });
-    cpSync(join(import.meta.dir, "../../src/workers"), join(root, "src/workers"), { recursive: true });
-    cpSync(join(import.meta.dir, "../../src/errors.ts"), join(root, "src/errors.ts"));
+    cpSync(join(import.meta.dir, "../../src"), join(root, "src"), { recursive: true });
     symlinkSync(NM, join(root, "node_modules"));
     writeFileSync(
       join(root, "src/compile-check.ts"),
