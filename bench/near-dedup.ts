@@ -3,6 +3,8 @@
  * datasketch (MinHash + MinHashLSH, pure Python) in the same run, on the same normalized shards,
  * shingles (word 5-grams) and parameters (K = 128, threshold 0.8, 17 bands x 7 rows):
  *   - gamma --device cpu --cpu-threads 2, --verify estimate and --verify exact
+ *   - the same with --decisions-only: what the peer produces (which documents go), without the
+ *     deduplicated copy of the corpus (whose single zstd frame is compressed on one thread)
  *   - gamma --device gpu (any adapter; lavapipe here), on --gpu-subset MB of shards if given
  *   - bench/peers/datasketch_near.py with a datasketch checkout kept outside the repository
  * Every run is a whole process under /usr/bin/time (wall, user + sys, peak RSS); the runs of a
@@ -123,18 +125,26 @@ const gammaRun = (name: string, dir: string, set: ShardInfo[], extra: string[]):
   return { name, cmd, shards: set, outDir, times: [] };
 };
 const dsTsv = join(work, "datasketch-removed.tsv");
-const runs: Run[] = [
-  gammaRun(`gamma cpu, ${threads} threads, verify estimate`, "cpu", shardInfo, ["--device", "cpu", "--cpu-threads", threads]),
-  gammaRun(`gamma cpu, ${threads} threads, verify exact`, "cpu-exact", shardInfo, ["--device", "cpu", "--cpu-threads", threads, "--verify", "exact"]),
-  gammaRun(`gamma gpu (lavapipe), verify estimate`, "gpu", gpuShards, ["--device", "gpu"]),
-  {
+const cpuRun = gammaRun(`gamma cpu, ${threads} threads, verify estimate`, "cpu", shardInfo, ["--device", "cpu", "--cpu-threads", threads]);
+// What the peer produces: the decisions (its list of removed documents), no deduplicated copy of the corpus.
+const decisionsRun = gammaRun(`gamma cpu, ${threads} threads, verify estimate, --decisions-only`, "cpu-decisions", shardInfo, [
+  "--device",
+  "cpu",
+  "--cpu-threads",
+  threads,
+  "--decisions-only",
+]);
+const exactRun = gammaRun(`gamma cpu, ${threads} threads, verify exact`, "cpu-exact", shardInfo, ["--device", "cpu", "--cpu-threads", threads, "--verify", "exact"]);
+const gpuRun = gammaRun(`gamma gpu (lavapipe), verify estimate`, "gpu", gpuShards, ["--device", "gpu"]);
+const dsRun: Run = {
     name: "datasketch MinHash + MinHashLSH (1 process)",
     cmd: [python, runner, "--datasketch", datasketch, "--removed", dsTsv, "--num-perm", "128", "--threshold", String(T), "--bands", String(BANDS), "--rows", String(ROWS), ...shards],
     shards: shardInfo,
     removedTsv: dsTsv,
     times: [],
-  },
-];
+};
+const runs: Run[] = [cpuRun, decisionsRun, exactRun, gpuRun, dsRun];
+const at = (r: Run) => runs.indexOf(r);
 
 for (const r of runs) console.error(`bench: ${shown(r.cmd)}`);
 for (let i = 0; i < reps; i++) {
@@ -304,14 +314,15 @@ runs.forEach((r, i) => {
     `| ${r.name} | ${docs} | ${fmt(mb)} | ${fmt(wall, 2)} | ${fmt(mb / wall, 2)} | ${fmt(docs / wall, 0)} | ${fmt(cpu, 1)} | ${fmt(mb / cpu, 2)} | ${fmt(rss, 0)} | ${scores[i]!.removed} |`,
   );
 });
-const ds = runs[3]!;
+const ds = dsRun;
 const ratio = (r: Run) => {
   const paired = r.times.map((t, i) => ds.times[i]!.wall / t.wall);
   const cpu = median(ds.times.map((t) => t.cpu)) / median(r.times.map((t) => t.cpu));
   return `${fmt(median(paired), 2)}x throughput (median of per-rep pairs), ${fmt(cpu, 2)}x per cpu-second`;
 };
-console.log(`\ngamma cpu (estimate) / datasketch: ${ratio(runs[0]!)} (target >= 25x throughput)`);
-console.log(`gamma cpu (exact)    / datasketch: ${ratio(runs[1]!)}`);
+console.log(`\ngamma cpu (estimate) / datasketch: ${ratio(cpuRun)} (target >= 25x throughput)`);
+console.log(`gamma cpu (estimate, --decisions-only: the peer's output) / datasketch: ${ratio(decisionsRun)}`);
+console.log(`gamma cpu (exact)    / datasketch: ${ratio(exactRun)}`);
 
 console.log(`\n### Quality against the planted duplicates (removed / planted; J = exact word 5-gram Jaccard to the original)\n`);
 console.log(`| run | ${BUCKETS.map((b) => b.name).join(" | ")} | recall (J>=${T}) | precision | removed outside the plan (their J to dup_of) | dup_of != original |`);
@@ -326,8 +337,8 @@ console.log(
     `(removals in 0.7-0.8 count against it). The J recorded by make-corpus (on 32-bit shingle hashes) agrees with this script's recomputation on shingle strings from the normalized text to ${recomputeMaxDiff.toExponential(1)}.`,
 );
 
-const gpu = runs[2]!;
-const g = outcomes[2]!.near!;
+const gpu = gpuRun;
+const g = outcomes[at(gpuRun)]!.near!;
 const gpuMb = sum(gpu.shards, "textBytes") / 1e6;
 console.log(`\n### GPU row (${fmt(gpuMb)} MB, ${sum(gpu.shards, "docs")} docs${gpuSubsetMb > 0 ? `, first ${gpu.shards.length} shards` : ""})\n`);
 console.log(`- ${g.backendReason}`);
@@ -336,12 +347,12 @@ console.log(
     `${fmt(g.bytesFromGpu / 1e6, 1)} MB back (${fmt(g.bytesFromGpu / 1e6 / gpuMb, 3)} MB per MB), kernel time ${fmt(g.kernelMs / 1000, 2)} s`,
 );
 if (gpu.shards.length === shardInfo.length) {
-  const same = Buffer.compare(outcomes[0]!.decisions!, outcomes[2]!.decisions!) === 0;
+  const same = Buffer.compare(outcomes[at(cpuRun)]!.decisions!, outcomes[at(gpuRun)]!.decisions!) === 0;
   console.log(`- decisions.jsonl byte-identical to the cpu run: ${same ? "yes" : "NO"}`);
 }
 const dsOut = JSON.parse(ds.times.at(-1)!.out.trim().split("\n").pop()!);
 console.log(
-  `\nCandidates verified: gamma cpu ${outcomes[0]!.near!.candidates}, datasketch ${dsOut.candidates}. ` +
+  `\nCandidates verified: gamma cpu ${outcomes[at(cpuRun)]!.near!.candidates}, datasketch ${dsOut.candidates}. ` +
     `datasketch's own phases (last rep): read ${dsOut.seconds_read} s, shingle + MinHash ${dsOut.seconds_shingle_minhash} s, LSH + verify ${dsOut.seconds_lsh_verify} s.`,
 );
 console.log(`\n${bin}; datasketch from ${datasketch}; ${python}; K = 128, threshold ${T}, ${BANDS} bands x ${ROWS} rows, word 5-grams`);

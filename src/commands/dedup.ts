@@ -37,7 +37,7 @@ export function nearSettings(o: Record<string, unknown>, g: Globals): NearSettin
 export function dedupCommand(): Command {
   return addGlobals(new Command("dedup"))
     .description(
-      "Remove exact and/or near duplicates from normalized shards. Writes DIR/deduped.jsonl.zst (kept docs in input order), DIR/decisions.jsonl.zst (one line per input doc: {doc_id, decision, dup_of, similarity, reason}) and DIR/dedup.manifest.json. Near dedup runs MinHash + LSH as WebGPU compute shaders, or on the CPU twin with bit-identical results.",
+      "Remove exact and/or near duplicates from normalized shards. Writes DIR/deduped.jsonl.zst (kept docs in input order; not with --decisions-only), DIR/decisions.jsonl.zst (one line per input doc: {doc_id, decision, dup_of, similarity, reason}) and DIR/dedup.manifest.json. Near dedup runs MinHash + LSH as WebGPU compute shaders, or on the CPU twin with bit-identical results.",
     )
     .requiredOption("--input <glob...>", "normalized shards (e.g. 'data/normalized/**/*.jsonl.zst')")
     .requiredOption("--out-dir <dir>", "output folder")
@@ -49,6 +49,7 @@ export function dedupCommand(): Command {
     .option("--threshold <t>", "Jaccard similarity threshold", "0.8")
     .option("--bands <b>", "LSH bands (with --rows; default chosen from --threshold)")
     .option("--rows <r>", "LSH rows per band (with --bands)")
+    .option("--decisions-only", "write decisions.jsonl.zst and the manifest but not deduped.jsonl.zst: the shards are read once, for when the decisions are applied elsewhere or only counted")
     .addOption(new Option("--verify <how>", "verify candidates on the estimated Jaccard of signatures, or on the exact Jaccard of shingle sets").choices(["estimate", "exact"]).default("estimate"))
     .action(async (o) => {
       const g = readGlobals(o);
@@ -58,6 +59,7 @@ export function dedupCommand(): Command {
         mode: parseMode(o.mode),
         scope: o.scope,
         near: nearSettings(o, g),
+        decisionsOnly: o.decisionsOnly === true,
       });
       process.stdout.write(JSON.stringify({ manifest: r.manifestPath, counts: r.counts }) + "\n");
     });

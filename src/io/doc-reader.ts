@@ -1,5 +1,6 @@
 /** Reads normalized shards back as documents, in sorted file order and line order. */
-import { readLines } from "./read-lines.ts";
+import { isUtf8 } from "node:buffer";
+import { readBytes, readLines } from "./read-lines.ts";
 import type { Doc } from "../pipeline.ts";
 
 export interface ReadDoc {
@@ -14,15 +15,64 @@ export type ReadItem = ReadDoc | { bad: string; line: string; location: string }
 /** Blank lines are no item at all. */
 const isBlank = (line: string) => line.trim().length === 0;
 
-/** The lines readDocBatches makes items of, as stored, without parsing them. */
-export async function* readItemLines(files: string[]): AsyncGenerator<string[]> {
-  for (const file of files) {
-    for await (const lines of readLines(file)) {
-      const out: string[] = [];
-      for (const l of lines) if (!isBlank(l.text)) out.push(l.text);
-      if (out.length > 0) yield out;
+const lossy = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
+const encoder = new TextEncoder();
+
+/**
+ * The lines readDocBatches makes items of, without parsing them, as UTF-8 bytes: each is the
+ * encoding of the line readLines gives (its "\r" before "\n" dropped, invalid UTF-8 replaced by
+ * U+FFFD), so a pass-through writer copies valid lines byte for byte without decoding them.
+ */
+export async function* readItemLineBytes(file: string): AsyncGenerator<Uint8Array[]> {
+  let carry: Uint8Array | null = null;
+  for await (const chunk of readBytes(file)) {
+    let buf = chunk;
+    if (carry !== null) {
+      buf = new Uint8Array(carry.length + chunk.length);
+      buf.set(carry, 0);
+      buf.set(chunk, carry.length);
+      carry = null;
     }
+    const last = buf.lastIndexOf(10);
+    if (last < 0) {
+      carry = buf;
+      continue;
+    }
+    carry = last + 1 < buf.length ? buf.slice(last + 1) : null;
+    const out = itemLineBytes(buf.subarray(0, last));
+    if (out.length > 0) yield out;
   }
+  if (carry !== null && carry.length > 0) {
+    const out = itemLineBytes(carry);
+    if (out.length > 0) yield out;
+  }
+}
+
+/** The non-blank lines of `bytes` (whole lines, the last without its "\n"). */
+function itemLineBytes(bytes: Uint8Array): Uint8Array[] {
+  const valid = isUtf8(bytes);
+  const out: Uint8Array[] = [];
+  let start = 0;
+  for (;;) {
+    const nl = bytes.indexOf(10, start);
+    let end = nl < 0 ? bytes.length : nl;
+    if (end > start && bytes[end - 1] === 13) end--;
+    let line = bytes.subarray(start, end);
+    if (!valid && !isUtf8(line)) line = encoder.encode(lossy.decode(line));
+    if (!isBlankBytes(line)) out.push(line);
+    if (nl < 0) return out;
+    start = nl + 1;
+  }
+}
+
+/** isBlank of the decoded line: ASCII is decided on the bytes, anything else by String.trim. */
+function isBlankBytes(line: Uint8Array): boolean {
+  for (let i = 0; i < line.length; i++) {
+    const b = line[i];
+    if (b === 0x20 || (b >= 0x09 && b <= 0x0d)) continue;
+    return b < 0x80 ? false : isBlank(lossy.decode(line));
+  }
+  return true;
 }
 
 export async function* readDocBatches(files: string[]): AsyncGenerator<ReadItem[]> {

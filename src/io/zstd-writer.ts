@@ -33,8 +33,9 @@ export class ZstdTextWriter {
   private readonly tmp: string;
   private readonly file: WriteStream;
   private readonly z: zlib.ZstdCompress;
-  private pending: string[] = [];
-  private pendingChars = 0;
+  private pending: (string | Uint8Array)[] = [];
+  /** Upper bound of the pending pieces' UTF-8 bytes (3 per UTF-16 unit of a string). */
+  private pendingBytes = 0;
   private done: Promise<void>;
   private failed: Error | null = null;
   /** Settles when the compressor has taken in everything written so far. */
@@ -72,19 +73,32 @@ export class ZstdTextWriter {
   /** Appends text (callers add their own newlines; each piece is encoded alone, so never split a surrogate pair). */
   async write(text: string): Promise<void> {
     this.pending.push(text);
-    this.pendingChars += text.length;
-    if (this.pendingChars >= FLUSH_BYTES) await this.flushPending();
+    this.pendingBytes += text.length * 3;
+    if (this.pendingBytes >= 3 * FLUSH_BYTES) await this.flushPending();
+  }
+
+  /** Appends UTF-8 bytes as they are (the caller vouches for them); they are copied, so the caller may reuse its buffer. */
+  async writeBytes(bytes: Uint8Array): Promise<void> {
+    this.pending.push(bytes);
+    this.pendingBytes += bytes.length;
+    if (this.pendingBytes >= 3 * FLUSH_BYTES) await this.flushPending();
   }
 
   private async flushPending(): Promise<void> {
     if (this.pending.length === 0) return;
     // Encoded piece by piece into one buffer: no joined copy of the text first.
-    const whole = Buffer.allocUnsafe(this.pendingChars * 3);
+    const whole = Buffer.allocUnsafe(this.pendingBytes);
     let n = 0;
-    for (const s of this.pending) n += whole.write(s, n, "utf8");
+    for (const s of this.pending) {
+      if (typeof s === "string") n += whole.write(s, n, "utf8");
+      else {
+        whole.set(s, n);
+        n += s.length;
+      }
+    }
     const buf = whole.subarray(0, n);
     this.pending = [];
-    this.pendingChars = 0;
+    this.pendingBytes = 0;
     this.bytesIn += n;
     if (this.failed) throw this.failed;
     let room = true;

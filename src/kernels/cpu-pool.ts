@@ -3,7 +3,8 @@
  * jobs; callers pick the worker (a batch is cut into one contiguous part per worker).
  * threads <= 1 runs the jobs in-process (gamma's --cpu-threads convention); the arithmetic is the
  * same code either way. In a compiled binary src/kernels/cpu-worker.ts must be an extra
- * `bun build --compile` entrypoint (scripts/build.ts WORKER_ENTRYPOINTS).
+ * `bun build --compile` entrypoint (scripts/build.ts WORKER_ENTRYPOINTS). Workers start on their
+ * first job, so a pool that ends up unused (a run too small to cut) costs nothing.
  */
 import { GammaError } from "../errors.ts";
 import { workerUrl } from "../workers/worker-url.ts";
@@ -20,26 +21,23 @@ interface Lane {
 }
 
 export class CpuPool {
-  private readonly lanes: Lane[] = [];
+  /** Workers by lane, started on first use. */
+  private readonly lanes: (Lane | undefined)[] = [];
   private nextId = 1;
   private closed = false;
 
   constructor(readonly threads: number) {
     if (!Number.isInteger(threads) || threads < 0) throw new RangeError(`cpu threads must be >= 0, got ${threads}`);
-    if (threads > 1) {
-      const url = workerUrl("kernels/cpu-worker.ts");
-      for (let i = 0; i < threads; i++) this.lanes.push(this.spawn(url, i));
-    }
   }
 
   /** Whether jobs run on the calling thread (no workers). */
   get inProcess(): boolean {
-    return this.lanes.length === 0;
+    return this.threads <= 1;
   }
 
   /** How many parts to cut a batch into: one per worker, or 1 in-thread. */
   get width(): number {
-    return Math.max(1, this.lanes.length);
+    return this.inProcess ? 1 : this.threads;
   }
 
   private spawn(url: string, index: number): Lane {
@@ -66,7 +64,7 @@ export class CpuPool {
   /** Runs `job` on worker `lane` (mod the pool size); in-thread when the pool has no workers. */
   run<J extends Job>(job: J, lane: number, transfer: ArrayBuffer[] = []): Promise<JobResult<J>> {
     if (this.closed) return Promise.reject(new GammaError("worker", "CPU pool used after dispose()"));
-    if (this.lanes.length === 0) {
+    if (this.inProcess) {
       return new Promise((resolve, reject) => {
         // Run after the caller's synchronous code, as a worker's reply would arrive.
         queueMicrotask(() => {
@@ -78,7 +76,8 @@ export class CpuPool {
         });
       });
     }
-    const l = this.lanes[lane % this.lanes.length];
+    const i = lane % this.threads;
+    const l = (this.lanes[i] ??= this.spawn(workerUrl("kernels/cpu-worker.ts"), i));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       if (l.pending.size === 0) l.worker.ref();
@@ -90,6 +89,7 @@ export class CpuPool {
   dispose(): void {
     this.closed = true;
     for (const l of this.lanes) {
+      if (l === undefined) continue;
       l.worker.terminate();
       const err = new GammaError("worker", "CPU pool disposed with work pending");
       for (const p of l.pending.values()) p.reject(err);

@@ -1,11 +1,13 @@
 /**
  * Near-duplicate detection: MinHash signatures + LSH bands + verification + union-find.
  *
- * 1. Stream: documents arrive once, in index order. Batches go to the CPU pool, two batches in
- *    flight: on the CPU path each worker shingles and signs its run of documents in one pass (the
- *    CPU twin's near.shingleSign job), on the GPU path the workers shingle and the GPU twin signs.
- *    Signatures and band keys are appended to files in a private work directory, and per document
- *    only its length, doc_id, scope group and shingle count stay in memory.
+ * 1. Sign: each document is shingled and signed once, in index order, and its signature and
+ *    band keys are appended to files in a private work directory; per document only its length,
+ *    doc_id, scope group and shingle count stay in memory. nearDedup streams texts: batches go
+ *    to the CPU pool, two batches in flight: on the CPU path each worker shingles and signs its
+ *    run in one pass (the CPU twin's near.shingleSign job), on the GPU path the workers shingle
+ *    and the GPU twin signs. nearDedupSigned takes runs its caller signed with that same job
+ *    (dedup's first pass, ./shard-signer.ts).
  * 2. Bands, one at a time: the band's keys (folded with the scope group) are radix-sorted; each
  *    bucket of equal keys gives candidate pairs (./candidates.ts), minus pairs already in one
  *    cluster. Candidates are verified in batches (./verify.ts) and passing pairs are unioned.
@@ -24,7 +26,7 @@ import { MAX_NUM_PERM, validateParams, type MinHashKernel, type MinHashParams } 
 import { bucketPairs, buckets, scopedKey, sortByKey } from "./candidates.ts";
 import { resolveBandsRows } from "./lsh-params.ts";
 import { selectKept, type Selection } from "./select.ts";
-import { parseShingleSpec } from "./shingle.ts";
+import { parseShingleSpec, type ShingleSpec } from "./shingle.ts";
 import { UnionFind } from "./union-find.ts";
 import { EstimateVerifier, ExactVerifier, type Verifier } from "./verify.ts";
 import { AppendFile, Column, WorkDir, mapU32 } from "./work-files.ts";
@@ -114,18 +116,54 @@ export interface NearResult {
   stats: NearStats;
 }
 
-/** One signed run of documents (a batch is one or more runs, in order). */
-interface Signed {
-  /** Shingles per document. */
+/**
+ * Documents already shingled and signed, in index order: what the streaming path makes of each
+ * batch, and what a caller whose own workers sign (dedup's first pass) hands to nearDedupSigned.
+ */
+export interface SignedRun {
+  docIds: string[];
+  groups: string[];
+  /** UTF-8 bytes of each text (--near-selection longest). */
+  lengths: ArrayLike<number>;
+  /** Shingles per document (duplicates counted). */
   counts: Uint32Array;
+  /** Doc-major, numPerm per document (the kernel contract, ../kernels/minhash.ts). */
   signatures: Uint32Array;
   bandKeys: Uint32Array;
+  /** --verify exact: each document's sorted distinct hashes, CSR; setOffsets has n + 1 entries from 0. */
   setHashes?: Uint32Array;
   setOffsets?: Uint32Array;
+  /** Thread time the caller spent shingling and signing, for the phase figures. */
+  ms?: { shingle: number; sign: number };
 }
 
-export async function nearDedup(docs: AsyncIterable<NearDoc>, opts: NearOptions): Promise<NearResult> {
-  const tuning: NearTuning = { ...DEFAULT_TUNING, ...opts.tuning };
+/** What the signing side of a run shares with the rest of the engine. */
+interface Engine {
+  spec: ShingleSpec;
+  params: MinHashParams;
+  exact: boolean;
+  tuning: NearTuning;
+  kernel: MinHashKernel & { maxSignatureRows: number };
+  pool: CpuPool;
+  phaseMs: NearPhaseMs;
+  fusedClock: BusyClock;
+}
+
+/** Streams `docs` through shingling and signing (CPU workers or the GPU twin) and finds the near duplicates. */
+export function nearDedup(docs: AsyncIterable<NearDoc>, opts: NearOptions): Promise<NearResult> {
+  return runEngine(opts, (e) => signStream(docs, e));
+}
+
+/**
+ * Finds the near duplicates among documents the caller has signed with the same shingle spec and
+ * MinHash parameters (runShingleSign, src/kernels/cpu-jobs.ts); opts.backend only verifies.
+ */
+export function nearDedupSigned(runs: AsyncIterable<SignedRun> | Iterable<SignedRun>, opts: NearOptions): Promise<NearResult> {
+  return runEngine(opts, () => runs);
+}
+
+/** The MinHash parameters of `opts`, validated (bands x rows chosen from the threshold unless given). */
+export function nearParams(opts: Pick<NearOptions, "shingle" | "numPerm" | "threshold" | "bands" | "rows" | "seed">): { spec: ShingleSpec; params: MinHashParams } {
   const spec = parseShingleSpec(opts.shingle);
   if (!Number.isInteger(opts.numPerm) || opts.numPerm < 1 || opts.numPerm > MAX_NUM_PERM) {
     throw new ConfigError(`--num-perm must be an integer from 1 to ${MAX_NUM_PERM}, got ${opts.numPerm}`);
@@ -133,6 +171,12 @@ export async function nearDedup(docs: AsyncIterable<NearDoc>, opts: NearOptions)
   const lsh = resolveBandsRows(opts.threshold, opts.numPerm, opts.bands, opts.rows);
   const params: MinHashParams = { numPerm: opts.numPerm, seed: opts.seed, bands: lsh.bands, rows: lsh.rows };
   validateParams(params);
+  return { spec, params };
+}
+
+async function runEngine(opts: NearOptions, source: (e: Engine) => AsyncIterable<SignedRun> | Iterable<SignedRun>): Promise<NearResult> {
+  const tuning: NearTuning = { ...DEFAULT_TUNING, ...opts.tuning };
+  const { spec, params } = nearParams(opts);
   const K = params.numPerm;
   const B = params.bands;
   const exact = opts.verify === "exact";
@@ -147,7 +191,7 @@ export async function nearDedup(docs: AsyncIterable<NearDoc>, opts: NearOptions)
     opts.backend.kind === "gpu" ? new GpuMinhash(opts.backend.device!, params, tuning.gpu) : new CpuMinhash(params, pool);
   const work = WorkDir.create(opts.workDir);
   try {
-    // ---- 1. stream, shingle, sign ----
+    // ---- 1. signed runs -> files and per-document columns ----
     const sigFile = new AppendFile(work.file("signatures.u32"));
     const keyFile = new AppendFile(work.file("band-keys.u32"));
     const setFile = exact ? new AppendFile(work.file("shingle-sets.u32")) : null;
@@ -159,100 +203,40 @@ export async function nearDedup(docs: AsyncIterable<NearDoc>, opts: NearOptions)
     const docIds: string[] = [];
     const groupIds = new Map<string, number>();
 
-    // CPU: each worker shingles and signs its run of the batch in one pass (the hashes never
-    // leave it). GPU: the workers shingle, the kernel signs the whole batch.
-    // Workers get their texts as UTF-8 bytes (transferred), the in-process pool the strings.
-    const partTexts = (texts: string[], utf8Lengths: number[], a: number, b: number): [Texts, ArrayBuffer[]] => {
-      if (pool.inProcess) return [texts.slice(a, b), []];
-      const t = encodeTexts(texts, utf8Lengths, a, b);
-      return [t, [t.bytes.buffer as ArrayBuffer, t.offsets.buffer as ArrayBuffer]];
-    };
-    const signBatch = async (texts: string[], utf8Lengths: number[]): Promise<Signed[]> => {
-      const parts = cutTexts(texts, pool.width);
-      if (kernel.kind === "cpu") {
-        const runs = await fusedClock.time(() =>
-          Promise.all(
-            parts.map(([a, b], lane) => {
-              const [t, transfer] = partTexts(texts, utf8Lengths, a, b);
-              return pool.run({ kind: "near.shingleSign", texts: t, spec, params, sets: exact }, lane, transfer);
-            }),
-          ),
-        );
-        for (const r of runs) {
-          phaseMs.shingle += r.ms.shingle;
-          phaseMs.sign += r.ms.sign;
-        }
-        return runs;
+    const store = (s: SignedRun): void => {
+      const c = s.counts;
+      const m = c.length;
+      if (s.docIds.length !== m || s.groups.length !== m || s.lengths.length !== m || s.signatures.length !== m * K || s.bandKeys.length !== m * B) {
+        throw new GammaError("near", `near dedup: a signed run of ${m} documents came with mismatched columns`);
       }
-      const shingled = await Promise.all(
-        parts.map(([a, b], lane) => {
-          const [t, transfer] = partTexts(texts, utf8Lengths, a, b);
-          return pool.run({ kind: "near.shingle", texts: t, spec, sets: exact }, lane, transfer);
-        }),
-      );
-      for (const r of shingled) phaseMs.shingle += r.ms?.shingle ?? 0;
-      const shingles = concatShingles(shingled, texts.length, exact);
-      const out = await kernel.sign({ hashes: shingles.hashes, offsets: shingles.offsets });
-      const off = shingles.offsets;
-      const docCounts = new Uint32Array(texts.length);
-      for (let d = 0; d < texts.length; d++) docCounts[d] = off[d + 1] - off[d];
-      return [{ counts: docCounts, ...out, setHashes: shingles.setHashes, setOffsets: shingles.setOffsets }];
-    };
-    const store = (runs: Signed[]): void => {
-      for (const s of runs) {
-        sigFile.append(s.signatures);
-        keyFile.append(s.bandKeys);
-        const c = s.counts;
-        for (let d = 0; d < c.length; d++) counts.push(c[d]);
-        if (setFile !== null) {
-          setFile.append(s.setHashes!);
-          const so = s.setOffsets!;
-          const base = setOffsets.view()[setOffsets.length - 1];
-          for (let d = 0; d < c.length; d++) setOffsets.push(base + so[d + 1]);
-        }
+      if (exact && (s.setHashes === undefined || s.setOffsets === undefined)) {
+        throw new GammaError("near", "near dedup: --verify exact needs every signed run's shingle sets");
+      }
+      sigFile.append(s.signatures);
+      keyFile.append(s.bandKeys);
+      for (let d = 0; d < m; d++) {
+        docIds.push(s.docIds[d]);
+        lengths.push(s.lengths[d]);
+        counts.push(c[d]);
+        const group = s.groups[d];
+        let g = groupIds.get(group);
+        if (g === undefined) groupIds.set(group, (g = groupIds.size));
+        groupOf.push(g);
+      }
+      if (setFile !== null) {
+        setFile.append(s.setHashes!);
+        const so = s.setOffsets!;
+        const base = setOffsets.view()[setOffsets.length - 1];
+        for (let d = 0; d < m; d++) setOffsets.push(base + so[d + 1]);
+      }
+      if (s.ms) {
+        phaseMs.shingle += s.ms.shingle;
+        phaseMs.sign += s.ms.sign;
       }
       opts.onProgress?.(counts.length);
     };
-
-    const inflight: Promise<Signed[]>[] = [];
-    let texts: string[] = [];
-    let utf8Lengths: number[] = [];
-    let chars = 0;
-    const flush = async (): Promise<void> => {
-      if (texts.length > 0) {
-        const p = signBatch(texts, utf8Lengths);
-        p.catch(() => undefined); // rejections surface when awaited in order, not as unhandled
-        inflight.push(p);
-      }
-      texts = [];
-      utf8Lengths = [];
-      chars = 0;
-      while (inflight.length >= 2) store(await inflight.shift()!);
-    };
     try {
-      for await (const doc of docs) {
-        if (doc.index !== docIds.length) {
-          throw new GammaError(
-            "near",
-            `near dedup: documents must arrive with index 0, 1, 2, ...; got index ${doc.index} at position ${docIds.length}`,
-          );
-        }
-        docIds.push(doc.docId);
-        const utf8Length = Buffer.byteLength(doc.text, "utf8");
-        lengths.push(utf8Length);
-        utf8Lengths.push(utf8Length);
-        let g = groupIds.get(doc.group);
-        if (g === undefined) groupIds.set(doc.group, (g = groupIds.size));
-        groupOf.push(g);
-        texts.push(doc.text);
-        chars += doc.text.length;
-        if (chars >= tuning.batchChars || texts.length >= tuning.batchDocs) await flush();
-      }
-      await flush();
-      while (inflight.length > 0) store(await inflight.shift()!);
-    } catch (e) {
-      await Promise.allSettled(inflight);
-      throw e;
+      for await (const run of source({ spec, params, exact, tuning, kernel, pool, phaseMs, fusedClock })) store(run);
     } finally {
       sigFile.close();
       keyFile.close();
@@ -371,6 +355,90 @@ export async function nearDedup(docs: AsyncIterable<NearDoc>, opts: NearOptions)
     await kernel.dispose();
     pool.dispose();
     work.remove();
+  }
+}
+
+/**
+ * The streaming path's signing: batches of documents go to the CPU pool, two batches in flight.
+ * CPU: each worker shingles and signs its run of the batch in one pass (the hashes never leave
+ * it). GPU: the workers shingle, the kernel signs the whole batch. Workers get their texts as
+ * UTF-8 bytes (transferred), the in-process pool the strings.
+ */
+async function* signStream(docs: AsyncIterable<NearDoc>, e: Engine): AsyncGenerator<SignedRun> {
+  const { spec, params, exact, tuning, kernel, pool, phaseMs, fusedClock } = e;
+  const partTexts = (texts: string[], utf8Lengths: number[], a: number, b: number): [Texts, ArrayBuffer[]] => {
+    if (pool.inProcess) return [texts.slice(a, b), []];
+    const t = encodeTexts(texts, utf8Lengths, a, b);
+    return [t, [t.bytes.buffer as ArrayBuffer, t.offsets.buffer as ArrayBuffer]];
+  };
+  const signBatch = async (b: Batch): Promise<SignedRun[]> => {
+    const parts = cutTexts(b.texts, pool.width);
+    const meta = ([a, z]: [number, number]) => ({ docIds: b.docIds.slice(a, z), groups: b.groups.slice(a, z), lengths: b.lengths.slice(a, z) });
+    if (kernel.kind === "cpu") {
+      const runs = await fusedClock.time(() =>
+        Promise.all(
+          parts.map(([a, z], lane) => {
+            const [t, transfer] = partTexts(b.texts, b.lengths, a, z);
+            return pool.run({ kind: "near.shingleSign", texts: t, spec, params, sets: exact }, lane, transfer);
+          }),
+        ),
+      );
+      return runs.map((r, i) => ({ ...meta(parts[i]), ...r }));
+    }
+    const shingled = await Promise.all(
+      parts.map(([a, z], lane) => {
+        const [t, transfer] = partTexts(b.texts, b.lengths, a, z);
+        return pool.run({ kind: "near.shingle", texts: t, spec, sets: exact }, lane, transfer);
+      }),
+    );
+    for (const r of shingled) phaseMs.shingle += r.ms?.shingle ?? 0;
+    const n = b.texts.length;
+    const shingles = concatShingles(shingled, n, exact);
+    const out = await kernel.sign({ hashes: shingles.hashes, offsets: shingles.offsets });
+    const off = shingles.offsets;
+    const docCounts = new Uint32Array(n);
+    for (let d = 0; d < n; d++) docCounts[d] = off[d + 1] - off[d];
+    return [{ ...meta([0, n]), counts: docCounts, ...out, setHashes: shingles.setHashes, setOffsets: shingles.setOffsets }];
+  };
+
+  interface Batch {
+    texts: string[];
+    lengths: number[];
+    docIds: string[];
+    groups: string[];
+    chars: number;
+  }
+  const fresh = (): Batch => ({ texts: [], lengths: [], docIds: [], groups: [], chars: 0 });
+  const inflight: Promise<SignedRun[]>[] = [];
+  let batch = fresh();
+  let next = 0;
+  const launch = (): void => {
+    if (batch.texts.length === 0) return;
+    const p = signBatch(batch);
+    p.catch(() => undefined); // rejections surface when awaited in order, not as unhandled
+    inflight.push(p);
+    batch = fresh();
+  };
+  try {
+    for await (const doc of docs) {
+      if (doc.index !== next) {
+        throw new GammaError("near", `near dedup: documents must arrive with index 0, 1, 2, ...; got index ${doc.index} at position ${next}`);
+      }
+      next++;
+      batch.docIds.push(doc.docId);
+      batch.groups.push(doc.group);
+      batch.lengths.push(Buffer.byteLength(doc.text, "utf8"));
+      batch.texts.push(doc.text);
+      batch.chars += doc.text.length;
+      if (batch.chars >= tuning.batchChars || batch.texts.length >= tuning.batchDocs) {
+        launch();
+        while (inflight.length >= 2) yield* await inflight.shift()!;
+      }
+    }
+    launch();
+    while (inflight.length > 0) yield* await inflight.shift()!;
+  } finally {
+    await Promise.allSettled(inflight);
   }
 }
 

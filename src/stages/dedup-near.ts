@@ -1,12 +1,15 @@
 /**
- * Bridges the dedup stage to the near-duplicate engine: streams the documents
- * still in play (not exact duplicates, not rejected) to nearDedup and maps its
- * answers back to input positions.
+ * Bridges the dedup stage to the near-duplicate engine: hands it the documents
+ * still in play (not exact duplicates, not rejected) and maps its answers back
+ * to input positions. On the CPU the first pass has already signed every
+ * document (src/near/shard-signer.ts) and the engine takes the signed shards;
+ * on the GPU the engine reads the shards again and the kernel signs.
  */
-import { selectBackend, type DeviceChoice } from "../gpu/device.ts";
-import { nearDedup, type NearDoc, type NearOptions, type NearResult } from "../near/near-dedup.ts";
+import type { Backend, DeviceChoice } from "../gpu/device.ts";
+import { nearDedup, nearDedupSigned, nearParams, type NearDoc, type NearOptions, type NearResult, type SignedRun } from "../near/near-dedup.ts";
+import { signedRuns, type SignedShard, type SignRequest } from "../near/shard-signer.ts";
 import { readDocBatches } from "../io/doc-reader.ts";
-import { info } from "../log.ts";
+import type { MinHashParams } from "../kernels/minhash.ts";
 
 /** What the dedup command asks of the near engine; the backend is chosen from `device` at run time. */
 export interface NearSettings
@@ -19,21 +22,35 @@ export interface NearSettings
 export interface NearOutcome {
   dupOf: Int32Array;
   similarity: Float32Array;
-  stats: NearResult["stats"];
+  /** The engine's figures, and whether dedup's first pass did the shingling and signing. */
+  stats: NearResult["stats"] & { signedInFirstPass: boolean };
   describe: string;
 }
 
+/** What the first pass signs with (on the CPU backend), for shard `tag`'s files under `dir`. */
+export function signRequest(s: NearSettings, dir: string, tag: string): SignRequest {
+  const { spec, params } = nearParams(s);
+  return { spec, params, sets: s.verify === "exact", dir, tag };
+}
+
+/** The documents for the engine: the shards to read again, or what the first pass signed. */
+export type NearInput =
+  | { kind: "read"; files: string[] }
+  /** Per shard in input order: its signing and the input position of each of its documents. */
+  | { kind: "signed"; shards: { signed: SignedShard; positions: number[] }[] };
+
 export async function runNear(
-  files: string[],
+  input: NearInput,
   kind: Uint8Array,
+  docIds: string[],
   groups: string[],
   s: NearSettings,
+  backend: Backend,
   workDir: string,
 ): Promise<NearOutcome> {
-  const backend = await selectBackend({ device: s.device, adapterName: s.adapterName });
-  info(`dedup: near-duplicate kernels on ${backend.kind}${backend.adapter ? ` (${backend.adapter.description || backend.adapter.device})` : ""}: ${backend.reason}`);
+  // Engine index -> input position.
   const local: number[] = [];
-  async function* docs(): AsyncGenerator<NearDoc> {
+  async function* docs(files: string[]): AsyncGenerator<NearDoc> {
     let idx = 0;
     for await (const batch of readDocBatches(files)) {
       for (const item of batch) {
@@ -45,7 +62,18 @@ export async function runNear(
       }
     }
   }
-  const r = await nearDedup(docs(), {
+  function* runs(shards: { signed: SignedShard; positions: number[] }[], params: MinHashParams): Generator<SignedRun> {
+    for (const { signed, positions } of shards) {
+      const keep = (j: number) => {
+        const i = positions[j]!;
+        if (kind[i] !== 0) return false;
+        local.push(i);
+        return true;
+      };
+      yield* signedRuns(signed, params, keep, (j) => docIds[positions[j]!]!, (j) => groups[positions[j]!]!);
+    }
+  }
+  const options: NearOptions = {
     shingle: s.shingle,
     numPerm: s.numPerm,
     threshold: s.threshold,
@@ -57,7 +85,9 @@ export async function runNear(
     backend,
     cpuThreads: s.cpuThreads,
     workDir,
-  });
+  };
+  const r =
+    input.kind === "read" ? await nearDedup(docs(input.files), options) : await nearDedupSigned(runs(input.shards, nearParams(s).params), options);
   const n = kind.length;
   const dupOf = new Int32Array(n).fill(-1);
   const similarity = new Float32Array(n).fill(Number.NaN);
@@ -71,7 +101,7 @@ export async function runNear(
   return {
     dupOf,
     similarity,
-    stats: r.stats,
+    stats: { ...r.stats, signedInFirstPass: input.kind === "signed" },
     describe: `${s.shingle} shingles, ${s.numPerm} permutations, ${r.stats.bands}x${r.stats.rows} bands, threshold ${s.threshold}, verify ${s.verify}`,
   };
 }

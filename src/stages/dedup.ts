@@ -1,17 +1,19 @@
 /**
  * `gamma dedup`: exact (hash of whitespace-collapsed, lower-cased text),
  * near (MinHash LSH on WebGPU or its CPU twin), or both (exact first, then
- * near among the survivors). Two passes over the input: the first decides
- * (one shard per worker thread at a time with --cpu-threads > 1), the second
- * writes deduped.jsonl.zst (kept docs in input order, lines copied without
- * parsing them again) and decisions.jsonl.zst (one line per input doc, same
- * order).
+ * near among the survivors). Pass 1 decides exact duplicates (one shard per
+ * worker thread at a time with --cpu-threads > 1); on the CPU backend the same
+ * threads shingle and sign each document for the near engine as they read it.
+ * The near engine then runs on the signatures (on the GPU backend it reads the
+ * shards again and the kernel signs). The last pass writes deduped.jsonl.zst
+ * (kept docs in input order, lines copied without parsing them again) and
+ * decisions.jsonl.zst (one line per input doc, same order).
  */
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { ConfigError } from "../errors.ts";
+import { ConfigError, InputError } from "../errors.ts";
 import { writeJsonAtomic } from "../io/atomic.ts";
-import { readDocBatches, readItemLines } from "../io/doc-reader.ts";
+import { readDocBatches, readItemLineBytes } from "../io/doc-reader.ts";
 import { expandInputs } from "../io/glob.ts";
 import { sha256File, type FileDigest } from "../io/hash.ts";
 import { createdAt } from "../io/timestamp.ts";
@@ -19,7 +21,10 @@ import { ZstdTextWriter } from "../io/zstd-writer.ts";
 import { info, Progress } from "../log.ts";
 import { bump, countsAddUp, emptyCounts, sortedCounts, type StageCounts } from "../pipeline.ts";
 import { GAMMA_VERSION } from "../version.ts";
-import type { NearSettings, NearOutcome } from "./dedup-near.ts";
+import { selectBackend, type Backend } from "../gpu/device.ts";
+import { exactKey } from "./exact-key.ts";
+import { ShardSigner, type SignedShard, type SignRequest } from "../near/shard-signer.ts";
+import type { NearInput, NearSettings, NearOutcome } from "./dedup-near.ts";
 import { FileWorkers } from "./file-pool.ts";
 
 export type DedupMode = "exact" | "near" | "both";
@@ -30,22 +35,14 @@ export interface DedupOptions {
   mode: DedupMode;
   scope: "global" | "per-source";
   near: NearSettings;
+  /** Write only the decisions and the manifest, not deduped.jsonl.zst (the shards are read once). */
+  decisionsOnly?: boolean;
 }
 
 export const DEDUP_MANIFEST = "dedup.manifest.json";
 
-/**
- * Whitespace that collapsing changes: runs of two or more, and single
- * whitespace characters other than a space. Replacing these with a space
- * gives what replacing every run would, with far fewer matches.
- */
-const FOLDED_WHITESPACE = /\s{2,}|[^\S ]/g;
+const NEWLINE = new Uint8Array([10]);
 
-/** The exact-duplicate key: whitespace runs collapsed to one space, trimmed, lower-cased. */
-export function exactKey(text: string): string {
-  const folded = text.replace(FOLDED_WHITESPACE, " ").trim().toLowerCase();
-  return new Bun.CryptoHasher("sha256").update(folded).digest("base64").slice(0, 22);
-}
 
 interface DocInfo {
   docId: string;
@@ -60,25 +57,34 @@ export interface ShardFacts {
   items: ItemFacts[];
   /** Characters of text, for the progress log. */
   chars: number;
+  /** With a sign request: every document's signing, in order. */
+  signed: SignedShard | null;
 }
 
-/** Pass 1 over one shard: ids, groups, source/domain buckets and exact keys. */
-export async function shardFacts(file: string, perSource: boolean, withKeys: boolean): Promise<ShardFacts> {
+/** Pass 1 over one shard: ids, groups, source/domain buckets and exact keys; signatures when asked. */
+export async function shardFacts(file: string, perSource: boolean, withKeys: boolean, sign: SignRequest | null = null): Promise<ShardFacts> {
   const items: ItemFacts[] = [];
   let chars = 0;
-  for await (const batch of readDocBatches([file])) {
-    for (const item of batch) {
-      if ("bad" in item) {
-        items.push({ location: item.location, bad: item.bad });
-        continue;
+  const signer = sign ? new ShardSigner(sign) : null;
+  try {
+    for await (const batch of readDocBatches([file])) {
+      for (const item of batch) {
+        if ("bad" in item) {
+          items.push({ location: item.location, bad: item.bad });
+          continue;
+        }
+        const d = item.doc;
+        chars += d.text.length;
+        const group = perSource ? d.source : "";
+        items.push({ docId: d.doc_id, group, bucket: `${d.source}/${d.domain}`, key: withKeys ? `${group}\u0000${exactKey(d.text)}` : null });
+        signer?.add(d.text);
       }
-      const d = item.doc;
-      chars += d.text.length;
-      const group = perSource ? d.source : "";
-      items.push({ docId: d.doc_id, group, bucket: `${d.source}/${d.domain}`, key: withKeys ? `${group}\u0000${exactKey(d.text)}` : null });
     }
+  } catch (e) {
+    signer?.abort();
+    throw e;
   }
-  return { items, chars };
+  return { items, chars, signed: signer?.finish() ?? null };
 }
 
 export async function runDedup(o: DedupOptions): Promise<{ counts: StageCounts; manifestPath: string }> {
@@ -98,67 +104,94 @@ export async function runDedup(o: DedupOptions): Promise<{ counts: StageCounts; 
 
   const dedupedPath = join(o.outDir, "deduped.jsonl.zst");
   const decisionsPath = join(o.outDir, "decisions.jsonl.zst");
-  const out = new ZstdTextWriter(dedupedPath);
+  const out = o.decisionsOnly ? null : new ZstdTextWriter(dedupedPath);
   const dec = new ZstdTextWriter(decisionsPath);
   const counts = emptyCounts();
   const bySource: Record<string, StageCounts> = {};
   let near: NearOutcome | null = null;
+  const workDir = join(o.outDir, ".near-work");
+  // The near backend is chosen first: on the CPU, pass 1 signs as it reads (when there are
+  // shards enough to keep every thread busy; one big file is better read again by the
+  // engine's own pool).
+  let backend: Backend | null = null;
+  if (o.mode !== "exact") {
+    backend = await selectBackend({ device: o.near.device, adapterName: o.near.adapterName });
+    const name = backend.adapter ? ` (${backend.adapter.description || backend.adapter.device})` : "";
+    info(`dedup: near-duplicate kernels on ${backend.kind}${name}: ${backend.reason}`);
+  }
+  const signInPass1 = backend?.kind === "cpu" && files.length >= Math.max(1, o.near.cpuThreads ?? 1);
+  const { signRequest } = signInPass1 ? await import("./dedup-near.ts") : { signRequest: null };
+  const signedShards: { signed: SignedShard; positions: number[] }[] = [];
 
-  // Pass 2 for one shard: its kept docs and decisions, in input order. Its
-  // items are the positions first, first + 1, ... of pass 1.
-  const writeShard = async (file: string, first: number) => {
-    const nearReason = near ? `minhash_lsh_v1 (${near.describe})` : "";
-    let i = first;
-    for await (const lines of readItemLines([file])) {
-      for (const stored of lines) {
-        const info_ = infos[i]!;
-        const k = kind[i]!;
-        counts.in++;
-        const b = (bySource[info_.bucket || "(unreadable)"] ??= emptyCounts());
-        b.in++;
-        let line: Record<string, unknown>;
-        if (k === 3) {
-          bump(counts.rejected, "invalid_record");
-          bump(b.rejected, "invalid_record");
-          line = { doc_id: info_.docId, decision: "rejected", dup_of: null, similarity: null, reason: badLines.get(i) };
-        } else if (k === 0) {
-          counts.kept++;
-          b.kept++;
-          await out.write(stored + "\n");
-          line = { doc_id: info_.docId, decision: "kept", dup_of: null, similarity: null, reason: "unique" };
-        } else {
-          const target = resolveRoot(state, i);
-          const reason = k === 1 ? "exact_dup" : "near_dup";
-          bump(counts.dropped, reason);
-          bump(b.dropped, reason);
-          line = {
-            doc_id: info_.docId,
-            decision: reason,
-            dup_of: infos[target]!.docId,
-            similarity: k === 1 ? 1 : roundSim(similarity[i]!),
-            reason: k === 1 ? "exact_hash_v1 (whitespace-collapsed, lower-cased text, sha256)" : nearReason,
-          };
+  // The last pass for shard f: its kept docs (read again, copied as stored) and its decisions,
+  // in input order. Its items are the positions firstOf[f], firstOf[f] + 1, ... of pass 1.
+  const writeShard = async (f: number) => {
+    const first = firstOf[f]!;
+    const end = firstOf[f + 1] ?? infos.length;
+    if (out !== null) {
+      let i = first;
+      for await (const lines of readItemLineBytes(files[f]!)) {
+        for (const stored of lines) {
+          if (i < end && kind[i] === 0) {
+            await out.writeBytes(stored);
+            await out.writeBytes(NEWLINE);
+          }
+          i++;
         }
-        await dec.write(JSON.stringify(line) + "\n");
-        i++;
       }
+      if (i !== end) throw new InputError(`dedup: ${files[f]} changed while dedup ran (${end - first} documents at first, ${i - first} now)`);
+    }
+    const nearReason = near ? `minhash_lsh_v1 (${near.describe})` : "";
+    for (let i = first; i < end; i++) {
+      const info_ = infos[i]!;
+      const k = kind[i]!;
+      counts.in++;
+      const b = (bySource[info_.bucket || "(unreadable)"] ??= emptyCounts());
+      b.in++;
+      let line: Record<string, unknown>;
+      if (k === 3) {
+        bump(counts.rejected, "invalid_record");
+        bump(b.rejected, "invalid_record");
+        line = { doc_id: info_.docId, decision: "rejected", dup_of: null, similarity: null, reason: badLines.get(i) };
+      } else if (k === 0) {
+        counts.kept++;
+        b.kept++;
+        line = { doc_id: info_.docId, decision: "kept", dup_of: null, similarity: null, reason: "unique" };
+      } else {
+        const target = resolveRoot(state, i);
+        const reason = k === 1 ? "exact_dup" : "near_dup";
+        bump(counts.dropped, reason);
+        bump(b.dropped, reason);
+        line = {
+          doc_id: info_.docId,
+          decision: reason,
+          dup_of: infos[target]!.docId,
+          similarity: k === 1 ? 1 : roundSim(similarity[i]!),
+          reason: k === 1 ? "exact_hash_v1 (whitespace-collapsed, lower-cased text, sha256)" : nearReason,
+        };
+      }
+      await dec.write(JSON.stringify(line) + "\n");
     }
   };
 
+  const firstOf: number[] = []; // position of each shard's first item
   try {
-    const firstOf: number[] = []; // position of each shard's first item
     try {
       for (const f of files) inputs.push(await sha256File(f));
 
       // Pass 1: ids, exact keys; shards are read in parallel and taken in order.
       const perSource = o.scope === "per-source";
       const withKeys = o.mode !== "near";
-      const facts = files.map((file) => (workers ? workers.run<ShardFacts>({ kind: "dedup-facts", file, perSource, withKeys }) : null));
+      if (signRequest) mkdirSync(workDir, { recursive: true });
+      const sign = (f: number) => (signRequest ? signRequest(o.near, workDir, `pass1-${f}`) : null);
+      const facts = files.map((file, f) => (workers ? workers.run<ShardFacts>({ kind: "dedup-facts", file, perSource, withKeys, sign: sign(f) }) : null));
       const firstByKey = new Map<string, number>();
       const progress = new Progress(`dedup (${o.mode}) pass 1`);
       for (let f = 0; f < files.length; f++) {
-        const shard = await (facts[f] ?? shardFacts(files[f]!, perSource, withKeys));
+        const shard = await (facts[f] ?? shardFacts(files[f]!, perSource, withKeys, sign(f)));
         firstOf.push(infos.length);
+        const positions: number[] = [];
+        if (shard.signed) signedShards.push({ signed: shard.signed, positions });
         for (const item of shard.items) {
           const idx = infos.length;
           state.push(-1);
@@ -171,6 +204,7 @@ export async function runDedup(o: DedupOptions): Promise<{ counts: StageCounts; 
             continue;
           }
           infos.push({ docId: item.docId, group: item.group, bucket: item.bucket });
+          positions.push(idx);
           if (item.key === null) continue;
           const first = firstByKey.get(item.key);
           if (first === undefined) firstByKey.set(item.key, idx);
@@ -183,17 +217,18 @@ export async function runDedup(o: DedupOptions): Promise<{ counts: StageCounts; 
         progress.add(shard.items.length, shard.chars);
         // Exact dedup only: a duplicate's first copy comes before it, so this
         // shard's decisions are final and it can be written while later shards are read.
-        if (o.mode === "exact") await writeShard(files[f]!, firstOf[f]!);
+        if (o.mode === "exact") await writeShard(f);
       }
       progress.done();
     } finally {
       workers?.close();
     }
 
-    if (o.mode !== "exact") {
-      const workDir = join(o.outDir, ".near-work");
+    if (backend !== null) {
       const { runNear } = await import("./dedup-near.ts");
-      near = await runNear(files, Uint8Array.from(kind), infos.map((i) => i.group), o.near, workDir);
+      const input: NearInput = signInPass1 ? { kind: "signed", shards: signedShards } : { kind: "read", files };
+      const ids = infos.map((i) => i.docId);
+      near = await runNear(input, Uint8Array.from(kind), ids, infos.map((i) => i.group), o.near, backend, workDir);
       rmSync(workDir, { recursive: true, force: true });
       for (let i = 0; i < infos.length; i++) {
         const t = near.dupOf[i]!;
@@ -203,13 +238,14 @@ export async function runDedup(o: DedupOptions): Promise<{ counts: StageCounts; 
           similarity[i] = near.similarity[i]!;
         }
       }
-      for (let f = 0; f < files.length; f++) await writeShard(files[f]!, firstOf[f]!);
+      for (let f = 0; f < files.length; f++) await writeShard(f);
     }
-    await out.finish();
+    await out?.finish();
     await dec.finish();
   } catch (e) {
-    await out.abort();
+    await out?.abort();
     await dec.abort();
+    rmSync(workDir, { recursive: true, force: true });
     throw e;
   }
   if (counts.in !== infos.length || !countsAddUp(counts)) throw new Error("dedup: internal error: counts do not add up");
@@ -219,9 +255,12 @@ export async function runDedup(o: DedupOptions): Promise<{ counts: StageCounts; 
     stage: "dedup",
     gamma_version: GAMMA_VERSION,
     created_at: createdAt(),
-    params: { mode: o.mode, scope: o.scope, ...(o.mode === "exact" ? {} : { near: o.near.describe() }) },
+    params: { mode: o.mode, scope: o.scope, decisions_only: o.decisionsOnly === true, ...(o.mode === "exact" ? {} : { near: o.near.describe() }) },
     inputs,
-    outputs: { deduped: { ...out.digest(), path: "deduped.jsonl.zst" }, decisions: { ...dec.digest(), path: "decisions.jsonl.zst" } },
+    outputs: {
+      ...(out ? { deduped: { ...out.digest(), path: "deduped.jsonl.zst" } } : {}),
+      decisions: { ...dec.digest(), path: "decisions.jsonl.zst" },
+    },
     counts: sortedCounts(counts),
     by_source: Object.fromEntries(Object.entries(bySource).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, sortedCounts(v)])),
     ...(near ? { near: near.stats } : {}),

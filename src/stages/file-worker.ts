@@ -1,18 +1,19 @@
 /**
  * Worker thread for the per-file work of normalize (one input file becomes
- * one shard) and of exact dedup's first pass (one shard's ids and keys). One
- * task per message; see file-pool.ts.
+ * one shard) and of dedup's first pass (one shard's ids and keys, and on the
+ * CPU backend its near-dedup signatures). One task per message; see file-pool.ts.
  */
 import { itemsFor } from "./normalize-io.ts";
 import { normalizeStream, type NormalizeParams, type ShardTarget } from "./normalize-core.ts";
 import { shardFacts } from "./dedup.ts";
+import type { SignRequest } from "../near/shard-signer.ts";
 import { configureLog } from "../log.ts";
 
 declare const self: Worker;
 
 export type WorkerTask =
   | { kind: "normalize"; file: string; target: ShardTarget; params: NormalizeParams; zstdLevel: string | undefined; sourceDateEpoch: string | undefined }
-  | { kind: "dedup-facts"; file: string; perSource: boolean; withKeys: boolean };
+  | { kind: "dedup-facts"; file: string; perSource: boolean; withKeys: boolean; sign: SignRequest | null };
 
 type SentError = { name: string; message: string; code?: string; exitCode?: number; reason?: string };
 
@@ -22,7 +23,7 @@ export type WorkerReply =
   | { id: number; ok: false; error: SentError };
 
 async function runTask(id: number, t: WorkerTask): Promise<unknown> {
-  if (t.kind === "dedup-facts") return shardFacts(t.file, t.perSource, t.withKeys);
+  if (t.kind === "dedup-facts") return shardFacts(t.file, t.perSource, t.withKeys, t.sign);
   if (t.zstdLevel !== undefined) process.env.GAMMA_ZSTD_LEVEL = t.zstdLevel;
   if (t.sourceDateEpoch !== undefined) process.env.SOURCE_DATE_EPOCH = t.sourceDateEpoch;
   const progress = (docs: number, bytes: number) => self.postMessage({ id, progress: { docs, bytes } } satisfies WorkerReply);

@@ -3,7 +3,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { NO_FILTERS } from "../../src/filters/rules.ts";
 import { runNormalize } from "../../src/stages/normalize.ts";
-import { exactKey, runDedup } from "../../src/stages/dedup.ts";
+import { runDedup } from "../../src/stages/dedup.ts";
+import { exactKey } from "../../src/stages/exact-key.ts";
 import type { NearSettings } from "../../src/stages/dedup-near.ts";
 import { brownFiles, brownParagraphs } from "../../scripts/lib/brown.ts";
 import { readZstJson, readZstLines, tempDir, writeJsonl } from "../helpers/tmp.ts";
@@ -26,6 +27,7 @@ describe("exact dedup", () => {
   test("the key ignores whitespace runs and case, and nothing else", () => {
     expect(exactKey("The  cat\n\tsat. ")).toBe(exactKey("the cat sat."));
     expect(exactKey("the cat sat.")).not.toBe(exactKey("the cat sat!"));
+    expect(exactKey("caf\u00e9\u00a0 au  lait")).toBe(exactKey("CAF\u00c9 au lait"));
   });
 
   test("keeps the first of each exact or whitespace/case variant, in input order, and records dup_of", async () => {
