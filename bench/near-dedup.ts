@@ -2,9 +2,9 @@
  * Near-dedup throughput and quality on the bench corpus (bench/make-corpus.ts), gamma next to
  * datasketch (MinHash + MinHashLSH, pure Python) in the same run, on the same normalized shards,
  * shingles (word 5-grams) and parameters (K = 128, threshold 0.8, 17 bands x 7 rows):
- *   - gamma --device cpu --cpu-threads 2, --verify estimate and --verify exact
- *   - the same with --decisions-only: what the peer produces (which documents go), without the
- *     deduplicated copy of the corpus (whose single zstd frame is compressed on one thread)
+ *   - gamma --device cpu --cpu-threads 2, --verify estimate and --verify exact, each also with
+ *     --decisions-only: what the peer produces (which documents go), without the deduplicated
+ *     copy of the corpus (whose single zstd frame is compressed on one thread)
  *   - gamma --device gpu (any adapter; lavapipe here), on --gpu-subset MB of shards if given
  *   - bench/peers/datasketch_near.py with a datasketch checkout kept outside the repository
  * Every run is a whole process under /usr/bin/time (wall, user + sys, peak RSS); the runs of a
@@ -125,16 +125,17 @@ const gammaRun = (name: string, dir: string, set: ShardInfo[], extra: string[]):
   return { name, cmd, shards: set, outDir, times: [] };
 };
 const dsTsv = join(work, "datasketch-removed.tsv");
-const cpuRun = gammaRun(`gamma cpu, ${threads} threads, verify estimate`, "cpu", shardInfo, ["--device", "cpu", "--cpu-threads", threads]);
-// What the peer produces: the decisions (its list of removed documents), no deduplicated copy of the corpus.
-const decisionsRun = gammaRun(`gamma cpu, ${threads} threads, verify estimate, --decisions-only`, "cpu-decisions", shardInfo, [
-  "--device",
-  "cpu",
-  "--cpu-threads",
-  threads,
+const cpu = ["--device", "cpu", "--cpu-threads", threads];
+const cpuRun = gammaRun(`gamma cpu, ${threads} threads, verify estimate`, "cpu", shardInfo, cpu);
+// --decisions-only: what the peer produces (which documents go), no deduplicated copy of the corpus.
+const decisionsRun = gammaRun(`gamma cpu, ${threads} threads, verify estimate, --decisions-only`, "cpu-decisions", shardInfo, [...cpu, "--decisions-only"]);
+const exactRun = gammaRun(`gamma cpu, ${threads} threads, verify exact`, "cpu-exact", shardInfo, [...cpu, "--verify", "exact"]);
+const exactDecisionsRun = gammaRun(`gamma cpu, ${threads} threads, verify exact, --decisions-only`, "cpu-exact-decisions", shardInfo, [
+  ...cpu,
+  "--verify",
+  "exact",
   "--decisions-only",
 ]);
-const exactRun = gammaRun(`gamma cpu, ${threads} threads, verify exact`, "cpu-exact", shardInfo, ["--device", "cpu", "--cpu-threads", threads, "--verify", "exact"]);
 const gpuRun = gammaRun(`gamma gpu (lavapipe), verify estimate`, "gpu", gpuShards, ["--device", "gpu"]);
 const dsRun: Run = {
     name: "datasketch MinHash + MinHashLSH (1 process)",
@@ -143,7 +144,7 @@ const dsRun: Run = {
     removedTsv: dsTsv,
     times: [],
 };
-const runs: Run[] = [cpuRun, decisionsRun, exactRun, gpuRun, dsRun];
+const runs: Run[] = [cpuRun, decisionsRun, exactRun, exactDecisionsRun, gpuRun, dsRun];
 const at = (r: Run) => runs.indexOf(r);
 
 for (const r of runs) console.error(`bench: ${shown(r.cmd)}`);
@@ -323,6 +324,7 @@ const ratio = (r: Run) => {
 console.log(`\ngamma cpu (estimate) / datasketch: ${ratio(cpuRun)} (target >= 25x throughput)`);
 console.log(`gamma cpu (estimate, --decisions-only: the peer's output) / datasketch: ${ratio(decisionsRun)}`);
 console.log(`gamma cpu (exact)    / datasketch: ${ratio(exactRun)}`);
+console.log(`gamma cpu (exact, --decisions-only) / datasketch: ${ratio(exactDecisionsRun)}`);
 
 console.log(`\n### Quality against the planted duplicates (removed / planted; J = exact word 5-gram Jaccard to the original)\n`);
 console.log(`| run | ${BUCKETS.map((b) => b.name).join(" | ")} | recall (J>=${T}) | precision | removed outside the plan (their J to dup_of) | dup_of != original |`);

@@ -2,7 +2,7 @@
 // CPU twin: src/kernels/minhash.cpu.ts, arithmetic in src/kernels/minhash-cpu-core.ts (signDocs).
 // Contract: src/kernels/minhash.ts.
 //
-// pi_k(x) = fmix32(a_k * x + b_k) (u32, wrapping); sig[d][k] = min over the doc's shingle hashes;
+// pi_k(x) = perm_mix(a_k * x + b_k) (u32, wrapping); sig[d][k] = min over the doc's shingle hashes;
 // a doc with no hashes keeps the sentinel 0xFFFFFFFF in every slot.
 // band key b = MurmurHash3_x86_32(seed b) over the R words sig[d][b*R .. b*R+R-1].
 //
@@ -33,6 +33,11 @@ struct Params {
 
 var<workgroup> tile: array<u32, TILE>;
 var<workgroup> mins: array<u32, K>;
+
+// One xor-shift-multiply round (the first of MurmurHash3's fmix32); see the contract.
+fn perm_mix(y: u32) -> u32 {
+  return (y ^ (y >> 16u)) * 0x85ebca6bu;
+}
 
 fn fmix32(x: u32) -> u32 {
   var h = x;
@@ -83,7 +88,7 @@ fn sign(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
       let b = perm[2u * k + 1u];
       var m = mins[k];
       for (var i = 0u; i < n; i++) {
-        m = min(m, fmix32(a * tile[i] + b));
+        m = min(m, perm_mix(a * tile[i] + b));
       }
       mins[k] = m;
     }

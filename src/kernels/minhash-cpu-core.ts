@@ -40,13 +40,9 @@ export function signDocs(
       // comparison orders them as unsigned (a JIT-friendly form of WGSL's u32 min()).
       let m = 0x7fffffff; // SENTINEL ^ 0x80000000
       for (let i = start; i < end; i++) {
-        // pi_k(x) = fmix32(a*x + b), inlined
+        // pi_k(x) = mix(a*x + b), inlined (minhash.ts)
         let h = (Math.imul(a, hashes[i]) + b) | 0;
-        h ^= h >>> 16;
-        h = Math.imul(h, 0x85ebca6b);
-        h ^= h >>> 13;
-        h = Math.imul(h, 0xc2b2ae35);
-        h = (h ^ (h >>> 16) ^ 0x80000000) | 0;
+        h = (Math.imul(h ^ (h >>> 16), 0x85ebca6b) ^ 0x80000000) | 0;
         if (h < m) m = h;
       }
       mins[k] = m ^ 0x80000000;

@@ -21,7 +21,7 @@
  * JavaScript twin; useWasmKernels(false) forces that on the calling thread (for tests).
  */
 import { Code, I32, V128, wasmModule, type WasmFunction } from "./wasm-asm.ts";
-import { MAX_NUM_PERM, permutationConstants, type MinHashParams } from "./minhash.ts";
+import { MAX_NUM_PERM, PERM_MIX, permutationConstants, type MinHashParams } from "./minhash.ts";
 
 const PERM_BYTES = MAX_NUM_PERM * 8;
 const DOC_OFF = PERM_BYTES;
@@ -53,14 +53,12 @@ function signFunction(): WasmFunction {
       // i = hashes + 4 * offsets[d]; end = hashes + 4 * offsets[d + 1]
       c.get(OFF).get(D).i32_const(2).i32_shl().i32_add().i32_load(0).i32_const(2).i32_shl().get(H).i32_add().set(I);
       c.get(OFF).get(D).i32_const(2).i32_shl().i32_add().i32_load(4).i32_const(2).i32_shl().get(H).i32_add().set(END);
-      c.block().loop(); // per shingle hash: m = min(m, fmix32(a * x + b))
+      c.block().loop(); // per shingle hash: y = a * x + b; m = min(m, (y ^ (y >> 16)) * PERM_MIX)
       {
         c.get(I).get(END).i32_ge_u().br_if(1);
         c.get(M);
         c.get(A).get(I).v128_load32_splat(0).i32x4_mul().get(B).i32x4_add().tee(X);
-        c.get(X).i32_const(16).i32x4_shr_u().v128_xor().i32x4_const(0x85ebca6b).i32x4_mul().tee(X);
-        c.get(X).i32_const(13).i32x4_shr_u().v128_xor().i32x4_const(0xc2b2ae35).i32x4_mul().tee(X);
-        c.get(X).i32_const(16).i32x4_shr_u().v128_xor();
+        c.get(X).i32_const(16).i32x4_shr_u().v128_xor().i32x4_const(PERM_MIX).i32x4_mul();
         c.i32x4_min_u().set(M);
         c.get(I).i32_const(4).i32_add().set(I);
         c.br(0);

@@ -177,14 +177,14 @@ export async function runDedup(o: DedupOptions): Promise<{ counts: StageCounts; 
   const firstOf: number[] = []; // position of each shard's first item
   try {
     try {
-      for (const f of files) inputs.push(await sha256File(f));
-
       // Pass 1: ids, exact keys; shards are read in parallel and taken in order.
       const perSource = o.scope === "per-source";
       const withKeys = o.mode !== "near";
       if (signRequest) mkdirSync(workDir, { recursive: true });
       const sign = (f: number) => (signRequest ? signRequest(o.near, workDir, `pass1-${f}`) : null);
       const facts = files.map((file, f) => (workers ? workers.run<ShardFacts>({ kind: "dedup-facts", file, perSource, withKeys, sign: sign(f) }) : null));
+      // Hashed while the workers read (with no workers, before: the loop below reads in this thread).
+      for (const f of files) inputs.push(await sha256File(f));
       const firstByKey = new Map<string, number>();
       const progress = new Progress(`dedup (${o.mode}) pass 1`);
       for (let f = 0; f < files.length; f++) {

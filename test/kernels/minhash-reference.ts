@@ -56,7 +56,8 @@ export function permConstantsRef(seed: number, numPerm: number): bigint[] {
 }
 
 export function piRef(x: number, a: bigint, b: bigint): bigint {
-  return fmix((a * BigInt(x >>> 0) + b) & M);
+  const y = (a * BigInt(x >>> 0) + b) & M;
+  return ((y ^ (y >> 16n)) * 0x85ebca6bn) & M;
 }
 
 export interface RefParams {
