@@ -18,6 +18,7 @@ import { expandInputs } from "../io/glob.ts";
 import { sha256File, type FileDigest } from "../io/hash.ts";
 import { createdAt } from "../io/timestamp.ts";
 import { ZstdTextWriter } from "../io/zstd-writer.ts";
+import { ZstdWriterThread } from "../io/zstd-writer-thread.ts";
 import { info, Progress } from "../log.ts";
 import { bump, countsAddUp, emptyCounts, sortedCounts, type StageCounts } from "../pipeline.ts";
 import { GAMMA_VERSION } from "../version.ts";
@@ -104,7 +105,9 @@ export async function runDedup(o: DedupOptions): Promise<{ counts: StageCounts; 
 
   const dedupedPath = join(o.outDir, "deduped.jsonl.zst");
   const decisionsPath = join(o.outDir, "decisions.jsonl.zst");
-  const out = o.decisionsOnly ? null : new ZstdTextWriter(dedupedPath);
+  // With more than one thread the deduplicated copy is compressed on a thread of its own while
+  // this one reads the shards back (same bytes either way).
+  const out = o.decisionsOnly ? null : (o.near.cpuThreads ?? 1) > 1 ? new ZstdWriterThread(dedupedPath) : new ZstdTextWriter(dedupedPath);
   const dec = new ZstdTextWriter(decisionsPath);
   const counts = emptyCounts();
   const bySource: Record<string, StageCounts> = {};
