@@ -7,8 +7,8 @@
  *  - near.shingle: texts -> their shingle hashes as a CSR batch (for the GPU twin).
  *  - near.shingleSign: texts -> shingle counts, signatures and band keys in one pass per
  *    document, the hashes never leaving the thread (the CPU path of the near engine).
- * Both near jobs also return the sorted, de-duplicated hash set of every document when asked
- * (--verify exact).
+ * Both near jobs also return every document's shingle hashes when asked (--verify exact), as
+ * they come: the exact verifier sorts the few documents it compares (src/near/verify.ts).
  */
 import { signDocs, writeBandKeys } from "./minhash-cpu-core.ts";
 import { permutationConstants, type MinHashParams } from "./minhash.ts";
@@ -50,7 +50,7 @@ export interface ShingleJob {
   kind: "near.shingle";
   texts: Texts;
   spec: ShingleSpec;
-  /** Also return each doc's sorted, de-duplicated hash set (for --verify exact). */
+  /** Also return each doc's shingle hashes as a set file's rows (for --verify exact). */
   sets: boolean;
 }
 export interface ShingleResult {
@@ -122,7 +122,11 @@ function shinglerFor(spec: ShingleSpec): Shingler {
   return shingler.sh;
 }
 
-/** Collects each document's sorted, de-duplicated hashes (CSR). */
+/**
+ * Collects each document's shingle hashes for the exact verifier (CSR), unsorted and with their
+ * duplicates: sorting every document would cost more than signing it, and the verifier only ever
+ * compares the documents of candidate pairs (it sorts those; src/near/verify.ts).
+ */
 class SetCollector {
   offsets: Uint32Array;
   hashes: Uint32Array = new Uint32Array(1 << 14);
@@ -133,16 +137,10 @@ class SetCollector {
   }
 
   add(d: number, h: Uint32Array): void {
-    const sorted = h.slice().sort();
-    if (this.used + sorted.length > this.hashes.length) this.hashes = grow(this.hashes, this.used + sorted.length);
-    const out = this.hashes;
-    let used = this.used;
-    let last = -1;
-    for (let i = 0; i < sorted.length; i++) {
-      if (sorted[i] !== last) out[used++] = last = sorted[i];
-    }
-    this.used = used;
-    this.offsets[d + 1] = used;
+    if (this.used + h.length > this.hashes.length) this.hashes = grow(this.hashes, this.used + h.length);
+    this.hashes.set(h, this.used);
+    this.used += h.length;
+    this.offsets[d + 1] = this.used;
   }
 }
 
@@ -171,7 +169,11 @@ export function runShingle(job: ShingleJob): ShingleResult {
   };
 }
 
-export function runShingleSign(job: ShingleSignJob): ShingleSignResult {
+/**
+ * With `setSink` (an in-thread caller), each document's hashes go to it as they are made (a view,
+ * valid during the call) instead of into the result's setHashes/setOffsets.
+ */
+export function runShingleSign(job: ShingleSignJob, setSink?: (hashes: Uint32Array) => void): ShingleSignResult {
   const sh = shinglerFor(job.spec);
   const { params, texts } = job;
   const K = params.numPerm;
@@ -180,7 +182,8 @@ export function runShingleSign(job: ShingleSignJob): ShingleSignResult {
   const counts = new Uint32Array(n);
   const sigBits = new Int32Array(n * K); // int32 bit patterns: copies from the kernel stay memcpy
   const bandKeys = new Uint32Array(n * B);
-  const sets = job.sets ? new SetCollector(n) : null;
+  const sets = job.sets && setSink === undefined ? new SetCollector(n) : null;
+  const sink = job.sets ? setSink : undefined;
   const wasm = sh.wasm;
   const perm = perms(params);
   const one = new Uint32Array(2);
@@ -193,6 +196,7 @@ export function runShingleSign(job: ShingleSignJob): ShingleSignResult {
     const h = hashesOf(sh, texts, d);
     counts[d] = h.length;
     sets?.add(d, h);
+    sink?.(h);
     const t1 = performance.now();
     shingleMs += t1 - t0;
     if (wasm !== null && (sh.inWasm || h.length === 0)) {

@@ -15,6 +15,7 @@
  *    similarity to that kept document (same verifier).
  * Documents without shingles get the sentinel signature, enter no band table and are always kept.
  */
+import { statSync } from "node:fs";
 import { ConfigError, GammaError } from "../errors.ts";
 import type { Backend } from "../gpu/device.ts";
 import { CpuPool } from "../kernels/cpu-pool.ts";
@@ -130,9 +131,14 @@ export interface SignedRun {
   /** Doc-major, numPerm per document (the kernel contract, ../kernels/minhash.ts). */
   signatures: Uint32Array;
   bandKeys: Uint32Array;
-  /** --verify exact: each document's sorted distinct hashes, CSR; setOffsets has n + 1 entries from 0. */
+  /**
+   * --verify exact: each document's shingle hashes (any order), either here (CSR; setOffsets has
+   * n + 1 entries from 0) or in a file the caller keeps until the engine returns: document d's
+   * are the u32 rows [start[d], start[d] + counts[d]) of setFile.path.
+   */
   setHashes?: Uint32Array;
   setOffsets?: Uint32Array;
+  setFile?: { path: string; start: Float64Array };
   /** Thread time the caller spent shingling and signing, for the phase figures. */
   ms?: { shingle: number; sign: number };
 }
@@ -195,11 +201,14 @@ async function runEngine(opts: NearOptions, source: (e: Engine) => AsyncIterable
     const sigFile = new AppendFile(work.file("signatures.u32"));
     const keyFile = new AppendFile(work.file("band-keys.u32"));
     const setFile = exact ? new AppendFile(work.file("shingle-sets.u32")) : null;
+    // Where each document's set rows are: segment 0 is setFile, others are callers' files.
+    const setSegments: string[] = [work.file("shingle-sets.u32")];
+    const setSegment = new Column((n) => new Uint32Array(n));
+    const setStart = new Column((n) => new Float64Array(n));
+    let setFileRows = 0;
     const lengths = new Column((n) => new Float64Array(n));
     const counts = new Column((n) => new Uint32Array(n));
     const groupOf = new Column((n) => new Uint32Array(n));
-    const setOffsets = new Column((n) => new Float64Array(n));
-    setOffsets.push(0);
     const docIds: string[] = [];
     const groupIds = new Map<string, number>();
 
@@ -209,7 +218,7 @@ async function runEngine(opts: NearOptions, source: (e: Engine) => AsyncIterable
       if (s.docIds.length !== m || s.groups.length !== m || s.lengths.length !== m || s.signatures.length !== m * K || s.bandKeys.length !== m * B) {
         throw new GammaError("near", `near dedup: a signed run of ${m} documents came with mismatched columns`);
       }
-      if (exact && (s.setHashes === undefined || s.setOffsets === undefined)) {
+      if (exact && s.setFile === undefined && (s.setHashes === undefined || s.setOffsets === undefined)) {
         throw new GammaError("near", "near dedup: --verify exact needs every signed run's shingle sets");
       }
       sigFile.append(s.signatures);
@@ -223,11 +232,22 @@ async function runEngine(opts: NearOptions, source: (e: Engine) => AsyncIterable
         if (g === undefined) groupIds.set(group, (g = groupIds.size));
         groupOf.push(g);
       }
-      if (setFile !== null) {
+      if (setFile !== null && s.setFile !== undefined) {
+        let seg = setSegments.indexOf(s.setFile.path);
+        if (seg < 0) seg = setSegments.push(s.setFile.path) - 1;
+        for (let d = 0; d < m; d++) {
+          setSegment.push(seg);
+          setStart.push(s.setFile.start[d]);
+        }
+      } else if (setFile !== null) {
         setFile.append(s.setHashes!);
         const so = s.setOffsets!;
-        const base = setOffsets.view()[setOffsets.length - 1];
-        for (let d = 0; d < m; d++) setOffsets.push(base + so[d + 1]);
+        for (let d = 0; d < m; d++) {
+          if (so[d + 1] - so[d] !== c[d]) throw new GammaError("near", "near dedup: a document's shingle set and its shingle count differ");
+          setSegment.push(0);
+          setStart.push(setFileRows + so[d]);
+        }
+        setFileRows += so[m];
       }
       if (s.ms) {
         phaseMs.shingle += s.ms.shingle;
@@ -248,7 +268,12 @@ async function runEngine(opts: NearOptions, source: (e: Engine) => AsyncIterable
     const sigs = mapU32(sigFile.path, sigFile.size);
     const keys = mapU32(keyFile.path, keyFile.size);
     const verifier: Verifier = exact
-      ? new ExactVerifier(mapU32(setFile!.path, setFile!.size), setOffsets.view())
+      ? new ExactVerifier(
+          setSegments.map((p, i) => (i === 0 ? mapU32(p, setFile!.size) : mapU32(p, statSync(p).size))),
+          setSegment.view(),
+          setStart.view(),
+          counts.view(),
+        )
       : new EstimateVerifier(kernel, sigs, K, Math.min(kernel.maxSignatureRows, tuning.gatherRows));
     const uf = new UnionFind(n);
     const shingleCounts = counts.view();

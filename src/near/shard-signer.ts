@@ -36,8 +36,6 @@ export interface SignedShard {
   sets: string | null;
   counts: Uint32Array;
   lengths: Float64Array;
-  /** Distinct shingles per document, with sets. */
-  setSizes: Uint32Array | null;
   ms: { shingle: number; sign: number };
 }
 
@@ -50,7 +48,6 @@ export class ShardSigner {
   private readonly setFile: AppendFile | null;
   private readonly counts = new Column((n) => new Uint32Array(n));
   private readonly lengths = new Column((n) => new Float64Array(n));
-  private readonly setSizes: Column<Uint32Array> | null;
   private texts: string[] = [];
   private chars = 0;
   private readonly ms = { shingle: 0, sign: 0 };
@@ -60,7 +57,6 @@ export class ShardSigner {
     this.sigFile = new AppendFile(file("signatures"));
     this.keyFile = new AppendFile(file("band-keys"));
     this.setFile = req.sets ? new AppendFile(file("sets")) : null;
-    this.setSizes = req.sets ? new Column((n) => new Uint32Array(n)) : null;
   }
 
   add(text: string): void {
@@ -73,15 +69,12 @@ export class ShardSigner {
   private flush(): void {
     if (this.texts.length === 0) return;
     const { spec, params, sets } = this.req;
-    const r = runShingleSign({ kind: "near.shingleSign", texts: this.texts, spec, params, sets });
+    // A document's set rows are its shingle hashes, counts[d] of them, written as they are made.
+    const setFile = this.setFile;
+    const r = runShingleSign({ kind: "near.shingleSign", texts: this.texts, spec, params, sets }, setFile ? (h) => setFile.append(h) : undefined);
     this.sigFile.append(r.signatures);
     this.keyFile.append(r.bandKeys);
     for (const c of r.counts) this.counts.push(c);
-    if (this.setFile !== null) {
-      this.setFile.append(r.setHashes!);
-      const so = r.setOffsets!;
-      for (let d = 0; d < this.texts.length; d++) this.setSizes!.push(so[d + 1] - so[d]);
-    }
     this.ms.shingle += r.ms.shingle;
     this.ms.sign += r.ms.sign;
     this.texts = [];
@@ -99,7 +92,6 @@ export class ShardSigner {
       sets: this.setFile?.path ?? null,
       counts: this.counts.view().slice(),
       lengths: this.lengths.view().slice(),
-      setSizes: this.setSizes?.view().slice() ?? null,
       ms: { ...this.ms },
     };
   }
@@ -115,7 +107,8 @@ export class ShardSigner {
 
 /**
  * The engine's runs for one signed shard: document j of the shard goes in when keep(j), with its
- * id and scope group. The shard's files are removed once read.
+ * id and scope group. The signature and band-key files are removed once read; the sets file is
+ * handed to the engine by name and must outlive it.
  */
 export function* signedRuns(
   shard: SignedShard,
@@ -129,13 +122,9 @@ export function* signedRuns(
   const n = shard.counts.length;
   const sigs = mapU32(shard.signatures, n * K * 4);
   const keys = mapU32(shard.bandKeys, n * B * 4);
-  const sizes = shard.setSizes;
-  let setAll: Uint32Array | null = null;
+  // Document j's set rows start at the sum of the shingle counts before it.
   const setStart = new Float64Array(n + 1);
-  if (shard.sets !== null && sizes !== null) {
-    for (let j = 0; j < n; j++) setStart[j + 1] = setStart[j] + sizes[j];
-    setAll = mapU32(shard.sets, setStart[n] * 4);
-  }
+  for (let j = 0; j < n; j++) setStart[j + 1] = setStart[j] + shard.counts[j];
   const ms = shard.ms;
   // Runs of at most this many documents, so a gathered copy stays small.
   const RUN = 4096;
@@ -157,15 +146,9 @@ export function* signedRuns(
       run.signatures.set(sigs.subarray(j * K, j * K + K), i * K);
       run.bandKeys.set(keys.subarray(j * B, j * B + B), i * B);
     });
-    if (setAll !== null) {
-      const offsets = new Uint32Array(m + 1);
-      picked.forEach((j, i) => (offsets[i + 1] = offsets[i] + sizes![j]));
-      const hashes = new Uint32Array(offsets[m]);
-      picked.forEach((j, i) => hashes.set(setAll!.subarray(setStart[j], setStart[j + 1]), offsets[i]));
-      run.setHashes = hashes;
-      run.setOffsets = offsets;
-    }
+    if (shard.sets !== null) run.setFile = { path: shard.sets, start: Float64Array.from(picked, (j) => setStart[j]) };
     yield run;
   }
-  for (const f of [shard.signatures, shard.bandKeys, shard.sets]) if (f !== null) rmSync(f, { force: true });
+  // The sets file stays: the engine reads it in place until it returns (the caller removes it).
+  for (const f of [shard.signatures, shard.bandKeys]) rmSync(f, { force: true });
 }

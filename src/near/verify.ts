@@ -3,10 +3,12 @@
  *  - estimate (default): the share of equal MinHash signature positions, counted by the kernel
  *    (GPU or CPU twin) = countEqual / numPerm. The GPU twin gets the signature rows the batch
  *    needs, gathered from the memory-mapped signature file; the CPU twin reads the map directly.
- *  - exact: |A n B| / |A u B| of the two documents' sorted shingle-hash sets (CPU, merge walk).
+ *  - exact: |A n B| / |A u B| of the two documents' shingle-hash sets (CPU): each document's
+ *    hashes are sorted and de-duplicated in place the first time a pair needs them, then merged.
  * A pair passes when its similarity is >= the threshold.
  */
 import type { MinHashKernel } from "../kernels/minhash.ts";
+import { sortU32 } from "./sort-u32.ts";
 
 export interface Verifier {
   /** Similarity of each pair [i0, j0, i1, j1, ...] (global doc indices). */
@@ -69,16 +71,37 @@ export class EstimateVerifier implements Verifier {
 }
 
 export class ExactVerifier implements Verifier {
-  /** int32 view of the sets: comparisons stay in int32 (see minhash-cpu-core.ts signDocs). */
-  private readonly sets: Int32Array;
+  /** int32 views of the segments: comparisons stay in int32 (see minhash-cpu-core.ts signDocs). */
+  private readonly sets: Int32Array[];
+  /** Per doc: its number of distinct hashes once its rows are sorted in place, else -1. */
+  private readonly distinct: Float64Array;
 
   constructor(
-    /** Every doc's sorted (as u32), de-duplicated shingle hashes, concatenated (the mapped set file). */
-    sets: Uint32Array,
-    /** Doc d's set is sets[setOffsets[d], setOffsets[d+1]). */
-    private readonly setOffsets: Float64Array,
+    /**
+     * Set files holding every doc's shingle hashes in any order, duplicates allowed, mapped
+     * privately (sorting a document's rows writes only this process's copy of its pages).
+     */
+    private readonly segments: Uint32Array[],
+    /** Doc d's hashes are segments[segment[d]] rows [start[d], start[d] + count[d]). */
+    private readonly segment: Uint32Array,
+    private readonly start: Float64Array,
+    private readonly count: Uint32Array,
   ) {
-    this.sets = new Int32Array(sets.buffer, sets.byteOffset, sets.length);
+    this.sets = segments.map((s) => new Int32Array(s.buffer, s.byteOffset, s.length));
+    this.distinct = new Float64Array(count.length).fill(-1);
+  }
+
+  /** Sorts doc d's rows (as u32) and moves its distinct hashes to the front; returns their count. */
+  private sortedSize(d: number): number {
+    let size = this.distinct[d];
+    if (size >= 0) return size;
+    const start = this.start[d];
+    const rows = this.segments[this.segment[d]].subarray(start, start + this.count[d]);
+    sortU32(rows);
+    size = 0;
+    for (let i = 0; i < rows.length; i++) if (size === 0 || rows[i] !== rows[size - 1]) rows[size++] = rows[i];
+    this.distinct[d] = size;
+    return size;
   }
 
   async similarities(pairs: Uint32Array): Promise<Float64Array> {
@@ -89,19 +112,20 @@ export class ExactVerifier implements Verifier {
   }
 
   jaccard(a: number, b: number): number {
-    const s = this.sets;
-    let i = this.setOffsets[a];
-    const iEnd = this.setOffsets[a + 1];
-    let j = this.setOffsets[b];
-    const jEnd = this.setOffsets[b + 1];
-    const sizeA = iEnd - i;
-    const sizeB = jEnd - j;
+    const sizeA = this.sortedSize(a);
+    const sizeB = this.sortedSize(b);
+    const s = this.sets[this.segment[a]];
+    const t = this.sets[this.segment[b]];
+    let i = this.start[a];
+    const iEnd = i + sizeA;
+    let j = this.start[b];
+    const jEnd = j + sizeB;
     if (sizeA === 0 || sizeB === 0) return 0;
     let inter = 0;
     while (i < iEnd && j < jEnd) {
       // Flipping the sign bit makes int32 order equal the u32 order the sets are sorted in.
       const x = s[i] ^ 0x80000000;
-      const y = s[j] ^ 0x80000000;
+      const y = t[j] ^ 0x80000000;
       if (x === y) {
         inter++;
         i++;
