@@ -77,7 +77,10 @@ export class ZstdTextWriter {
     if (this.pendingBytes >= 3 * FLUSH_BYTES) await this.flushPending();
   }
 
-  /** Appends UTF-8 bytes as they are (the caller vouches for them); they are copied, so the caller may reuse its buffer. */
+  /**
+   * Appends UTF-8 bytes as they are (the caller vouches for them). They are held by reference until
+   * the next flush copies them: the caller must not change them afterwards.
+   */
   async writeBytes(bytes: Uint8Array): Promise<void> {
     this.pending.push(bytes);
     this.pendingBytes += bytes.length;

@@ -1,6 +1,7 @@
 /**
- * A minimal WebAssembly binary encoder: enough to write the near engine's CPU kernels
- * (./near-wasm.ts) as readable code, WAT mnemonic by mnemonic, without a toolchain or a binary
+ * A minimal WebAssembly binary encoder: enough to write gamma's CPU kernels (the near engine's
+ * ./near-wasm.ts, the filter scan src/filters/text-scan-kernel.ts, normalize's JSON encoder
+ * src/stages/normalize-json-text.ts) as readable code, WAT mnemonic by mnemonic, without a toolchain or a binary
  * blob in the repository. `Code` appends instructions; `wasmModule` wraps functions that share
  * one imported memory (`env.memory`) into a module.
  *
@@ -11,6 +12,7 @@
 
 export const I32 = 0x7f;
 export const V128 = 0x7b;
+export const I64 = 0x7e;
 const VOID_BLOCK = 0x40;
 
 export function uleb(n: number): number[] {
@@ -157,6 +159,141 @@ export class Code {
   }
   i32x4_min_u(): this {
     return this.simd(0xb7);
+  }
+  // (used by the text kernels: src/filters/text-scan-kernel.ts, src/stages/normalize-json-text.ts)
+  // control
+  /** `if` with no result; close with end(). */
+  if_(): this {
+    return this.op(0x04, 0x40);
+  }
+  else_(): this {
+    return this.op(0x05);
+  }
+  // narrow loads (memarg: log2 alignment, offset)
+  i32_load8_u(offset = 0): this {
+    return this.op(0x2d, 0, ...uleb(offset));
+  }
+  i32_load16_u(offset = 0): this {
+    return this.op(0x2f, 1, ...uleb(offset));
+  }
+  i32_store8(offset = 0): this {
+    return this.op(0x3a, 0, ...uleb(offset));
+  }
+  // i32
+  i32_eq(): this {
+    return this.op(0x46);
+  }
+  i32_ne(): this {
+    return this.op(0x47);
+  }
+  i32_ctz(): this {
+    return this.op(0x68);
+  }
+  i32_popcnt(): this {
+    return this.op(0x69);
+  }
+  i32_or(): this {
+    return this.op(0x72);
+  }
+  i32_wrap_i64(): this {
+    return this.op(0xa7);
+  }
+  // i64
+  i64_load(offset = 0): this {
+    return this.op(0x29, 0, ...uleb(offset));
+  }
+  i64_const(v: bigint): this {
+    // signed LEB128 of a 64-bit value
+    const out: number[] = [];
+    let n = BigInt.asIntN(64, v);
+    for (;;) {
+      const b = Number(n & 0x7fn);
+      n >>= 7n;
+      if ((n === 0n && (b & 0x40) === 0) || (n === -1n && (b & 0x40) !== 0)) {
+        out.push(b);
+        break;
+      }
+      out.push(b | 0x80);
+    }
+    return this.op(0x42, ...out);
+  }
+  i64_ne(): this {
+    return this.op(0x52);
+  }
+  i64_eqz(): this {
+    return this.op(0x50);
+  }
+  i64_mul(): this {
+    return this.op(0x7e);
+  }
+  i64_and(): this {
+    return this.op(0x83);
+  }
+  i64_xor(): this {
+    return this.op(0x85);
+  }
+  i64_shl(): this {
+    return this.op(0x86);
+  }
+  i64_shr_u(): this {
+    return this.op(0x88);
+  }
+  i64_rotl(): this {
+    return this.op(0x89);
+  }
+  i64_sub(): this {
+    return this.op(0x7d);
+  }
+  i64_extend_i32_u(): this {
+    return this.op(0xad);
+  }
+  // v128
+  v128_bytes(b: readonly number[]): this {
+    if (b.length !== 16) throw new Error("v128.const needs 16 bytes");
+    return this.simd(0x0c, ...b);
+  }
+  /** v128.const with the same byte in all sixteen lanes. */
+  i8x16_const(v: number): this {
+    return this.v128_bytes(new Array<number>(16).fill(v & 0xff));
+  }
+  i8x16_swizzle(): this {
+    return this.simd(0x0e);
+  }
+  i8x16_eq(): this {
+    return this.simd(0x23);
+  }
+  i8x16_ne(): this {
+    return this.simd(0x24);
+  }
+  i8x16_lt_u(): this {
+    return this.simd(0x26);
+  }
+  i8x16_gt_u(): this {
+    return this.simd(0x28);
+  }
+  i8x16_le_u(): this {
+    return this.simd(0x2a);
+  }
+  v128_and(): this {
+    return this.simd(0x4e);
+  }
+  v128_or(): this {
+    return this.simd(0x50);
+  }
+  v128_any_true(): this {
+    return this.simd(0x53);
+  }
+  i8x16_bitmask(): this {
+    return this.simd(0x64);
+  }
+  i8x16_narrow_i16x8_u(): this {
+    return this.simd(0x66);
+  }
+  i8x16_shr_u(): this {
+    return this.simd(0x6d);
+  }
+  i8x16_sub(): this {
+    return this.simd(0x71);
   }
 }
 

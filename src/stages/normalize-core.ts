@@ -15,6 +15,7 @@ import { createdAt } from "../io/timestamp.ts";
 import { ZstdTextWriter } from "../io/zstd-writer.ts";
 import { bump, docToJson, emptyCounts, sortedCounts, type Doc, type RejectRecord } from "../pipeline.ts";
 import { GAMMA_VERSION } from "../version.ts";
+import { jsonStringBytes } from "./normalize-json-text.ts";
 
 export interface NormalizeParams {
   source: string;
@@ -150,7 +151,7 @@ export async function normalizeStream(
         for (const m of modified) bump(counts.modified, m);
         counts.kept++;
         textKept += text === raw ? rawBytes : Buffer.byteLength(text, "utf8");
-        await out.write(docToJson(toDoc(f, text, docId, p)) + "\n");
+        await out.writeBytes(docLine(text, toDoc(f, "", docId, p)));
       }
       onProgress?.(counts.in, textIn);
     }
@@ -195,6 +196,20 @@ function idOf(f: Record<string, unknown>, p: NormalizeParams, derived: string): 
   if (typeof v === "string" && v.length > 0) return v;
   if (typeof v === "number" && Number.isFinite(v)) return String(v);
   return null;
+}
+
+/** How docToJson begins for an empty text: the rest of its JSON comes after the text. */
+const EMPTY_TEXT_HEAD = '{"text":""';
+
+/**
+ * A kept document's shard line, docToJson(doc) + "\n" as UTF-8, given its
+ * text and the document with an empty text. The text, most of the line, is
+ * escaped and encoded in one pass by jsonStringBytes; the rest is docToJson's.
+ */
+function docLine(text: string, emptyText: Doc): Uint8Array {
+  const rest = docToJson(emptyText);
+  if (!rest.startsWith(EMPTY_TEXT_HEAD)) throw new Error("normalize: internal error: docToJson no longer writes the text first");
+  return jsonStringBytes(text, '{"text":', rest.slice(EMPTY_TEXT_HEAD.length) + "\n");
 }
 
 function toDoc(f: Record<string, unknown>, text: string, docId: string, p: NormalizeParams): Doc {

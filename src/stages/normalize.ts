@@ -83,18 +83,17 @@ export async function runNormalize(o: NormalizeOptions): Promise<NormalizeSummar
   // Started before the inputs are hashed, so the threads load meanwhile.
   const workers = threads > 1 ? new FileWorkers(threads) : null;
   try {
-    const todo = await plan(o, files, summary);
+    const planned = { bytes: 0 };
     // The text size of the input is known only as files finish: scale their text/compressed
-    // ratio to the whole input for the ETA.
-    const planned = todo.reduce((a, t) => a + t.target.inputs[0]!.bytes, 0);
+    // ratio to the input planned for the ETA.
     let doneCompressed = 0;
     let doneText = 0;
     const onShard = (r: ShardResult, compressed: number) => {
       doneCompressed += compressed;
       doneText += r.manifest.bytes.text_in;
-      if (doneCompressed > 0 && doneText > 0) progress.setTotal(Math.max(progress.bytes, (doneText / doneCompressed) * planned));
+      if (doneCompressed > 0 && doneText > 0) progress.setTotal(Math.max(progress.bytes, (doneText / doneCompressed) * planned.bytes));
     };
-    const results = await normalizeAll(todo, o, workers, (docs, bytes) => progress.add(docs, bytes), onShard);
+    const results = await normalizeAll(plan(o, files, summary, planned), o, workers, (docs, bytes) => progress.add(docs, bytes), onShard);
     for (const r of results) {
       mergeCounts(summary.counts, r.manifest.counts);
       summary.shards.push(r.manifestPath.replace(/\.manifest\.json$/, ".jsonl.zst"));
@@ -108,9 +107,22 @@ export async function runNormalize(o: NormalizeOptions): Promise<NormalizeSummar
   return summary;
 }
 
-/** The shards to make; shards already done for the same input and parameters are counted and skipped. */
-async function plan(o: NormalizeOptions, files: string[], summary: NormalizeSummary): Promise<{ file: string; target: ShardTarget }[]> {
-  const todo: { file: string; target: ShardTarget }[] = [];
+interface Todo {
+  file: string;
+  target: ShardTarget;
+}
+
+/**
+ * The shards to make, each as soon as its input is hashed, so that the first
+ * starts while the others are hashed; shards already done for the same input
+ * and parameters are counted and skipped, and `planned.bytes` sums the inputs
+ * of the shards to make. When an existing shard may stop the run (a manifest
+ * is there and --overwrite is not given), every input is checked before the
+ * first shard is handed out, so that a run that stops writes nothing.
+ */
+async function* plan(o: NormalizeOptions, files: string[], summary: NormalizeSummary, planned: { bytes: number }): AsyncGenerator<Todo> {
+  const mayStop = !o.overwrite && files.some((_, part) => existsSync(shardPaths(o.outDir, o.source, o.domain, part).manifest));
+  const held: Todo[] = [];
   for (let part = 0; part < files.length; part++) {
     const file = files[part]!;
     const digest = await sha256File(file);
@@ -122,14 +134,17 @@ async function plan(o: NormalizeOptions, files: string[], summary: NormalizeSumm
       summary.skipped++;
       continue;
     }
-    todo.push({ file, target: { outDir: o.outDir, part, inputs: [{ ...digest }], idBase: `${o.source}/${digest.sha256.slice(0, 12)}` } });
+    const t = { file, target: { outDir: o.outDir, part, inputs: [{ ...digest }], idBase: `${o.source}/${digest.sha256.slice(0, 12)}` } };
+    planned.bytes += digest.bytes;
+    if (mayStop) held.push(t);
+    else yield t;
   }
-  return todo;
+  yield* held;
 }
 
 /** Normalizes the planned shards, on the workers (one file each at a time) when there are any. */
 async function normalizeAll(
-  todo: { file: string; target: ShardTarget }[],
+  todo: AsyncIterable<Todo>,
   o: NormalizeOptions,
   workers: FileWorkers | null,
   onProgress: (docs: number, bytes: number) => void,
@@ -140,7 +155,7 @@ async function normalizeAll(
     nfkc: o.nfkc, strict: o.strict, keepRejectedText: o.keepRejectedText, maxNulFraction: o.maxNulFraction,
   };
   const results: Promise<ShardResult>[] = [];
-  for (const t of todo) {
+  for await (const t of todo) {
     // Progress comes as running totals per shard; the log wants increments.
     let last = { docs: 0, bytes: 0 };
     const step = (docs: number, bytes: number) => {
@@ -156,7 +171,9 @@ async function normalizeAll(
       continue;
     }
     const task = { kind: "normalize" as const, file: t.file, target: t.target, params, zstdLevel: process.env.GAMMA_ZSTD_LEVEL, sourceDateEpoch: process.env.SOURCE_DATE_EPOCH };
-    results.push(workers.run<ShardResult>(task, step).then(done));
+    const result = workers.run<ShardResult>(task, step).then(done);
+    result.catch(() => {}); // handled by Promise.all below, once every shard is handed out
+    results.push(result);
   }
   return Promise.all(results);
 }

@@ -5,7 +5,7 @@ import zlib from "node:zlib";
 import { ConfigError, InputError, RecordError } from "../../src/errors.ts";
 import { DEFAULT_FILTERS, NO_FILTERS } from "../../src/filters/rules.ts";
 import { runNormalize, type NormalizeOptions } from "../../src/stages/normalize.ts";
-import { countsAddUp } from "../../src/pipeline.ts";
+import { countsAddUp, docToJson, type Doc } from "../../src/pipeline.ts";
 import { brownFiles, brownParagraphs } from "../../scripts/lib/brown.ts";
 import { readZstJson, tempDir, writeJsonl } from "../helpers/tmp.ts";
 
@@ -46,6 +46,19 @@ describe("normalize", () => {
     const sha = new Bun.CryptoHasher("sha256").update(readFileSync(input)).digest("hex");
     expect(docs[0]!.doc_id).toBe(`brown/${sha.slice(0, 12)}/1`);
     expect(docs[1]!.doc_id).toBe(`brown/${sha.slice(0, 12)}/2`);
+  });
+
+  test("writes each kept document as the UTF-8 of docToJson, escapes and lone surrogates included", async () => {
+    const odd = ['quote " backslash \\ tab \t controls \u0001\u001f del \u007f', "line\u2028sep \u00e9 \u4e2d 😀 lone \ud800 and \udc00", "\r\n\f\b"];
+    const input = writeJsonl(join(dir, "escapes.jsonl"), odd.map((t, i) => ({ text: `${paras[i]} ${t}`, n: i })));
+    const out = join(dir, "escapes");
+    await runNormalize(opts({ inputs: [input], outDir: out, filters: { ...NO_FILTERS } }));
+    const raw = zlib.zstdDecompressSync(readFileSync(join(out, "brown/news/part-00000.jsonl.zst")));
+    const lines = raw.toString("utf8").split("\n").filter((l) => l.length > 0);
+    expect(lines.length).toBe(3);
+    for (const line of lines) expect(docToJson(JSON.parse(line) as Doc)).toBe(line);
+    expect(raw.equals(Buffer.from(lines.join("\n") + "\n"))).toBe(true);
+    expect((JSON.parse(lines[1]!) as Doc).text.endsWith("lone \ud800 and \udc00")).toBe(true);
   });
 
   test("copies the id field verbatim and takes the licence tag from the flag", async () => {
