@@ -1,6 +1,6 @@
 /** Reads normalized shards back as documents, in sorted file order and line order. */
 import { isUtf8 } from "node:buffer";
-import { readBytes, readLines } from "./read-lines.ts";
+import { lineBlocks, readLines } from "./read-lines.ts";
 import type { Doc } from "../pipeline.ts";
 
 export interface ReadDoc {
@@ -24,26 +24,8 @@ const encoder = new TextEncoder();
  * U+FFFD), so a pass-through writer copies valid lines byte for byte without decoding them.
  */
 export async function* readItemLineBytes(file: string): AsyncGenerator<Uint8Array[]> {
-  let carry: Uint8Array | null = null;
-  for await (const chunk of readBytes(file)) {
-    let buf = chunk;
-    if (carry !== null) {
-      buf = new Uint8Array(carry.length + chunk.length);
-      buf.set(carry, 0);
-      buf.set(chunk, carry.length);
-      carry = null;
-    }
-    const last = buf.lastIndexOf(10);
-    if (last < 0) {
-      carry = buf;
-      continue;
-    }
-    carry = last + 1 < buf.length ? buf.slice(last + 1) : null;
-    const out = itemLineBytes(buf.subarray(0, last));
-    if (out.length > 0) yield out;
-  }
-  if (carry !== null && carry.length > 0) {
-    const out = itemLineBytes(carry);
+  for await (const block of lineBlocks(file)) {
+    const out = itemLineBytes(block);
     if (out.length > 0) yield out;
   }
 }

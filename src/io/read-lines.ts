@@ -61,12 +61,13 @@ const fatal = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const lossy = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
 
 /**
- * Lines of a file. Chunks are decoded many lines at a time; only a chunk that
- * fails strict decoding is re-decoded line by line to find the bad lines.
+ * The decompressed bytes of a file in blocks of whole lines: each block is one
+ * or more lines without the "\n" after the last of them; a last line without
+ * a "\n" comes as a block of its own. A line longer than a chunk is carried
+ * over until its end arrives.
  */
-export async function* readLines(path: string): AsyncGenerator<Line[]> {
+export async function* lineBlocks(path: string): AsyncGenerator<Uint8Array> {
   let carry: Uint8Array | null = null;
-  let lineNo = 0;
   for await (const chunk of readBytes(path)) {
     let buf: Uint8Array = chunk;
     if (carry) {
@@ -81,14 +82,21 @@ export async function* readLines(path: string): AsyncGenerator<Line[]> {
       carry = buf;
       continue;
     }
-    const out: Line[] = [];
-    lineNo = splitLines(buf.subarray(0, last), lineNo, out);
     carry = last + 1 < buf.length ? buf.slice(last + 1) : null;
-    yield out;
+    yield buf.subarray(0, last);
   }
-  if (carry && carry.length > 0) {
+  if (carry && carry.length > 0) yield carry;
+}
+
+/**
+ * Lines of a file. Blocks are decoded many lines at a time; only a block that
+ * fails strict decoding is re-decoded line by line to find the bad lines.
+ */
+export async function* readLines(path: string): AsyncGenerator<Line[]> {
+  let lineNo = 0;
+  for await (const block of lineBlocks(path)) {
     const out: Line[] = [];
-    splitLines(carry, lineNo, out);
+    lineNo = splitLines(block, lineNo, out);
     yield out;
   }
 }
