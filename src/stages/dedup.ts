@@ -44,7 +44,6 @@ export const DEDUP_MANIFEST = "dedup.manifest.json";
 
 const NEWLINE = new Uint8Array([10]);
 
-
 interface DocInfo {
   docId: string;
   group: string;
@@ -90,6 +89,15 @@ export async function shardFacts(file: string, perSource: boolean, withKeys: boo
 
 export async function runDedup(o: DedupOptions): Promise<{ counts: StageCounts; manifestPath: string }> {
   const files = expandInputs(o.inputs, { what: "normalized shards" });
+  // The near backend is chosen first, before any thread starts or output is opened (a device
+  // error leaves nothing behind): on the CPU, pass 1 signs as it reads (when there are shards
+  // enough to keep every thread busy; one big file is better read again by the engine's own pool).
+  let backend: Backend | null = null;
+  if (o.mode !== "exact") {
+    backend = await selectBackend({ device: o.near.device, adapterName: o.near.adapterName });
+    const name = backend.adapter ? ` (${backend.adapter.description || backend.adapter.device})` : "";
+    info(`dedup: near-duplicate kernels on ${backend.kind}${name}: ${backend.reason}`);
+  }
   mkdirSync(o.outDir, { recursive: true });
   // --cpu-threads comes in the near settings; pass 1 uses it too.
   const threads = Math.min(o.near.cpuThreads ?? 1, files.length);
@@ -113,15 +121,6 @@ export async function runDedup(o: DedupOptions): Promise<{ counts: StageCounts; 
   const bySource: Record<string, StageCounts> = {};
   let near: NearOutcome | null = null;
   const workDir = join(o.outDir, ".near-work");
-  // The near backend is chosen first: on the CPU, pass 1 signs as it reads (when there are
-  // shards enough to keep every thread busy; one big file is better read again by the
-  // engine's own pool).
-  let backend: Backend | null = null;
-  if (o.mode !== "exact") {
-    backend = await selectBackend({ device: o.near.device, adapterName: o.near.adapterName });
-    const name = backend.adapter ? ` (${backend.adapter.description || backend.adapter.device})` : "";
-    info(`dedup: near-duplicate kernels on ${backend.kind}${name}: ${backend.reason}`);
-  }
   const signInPass1 = backend?.kind === "cpu" && files.length >= Math.max(1, o.near.cpuThreads ?? 1);
   const { signRequest } = signInPass1 ? await import("./dedup-near.ts") : { signRequest: null };
   const signedShards: { signed: SignedShard; positions: number[] }[] = [];

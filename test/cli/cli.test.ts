@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import zlib from "node:zlib";
 import { gamma } from "../helpers/cli.ts";
@@ -77,11 +77,12 @@ describe("gamma CLI", () => {
     expect(r.stderr).toContain("sources[1].weight (wiki)");
   });
 
-  test("--gpu-adapter that matches nothing is an error listing what exists", () => {
+  test("--gpu-adapter that matches nothing is an error listing what exists, and leaves no output behind", () => {
     const r = gamma(["dedup", "--input", join(dir, "docs.jsonl"), "--out-dir", join(dir, "d"), "--mode", "near", "--device", "gpu", "--gpu-adapter", "no-such-gpu-xyz"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("no-such-gpu-xyz");
     noStack(r);
+    expect(existsSync(join(dir, "d")) ? readdirSync(join(dir, "d")) : []).toEqual([]);
   });
 
   test("smoke gives byte-identical outputs with 1 and 2 CPU threads, and the report adds up", () => {
