@@ -22,6 +22,8 @@ const encoder = new TextEncoder();
  * The lines readDocBatches makes items of, without parsing them, as UTF-8 bytes: each is the
  * encoding of the line readLines gives (its "\r" before "\n" dropped, invalid UTF-8 replaced by
  * U+FFFD), so a pass-through writer copies valid lines byte for byte without decoding them.
+ * They are views of a buffer the next batch reuses: copy them (the zstd writers do) before
+ * asking for it.
  */
 export async function* readItemLineBytes(file: string): AsyncGenerator<Uint8Array[]> {
   for await (const block of lineBlocks(file)) {

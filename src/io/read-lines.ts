@@ -4,7 +4,7 @@
  * replacements and flagged so the caller can count it. A corrupt or truncated
  * archive throws an InputError naming the file.
  */
-import { createReadStream } from "node:fs";
+import { closeSync, createReadStream, openSync, readSync } from "node:fs";
 import zlib from "node:zlib";
 import { InputError } from "../errors.ts";
 import { ZstdFrameWalker } from "./zstd-frames.ts";
@@ -24,37 +24,180 @@ export function compressionOf(path: string): Compression {
   return "none";
 }
 
+/** Compressed bytes read per system call, and the first size of a line-block buffer. */
+const READ = 1 << 20;
+
 /**
- * Decompressed chunks of this size: the streams' default (16 KiB) makes the
- * per-chunk overhead cost more than the decompression itself.
+ * Fills buffers with a file's decompressed bytes: `fill(into, at)` writes some bytes at
+ * `into[at...]` and says how many (0 at the end of the data).
  */
+interface ByteSource {
+  fill(into: Uint8Array, at: number): number | Promise<number>;
+  /** Throws when the data ended early or failed a check; call after fill() returned 0. */
+  end(): void;
+  close(): void;
+}
+
+/** An uncompressed file: read straight into the caller's buffer. */
+class PlainSource implements ByteSource {
+  private readonly fd: number;
+  constructor(path: string) {
+    this.fd = openSync(path, "r");
+  }
+  fill(into: Uint8Array, at: number): number {
+    return readSync(this.fd, into, at, into.length - at, null);
+  }
+  end(): void {}
+  close(): void {
+    closeSync(this.fd);
+  }
+}
+
+/** The zlib handle calls Node's zlib streams drive (Bun has the same ones); absent, streams are used. */
+interface ZstdHandle {
+  writeSync(flush: number, input: Uint8Array, inOff: number, inLen: number, out: Uint8Array, outOff: number, outLen: number): void;
+  onerror: (message: string, errno: number, code: string) => void;
+}
+
+/**
+ * A .zst file decompressed on the calling thread by the zstd binding behind
+ * zlib.createZstdDecompress, into the caller's buffer: no buffer per chunk (on this machine
+ * fresh memory costs a page fault per 4 KiB, more than the copies it would save). The frame
+ * walker sees every compressed byte, to tell a complete stream from a truncated one.
+ */
+class ZstdSource implements ByteSource {
+  private readonly fd: number;
+  private readonly input = new Uint8Array(READ);
+  private inOff = 0;
+  private inLen = 0;
+  private eof = false;
+  private produced = 0;
+  private error: string | null = null;
+  private readonly walker = new ZstdFrameWalker();
+
+  private constructor(
+    path: string,
+    private readonly stream: zlib.ZstdDecompress,
+    private readonly handle: ZstdHandle,
+    /** [output bytes left, input bytes left] after each writeSync. */
+    private readonly state: Uint32Array,
+  ) {
+    this.handle.onerror = (message, _errno, code) => {
+      this.error = code ? `${message} (${code})` : message;
+    };
+    this.fd = openSync(path, "r");
+  }
+
+  /** Null when this runtime's zstd stream lacks the handle (then the stream path reads the file). */
+  static open(path: string): ZstdSource | null {
+    const stream = zlib.createZstdDecompress();
+    const inner = stream as unknown as { _handle?: Partial<ZstdHandle>; _writeState?: unknown };
+    const handle = inner._handle;
+    if (typeof handle?.writeSync !== "function" || !(inner._writeState instanceof Uint32Array) || inner._writeState.length < 2) {
+      stream.destroy();
+      return null;
+    }
+    return new ZstdSource(path, stream, handle as ZstdHandle, inner._writeState);
+  }
+
+  fill(into: Uint8Array, at: number): number {
+    const room = into.length - at;
+    for (;;) {
+      if (this.inLen === 0 && !this.eof) {
+        this.inLen = readSync(this.fd, this.input, 0, this.input.length, null);
+        this.inOff = 0;
+        if (this.inLen === 0) this.eof = true;
+        else this.walker.push(this.input.subarray(0, this.inLen));
+      }
+      // With no input left this flushes what the decoder still holds.
+      this.handle.writeSync(0, this.input, this.inOff, this.inLen, into, at, room);
+      if (this.error !== null) throw new Error(this.error);
+      const made = room - this.state[0]!;
+      const left = this.state[1]!;
+      this.inOff += this.inLen - left;
+      this.inLen = left;
+      this.produced += made;
+      if (made > 0) return made;
+      if (this.eof && this.inLen === 0) return 0;
+    }
+  }
+
+  end(): void {
+    const problem = this.walker.finish();
+    if (problem !== null) throw new Error(problem);
+    if (this.walker.contentSizes.every((s) => s !== null)) {
+      const expected = this.walker.contentSizes.reduce((a, s) => a! + s!, 0)!;
+      if (expected !== this.produced) throw new Error(`decoded ${this.produced} bytes but the frame headers promise ${expected}`);
+    }
+  }
+
+  close(): void {
+    closeSync(this.fd);
+    this.stream.destroy();
+  }
+}
+
+/** Decompressed chunks of this size: the streams' default (16 KiB) costs more per chunk than it decodes. */
 const CHUNK = 1 << 18;
 
-/** Decompressed byte chunks of a file. */
-export async function* readBytes(path: string): AsyncGenerator<Uint8Array> {
-  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
-  const kind = compressionOf(path);
-  const stream =
-    kind === "zst" ? raw.pipe(zlib.createZstdDecompress({ chunkSize: CHUNK })) : kind === "gz" ? raw.pipe(zlib.createGunzip({ chunkSize: CHUNK })) : raw;
-  if (stream !== raw) raw.on("error", (e) => stream.destroy(e));
-  const walker = kind === "zst" ? new ZstdFrameWalker() : null;
-  if (walker) raw.on("data", (c) => walker.push(c as Uint8Array));
-  let produced = 0;
-  try {
-    for await (const chunk of stream) {
-      produced += (chunk as Uint8Array).length;
-      yield chunk as Uint8Array;
-    }
-    const problem = walker?.finish() ?? null;
-    if (problem !== null) throw new Error(problem);
-    if (walker && walker.contentSizes.every((s) => s !== null)) {
-      const expected = walker.contentSizes.reduce((a, s) => a! + s!, 0)!;
-      if (expected !== produced) throw new Error(`decoded ${produced} bytes but the frame headers promise ${expected}`);
-    }
-  } catch (e) {
-    const what = kind === "none" ? "read" : `decompress (${kind})`;
-    throw new InputError(`cannot ${what} ${path}: ${(e as Error).message}. The file is corrupt or truncated; re-download or re-create it.`, { cause: e });
+/** A .gz file (or a .zst one where the zstd handle is missing) through a zlib stream, chunk by chunk. */
+class StreamSource implements ByteSource {
+  private readonly chunks: AsyncIterator<Uint8Array>;
+  private readonly raw: ReturnType<typeof createReadStream>;
+  private readonly walker: ZstdFrameWalker | null;
+  private pending: Uint8Array | null = null;
+  private produced = 0;
+
+  constructor(path: string, kind: "zst" | "gz") {
+    this.raw = createReadStream(path, { highWaterMark: READ });
+    const stream = this.raw.pipe(kind === "zst" ? zlib.createZstdDecompress({ chunkSize: CHUNK }) : zlib.createGunzip({ chunkSize: CHUNK }));
+    this.raw.on("error", (e) => stream.destroy(e));
+    this.walker = kind === "zst" ? new ZstdFrameWalker() : null;
+    if (this.walker) this.raw.on("data", (c) => this.walker!.push(c as Uint8Array));
+    this.chunks = (stream as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
   }
+
+  async fill(into: Uint8Array, at: number): Promise<number> {
+    if (this.pending === null) {
+      const next = await this.chunks.next();
+      if (next.done) return 0;
+      this.pending = next.value;
+      this.produced += next.value.length;
+    }
+    const n = Math.min(this.pending.length, into.length - at);
+    into.set(this.pending.subarray(0, n), at);
+    this.pending = n < this.pending.length ? this.pending.subarray(n) : null;
+    return n;
+  }
+
+  end(): void {
+    const problem = this.walker?.finish() ?? null;
+    if (problem !== null) throw new Error(problem);
+    if (this.walker && this.walker.contentSizes.every((s) => s !== null)) {
+      const expected = this.walker.contentSizes.reduce((a, s) => a! + s!, 0)!;
+      if (expected !== this.produced) throw new Error(`decoded ${this.produced} bytes but the frame headers promise ${expected}`);
+    }
+  }
+
+  close(): void {
+    this.raw.destroy();
+  }
+}
+
+function openSource(path: string): ByteSource {
+  const kind = compressionOf(path);
+  if (kind === "none") return new PlainSource(path);
+  if (kind === "zst") return ZstdSource.open(path) ?? new StreamSource(path, kind);
+  return new StreamSource(path, kind);
+}
+
+/** Whether .zst files are decoded into reused buffers here (else through a stream); for tests. */
+export function zstdDecodesInPlace(): boolean {
+  const stream = zlib.createZstdDecompress();
+  const inner = stream as unknown as { _handle?: { writeSync?: unknown }; _writeState?: unknown };
+  const ok = typeof inner._handle?.writeSync === "function" && inner._writeState instanceof Uint32Array;
+  stream.destroy();
+  return ok;
 }
 
 const fatal = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
@@ -63,29 +206,52 @@ const lossy = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
 /**
  * The decompressed bytes of a file in blocks of whole lines: each block is one
  * or more lines without the "\n" after the last of them; a last line without
- * a "\n" comes as a block of its own. A line longer than a chunk is carried
- * over until its end arrives.
+ * a "\n" comes as a block of its own. A block is a view of a buffer the next
+ * one reuses: use it (or copy it) before asking for the next. A line longer
+ * than the buffer grows it. A corrupt or truncated archive throws an
+ * InputError naming the file.
  */
 export async function* lineBlocks(path: string): AsyncGenerator<Uint8Array> {
-  let carry: Uint8Array | null = null;
-  for await (const chunk of readBytes(path)) {
-    let buf: Uint8Array = chunk;
-    if (carry) {
-      const joined = new Uint8Array(carry.length + chunk.length);
-      joined.set(carry, 0);
-      joined.set(chunk, carry.length);
-      buf = joined;
-      carry = null;
-    }
-    const last = buf.lastIndexOf(10);
-    if (last < 0) {
-      carry = buf;
-      continue;
-    }
-    carry = last + 1 < buf.length ? buf.slice(last + 1) : null;
-    yield buf.subarray(0, last);
+  const kind = compressionOf(path);
+  let source: ByteSource;
+  try {
+    source = openSource(path);
+  } catch (e) {
+    throw new InputError(`cannot read ${path}: ${(e as Error).message}`, { cause: e });
   }
-  if (carry && carry.length > 0) yield carry;
+  let buf = new Uint8Array(READ);
+  let have = 0; // bytes in buf: the carried partial line, then what fill() added
+  try {
+    for (;;) {
+      let n: number;
+      try {
+        n = await source.fill(buf, have);
+        if (n === 0) source.end();
+      } catch (e) {
+        const what = kind === "none" ? "read" : `decompress (${kind})`;
+        throw new InputError(`cannot ${what} ${path}: ${(e as Error).message}. The file is corrupt or truncated; re-download or re-create it.`, { cause: e });
+      }
+      if (n === 0) break;
+      const scanFrom = have;
+      have += n;
+      const last = buf.lastIndexOf(10, have - 1);
+      if (last < scanFrom) {
+        // No line ends in the new bytes: keep filling, growing a full buffer.
+        if (have === buf.length) {
+          const bigger = new Uint8Array(buf.length * 2);
+          bigger.set(buf);
+          buf = bigger;
+        }
+        continue;
+      }
+      yield buf.subarray(0, last);
+      buf.copyWithin(0, last + 1, have);
+      have -= last + 1;
+    }
+    if (have > 0) yield buf.subarray(0, have);
+  } finally {
+    source.close();
+  }
 }
 
 /**

@@ -3,7 +3,7 @@
  * CLI and by Python's zstandard stream_reader without read_across_frames),
  * under a temporary name that finish() renames into place.
  */
-import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
+import { createWriteStream, mkdirSync, openSync, type WriteStream } from "node:fs";
 import { dirname } from "node:path";
 import zlib from "node:zlib";
 import { commitTemp, discardTemp, tempPathFor } from "./atomic.ts";
@@ -19,7 +19,8 @@ export function zstdLevel(): number {
   return n;
 }
 
-const FLUSH_BYTES = 1 << 20;
+/** Text is gathered into buffers of this size before it goes to the compressor. */
+const BUFFER_BYTES = 3 << 20;
 /** Compressed output comes in chunks of this size (the stream default, 16 KiB, makes one write per 16 KiB). */
 const OUT_CHUNK = 1 << 18;
 /**
@@ -29,13 +30,20 @@ const OUT_CHUNK = 1 << 18;
 const IN_FLIGHT = 4 << 20;
 
 export class ZstdTextWriter {
+  /** The most writeWith() takes at once. */
+  static readonly BUFFER_BYTES = BUFFER_BYTES;
   readonly path: string;
   private readonly tmp: string;
   private readonly file: WriteStream;
   private readonly z: zlib.ZstdCompress;
-  private pending: (string | Uint8Array)[] = [];
-  /** Upper bound of the pending pieces' UTF-8 bytes (3 per UTF-16 unit of a string). */
-  private pendingBytes = 0;
+  /**
+   * The buffer being filled, and buffers the compressor is done with. A full one goes to the
+   * compressor and comes back when it has been read: the same few buffers carry the whole file
+   * (fresh memory costs a page fault per 4 KiB).
+   */
+  private buf: Buffer = Buffer.allocUnsafe(BUFFER_BYTES);
+  private used = 0;
+  private readonly spare: Buffer[] = [];
   private done: Promise<void>;
   private failed: Error | null = null;
   /** Settles when the compressor has taken in everything written so far. */
@@ -49,7 +57,8 @@ export class ZstdTextWriter {
     this.path = path;
     mkdirSync(dirname(path), { recursive: true });
     this.tmp = tempPathFor(path);
-    this.file = createWriteStream(this.tmp);
+    // Opened here, not by the stream later: abort() then always finds the file it removes.
+    this.file = createWriteStream(this.tmp, { fd: openSync(this.tmp, "w") });
     // highWaterMark is a stream option, passed through to the Transform (not in the zlib typings).
     const options = { chunkSize: OUT_CHUNK, highWaterMark: IN_FLIGHT, params: { [zlib.constants.ZSTD_c_compressionLevel]: level } };
     this.z = zlib.createZstdCompress(options);
@@ -72,47 +81,62 @@ export class ZstdTextWriter {
 
   /** Appends text (callers add their own newlines; each piece is encoded alone, so never split a surrogate pair). */
   async write(text: string): Promise<void> {
-    this.pending.push(text);
-    this.pendingBytes += text.length * 3;
-    if (this.pendingBytes >= 3 * FLUSH_BYTES) await this.flushPending();
+    const most = 3 * text.length;
+    if (most > BUFFER_BYTES) return this.writeBytes(Buffer.from(text, "utf8"));
+    await this.room(most);
+    this.used += this.buf.write(text, this.used, "utf8");
+  }
+
+  /** Appends UTF-8 bytes as they are (the caller vouches for them); they are copied before this returns. */
+  async writeBytes(bytes: Uint8Array): Promise<void> {
+    let at = 0;
+    while (at < bytes.length) {
+      if (this.used === this.buf.length) await this.flush();
+      const n = Math.min(bytes.length - at, this.buf.length - this.used);
+      this.buf.set(bytes.subarray(at, at + n), this.used);
+      this.used += n;
+      at += n;
+    }
   }
 
   /**
-   * Appends UTF-8 bytes as they are (the caller vouches for them). They are held by reference until
-   * the next flush copies them: the caller must not change them afterwards.
+   * Appends what `fill` writes: it gets a buffer with at least `most` bytes free from `at`,
+   * writes UTF-8 there and returns where its bytes end. `most` over the buffer size is refused
+   * (use writeBytes).
    */
-  async writeBytes(bytes: Uint8Array): Promise<void> {
-    this.pending.push(bytes);
-    this.pendingBytes += bytes.length;
-    if (this.pendingBytes >= 3 * FLUSH_BYTES) await this.flushPending();
+  async writeWith(most: number, fill: (buf: Buffer, at: number) => number): Promise<void> {
+    if (most > BUFFER_BYTES) throw new RangeError(`${this.path}: writeWith(${most}) is over ${BUFFER_BYTES} bytes`);
+    await this.room(most);
+    const end = fill(this.buf, this.used);
+    if (end < this.used || end > this.buf.length) throw new RangeError(`${this.path}: writeWith: the end ${end} is outside the buffer`);
+    this.used = end;
   }
 
-  private async flushPending(): Promise<void> {
-    if (this.pending.length === 0) return;
-    // Encoded piece by piece into one buffer: no joined copy of the text first.
-    const whole = Buffer.allocUnsafe(this.pendingBytes);
-    let n = 0;
-    for (const s of this.pending) {
-      if (typeof s === "string") n += whole.write(s, n, "utf8");
-      else {
-        whole.set(s, n);
-        n += s.length;
-      }
-    }
-    const buf = whole.subarray(0, n);
-    this.pending = [];
-    this.pendingBytes = 0;
-    this.bytesIn += n;
+  /** Flushes unless `most` more bytes fit. */
+  private async room(most: number): Promise<void> {
+    if (this.used + most > this.buf.length) await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    if (this.used === 0) return;
     if (this.failed) throw this.failed;
+    const full = this.buf;
+    const chunk = full.subarray(0, this.used);
+    this.bytesIn += this.used;
+    this.buf = this.spare.pop() ?? Buffer.allocUnsafe(BUFFER_BYTES);
+    this.used = 0;
     let room = true;
     this.lastWrite = new Promise<void>((resolve) => {
-      room = this.z.write(buf, () => resolve());
+      room = this.z.write(chunk, () => {
+        this.spare.push(full);
+        resolve();
+      });
     });
     if (!room) await new Promise<void>((r) => this.z.once("drain", () => r()));
   }
 
   async finish(): Promise<void> {
-    await this.flushPending();
+    await this.flush();
     // End the frame only once all text is compressed: the bytes are then the
     // same however far the compressor lagged behind.
     await Promise.race([this.lastWrite, this.done]);

@@ -4,11 +4,11 @@
  *    (GPU or CPU twin) = countEqual / numPerm. The GPU twin gets the signature rows the batch
  *    needs, gathered from the memory-mapped signature file; the CPU twin reads the map directly.
  *  - exact: |A n B| / |A u B| of the two documents' shingle-hash sets (CPU): each document's
- *    hashes are sorted and de-duplicated in place the first time a pair needs them, then merged.
+ *    hashes are copied out of the set files, sorted and de-duplicated the first time a pair needs
+ *    them, then merged.
  * A pair passes when its similarity is >= the threshold.
  */
 import type { MinHashKernel } from "../kernels/minhash.ts";
-import { sortU32 } from "./sort-u32.ts";
 
 export interface Verifier {
   /** Similarity of each pair [i0, j0, i1, j1, ...] (global doc indices). */
@@ -71,37 +71,50 @@ export class EstimateVerifier implements Verifier {
 }
 
 export class ExactVerifier implements Verifier {
-  /** int32 views of the segments: comparisons stay in int32 (see minhash-cpu-core.ts signDocs). */
-  private readonly sets: Int32Array[];
-  /** Per doc: its number of distinct hashes once its rows are sorted in place, else -1. */
-  private readonly distinct: Float64Array;
+  /**
+   * Sorted, distinct hashes of the documents pairs have needed so far, back to back. They are
+   * kept here rather than sorted in place in the set files: writing a private mapping copies
+   * each page it touches, which cost more than the sorting.
+   */
+  private arena = new Uint32Array(1 << 16);
+  /** int32 view of the arena: comparisons stay in int32 (see minhash-cpu-core.ts signDocs). */
+  private arenaI32 = new Int32Array(this.arena.buffer);
+  private used = 0;
+  /** Per doc: where its sorted hashes start in the arena, or -1 before a pair needs them. */
+  private readonly at: Float64Array;
+  private readonly size: Uint32Array;
 
   constructor(
-    /**
-     * Set files holding every doc's shingle hashes in any order, duplicates allowed, mapped
-     * privately (sorting a document's rows writes only this process's copy of its pages).
-     */
+    /** Set files holding every doc's shingle hashes in any order, duplicates allowed (mapped). */
     private readonly segments: Uint32Array[],
     /** Doc d's hashes are segments[segment[d]] rows [start[d], start[d] + count[d]). */
     private readonly segment: Uint32Array,
     private readonly start: Float64Array,
     private readonly count: Uint32Array,
   ) {
-    this.sets = segments.map((s) => new Int32Array(s.buffer, s.byteOffset, s.length));
-    this.distinct = new Float64Array(count.length).fill(-1);
+    this.at = new Float64Array(count.length).fill(-1);
+    this.size = new Uint32Array(count.length);
   }
 
-  /** Sorts doc d's rows (as u32) and moves its distinct hashes to the front; returns their count. */
-  private sortedSize(d: number): number {
-    let size = this.distinct[d];
-    if (size >= 0) return size;
-    const start = this.start[d];
-    const rows = this.segments[this.segment[d]].subarray(start, start + this.count[d]);
-    sortU32(rows);
-    size = 0;
-    for (let i = 0; i < rows.length; i++) if (size === 0 || rows[i] !== rows[size - 1]) rows[size++] = rows[i];
-    this.distinct[d] = size;
-    return size;
+  /** Copies doc d's hashes to the arena, sorted (as u32) and de-duplicated, once. */
+  private sorted(d: number): void {
+    if (this.at[d] >= 0) return;
+    const n = this.count[d];
+    if (this.used + n > this.arena.length) {
+      const bigger = new Uint32Array(Math.max(2 * this.arena.length, this.used + n));
+      bigger.set(this.arena.subarray(0, this.used));
+      this.arena = bigger;
+      this.arenaI32 = new Int32Array(bigger.buffer);
+    }
+    const from = this.start[d];
+    const rows = this.arena.subarray(this.used, this.used + n);
+    rows.set(this.segments[this.segment[d]].subarray(from, from + n));
+    rows.sort();
+    let size = 0;
+    for (let i = 0; i < n; i++) if (size === 0 || rows[i] !== rows[size - 1]) rows[size++] = rows[i];
+    this.at[d] = this.used;
+    this.size[d] = size;
+    this.used += size;
   }
 
   async similarities(pairs: Uint32Array): Promise<Float64Array> {
@@ -112,20 +125,21 @@ export class ExactVerifier implements Verifier {
   }
 
   jaccard(a: number, b: number): number {
-    const sizeA = this.sortedSize(a);
-    const sizeB = this.sortedSize(b);
-    const s = this.sets[this.segment[a]];
-    const t = this.sets[this.segment[b]];
-    let i = this.start[a];
-    const iEnd = i + sizeA;
-    let j = this.start[b];
-    const jEnd = j + sizeB;
+    this.sorted(a);
+    this.sorted(b);
+    const sizeA = this.size[a];
+    const sizeB = this.size[b];
     if (sizeA === 0 || sizeB === 0) return 0;
+    const s = this.arenaI32;
+    let i = this.at[a];
+    const iEnd = i + sizeA;
+    let j = this.at[b];
+    const jEnd = j + sizeB;
     let inter = 0;
     while (i < iEnd && j < jEnd) {
       // Flipping the sign bit makes int32 order equal the u32 order the sets are sorted in.
       const x = s[i] ^ 0x80000000;
-      const y = t[j] ^ 0x80000000;
+      const y = s[j] ^ 0x80000000;
       if (x === y) {
         inter++;
         i++;

@@ -15,7 +15,7 @@ import { createdAt } from "../io/timestamp.ts";
 import { ZstdTextWriter } from "../io/zstd-writer.ts";
 import { bump, docToJson, emptyCounts, sortedCounts, type Doc, type RejectRecord } from "../pipeline.ts";
 import { GAMMA_VERSION } from "../version.ts";
-import { jsonStringBytes } from "./normalize-json-text.ts";
+import { writeJsonString } from "./normalize-json-text.ts";
 
 export interface NormalizeParams {
   source: string;
@@ -151,7 +151,7 @@ export async function normalizeStream(
         for (const m of modified) bump(counts.modified, m);
         counts.kept++;
         textKept += text === raw ? rawBytes : Buffer.byteLength(text, "utf8");
-        await out.writeBytes(docLine(text, toDoc(f, "", docId, p)));
+        await writeDocLine(out, text, toDoc(f, "", docId, p));
       }
       onProgress?.(counts.in, textIn);
     }
@@ -202,14 +202,15 @@ function idOf(f: Record<string, unknown>, p: NormalizeParams, derived: string): 
 const EMPTY_TEXT_HEAD = '{"text":""';
 
 /**
- * A kept document's shard line, docToJson(doc) + "\n" as UTF-8, given its
- * text and the document with an empty text. The text, most of the line, is
- * escaped and encoded in one pass by jsonStringBytes; the rest is docToJson's.
+ * Appends a kept document's shard line, docToJson(doc) + "\n" as UTF-8, given
+ * its text and the document with an empty text. The text, most of the line, is
+ * escaped and encoded in one pass by the JSON text kernel, into the writer's
+ * buffer; the rest is docToJson's.
  */
-function docLine(text: string, emptyText: Doc): Uint8Array {
+function writeDocLine(out: ZstdTextWriter, text: string, emptyText: Doc): Promise<void> {
   const rest = docToJson(emptyText);
   if (!rest.startsWith(EMPTY_TEXT_HEAD)) throw new Error("normalize: internal error: docToJson no longer writes the text first");
-  return jsonStringBytes(text, '{"text":', rest.slice(EMPTY_TEXT_HEAD.length) + "\n");
+  return writeJsonString(out, text, '{"text":', rest.slice(EMPTY_TEXT_HEAD.length) + "\n");
 }
 
 function toDoc(f: Record<string, unknown>, text: string, docId: string, p: NormalizeParams): Doc {

@@ -22,6 +22,7 @@
  */
 import { Code, I32, V128, wasmModule } from "../kernels/wasm-asm.ts";
 import { growMemory } from "../kernels/wasm-memory.ts";
+import { ZstdTextWriter } from "../io/zstd-writer.ts";
 
 const ESC_AT = 0;
 const HEX_AT = 32;
@@ -177,9 +178,31 @@ export class JsonTextKernel {
 
   /** The UTF-8 bytes of `before + JSON.stringify(s) + after`, in a new array; null for a string longer than MAX_UNITS or when memory runs out. */
   encode(s: string, before: string, after: string): Uint8Array | null {
+    const r = this.encodeHere(s, before, after);
+    return r === null ? null : new Uint8Array(this.bytes.buffer, r[0], r[1] - r[0]).slice(); // a copy: the memory is reused
+  }
+
+  /**
+   * encode(), copied into `target` at `at` instead of a new array; returns where the bytes end,
+   * or -1 where encode() gives null. `target` must have maxBytes() free from `at`.
+   */
+  encodeInto(s: string, before: string, after: string, target: Uint8Array, at: number): number {
+    const r = this.encodeHere(s, before, after);
+    if (r === null) return -1;
+    target.set(new Uint8Array(this.bytes.buffer, r[0], r[1] - r[0]), at);
+    return at + r[1] - r[0];
+  }
+
+  /** The most bytes encode() can give for these strings. */
+  static maxBytes(s: string, before: string, after: string): number {
+    return 3 * before.length + 6 * s.length + 2 + 3 * after.length;
+  }
+
+  /** Encodes in this kernel's memory: [start, end) of the bytes, valid until the next call. */
+  private encodeHere(s: string, before: string, after: string): [number, number] | null {
     if (s.length > MAX_UNITS) return null;
     const out = IN_AT + 2 * s.length;
-    const need = out + 3 * before.length + 6 * s.length + 2 + 16 + 3 * after.length;
+    const need = out + JsonTextKernel.maxBytes(s, before, after) + 16;
     if (!growMemory(this.memory, need)) return null;
     this.views();
     const b = this.bytes;
@@ -187,7 +210,7 @@ export class JsonTextKernel {
     const start = out + b.write(before, out, "utf8");
     const end = this.quote(IN_AT, out, start);
     const stop = end + b.write(after, end, "utf8");
-    return new Uint8Array(b.buffer, out, stop - out).slice(); // a copy: the memory is reused
+    return [out, stop];
   }
 }
 
@@ -212,4 +235,20 @@ export function jsonTextKernel(): JsonTextKernel | null {
  */
 export function jsonStringBytes(s: string, before: string, after: string): Uint8Array {
   return jsonTextKernel()?.encode(s, before, after) ?? Buffer.from(before + JSON.stringify(s) + after);
+}
+
+/** Appends jsonStringBytes(s, before, after) to `out`, encoded straight into its buffer when it fits. */
+export async function writeJsonString(out: ZstdTextWriter, s: string, before: string, after: string): Promise<void> {
+  const k = jsonTextKernel();
+  const most = JsonTextKernel.maxBytes(s, before, after);
+  if (k !== null && most <= ZstdTextWriter.BUFFER_BYTES) {
+    let declined = false;
+    await out.writeWith(most, (buf, at) => {
+      const end = k.encodeInto(s, before, after, buf, at);
+      declined = end < 0;
+      return declined ? at : end;
+    });
+    if (!declined) return;
+  }
+  await out.writeBytes(jsonStringBytes(s, before, after));
 }
