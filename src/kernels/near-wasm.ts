@@ -32,41 +32,71 @@ const PAGE = 65536;
 const MAX_BYTES = 2 ** 32 - PAGE;
 
 // ---- sign(hashes, offsets, nDocs, out, perm, k4): out row d = minima of doc d under perms 0..k4-1 ----
+/**
+ * Permutation blocks (of 4) taken per pass over a document's hashes: each hash is loaded once
+ * per GROUP blocks, whose constants and minima stay in registers (3 vectors a block, with the
+ * hash, a temporary and the mixing constant: 15 of x86-64's 16). Blocks left over (k4 / 4 not a
+ * multiple of GROUP) go one at a time.
+ */
+const GROUP = 4;
+
 function signFunction(): WasmFunction {
   const [H, OFF, N, OUT, PERM, K4] = [0, 1, 2, 3, 4, 5];
-  const [D, P, PEND, I, END, O] = [6, 7, 8, 9, 10, 11];
-  const [A, B, M, X] = [12, 13, 14, 15];
+  const [D, P, PEND, PGEND, I, END, O] = [6, 7, 8, 9, 10, 11, 12];
+  const [X, Y, MIX] = [13, 14, 15];
+  const A = (g: number) => 16 + g;
+  const B = (g: number) => 16 + GROUP + g;
+  const M = (g: number) => 16 + 2 * GROUP + g;
   const c = new Code();
-  // p_end = perm + k4 * 8; d = 0; o = out
+  // One pass over doc d's hashes for `blocks` blocks of permutations from P: stores their minima
+  // at O and moves P and O past them.
+  const pass = (blocks: number) => {
+    for (let g = 0; g < blocks; g++) {
+      c.get(P).v128_load(32 * g).set(A(g));
+      c.get(P).v128_load(32 * g + 16).set(B(g));
+      c.i32x4_const(0xffffffff).set(M(g));
+    }
+    // i = hashes + 4 * offsets[d]; end = hashes + 4 * offsets[d + 1]
+    c.get(OFF).get(D).i32_const(2).i32_shl().i32_add().i32_load(0).i32_const(2).i32_shl().get(H).i32_add().set(I);
+    c.get(OFF).get(D).i32_const(2).i32_shl().i32_add().i32_load(4).i32_const(2).i32_shl().get(H).i32_add().set(END);
+    c.block().loop(); // per shingle hash x: y = a * x + b; m = min(m, (y ^ (y >> 16)) * PERM_MIX)
+    {
+      c.get(I).get(END).i32_ge_u().br_if(1);
+      c.get(I).v128_load32_splat(0).set(X);
+      for (let g = 0; g < blocks; g++) {
+        c.get(M(g));
+        c.get(A(g)).get(X).i32x4_mul().get(B(g)).i32x4_add().tee(Y);
+        c.get(Y).i32_const(16).i32x4_shr_u().v128_xor().get(MIX).i32x4_mul();
+        c.i32x4_min_u().set(M(g));
+      }
+      c.get(I).i32_const(4).i32_add().set(I);
+      c.br(0);
+    }
+    c.end().end();
+    for (let g = 0; g < blocks; g++) c.get(O).get(M(g)).v128_store(16 * g);
+    c.get(O).i32_const(16 * blocks).i32_add().set(O);
+    c.get(P).i32_const(32 * blocks).i32_add().set(P);
+  };
+  c.i32x4_const(PERM_MIX).set(MIX);
+  // p_end = perm + k4 * 8; the grouped passes stop where fewer than GROUP blocks are left
   c.get(PERM).get(K4).i32_const(3).i32_shl().i32_add().set(PEND);
+  c.get(PEND).get(K4).i32_const(2).i32_shr_u().i32_const(GROUP - 1).i32_and().i32_const(5).i32_shl().i32_sub().set(PGEND);
   c.i32_const(0).set(D).get(OUT).set(O);
   c.block().loop(); // per document
   {
     c.get(D).get(N).i32_ge_u().br_if(1);
     c.get(PERM).set(P);
-    c.block().loop(); // per block of 4 permutations
+    c.block().loop();
+    {
+      c.get(P).get(PGEND).i32_ge_u().br_if(1);
+      pass(GROUP);
+      c.br(0);
+    }
+    c.end().end();
+    c.block().loop();
     {
       c.get(P).get(PEND).i32_ge_u().br_if(1);
-      c.get(P).v128_load(0).set(A);
-      c.get(P).v128_load(16).set(B);
-      c.i32x4_const(0xffffffff).set(M);
-      // i = hashes + 4 * offsets[d]; end = hashes + 4 * offsets[d + 1]
-      c.get(OFF).get(D).i32_const(2).i32_shl().i32_add().i32_load(0).i32_const(2).i32_shl().get(H).i32_add().set(I);
-      c.get(OFF).get(D).i32_const(2).i32_shl().i32_add().i32_load(4).i32_const(2).i32_shl().get(H).i32_add().set(END);
-      c.block().loop(); // per shingle hash: y = a * x + b; m = min(m, (y ^ (y >> 16)) * PERM_MIX)
-      {
-        c.get(I).get(END).i32_ge_u().br_if(1);
-        c.get(M);
-        c.get(A).get(I).v128_load32_splat(0).i32x4_mul().get(B).i32x4_add().tee(X);
-        c.get(X).i32_const(16).i32x4_shr_u().v128_xor().i32x4_const(PERM_MIX).i32x4_mul();
-        c.i32x4_min_u().set(M);
-        c.get(I).i32_const(4).i32_add().set(I);
-        c.br(0);
-      }
-      c.end().end();
-      c.get(O).get(M).v128_store(0);
-      c.get(O).i32_const(16).i32_add().set(O);
-      c.get(P).i32_const(32).i32_add().set(P);
+      pass(1);
       c.br(0);
     }
     c.end().end();
@@ -74,7 +104,7 @@ function signFunction(): WasmFunction {
     c.br(0);
   }
   c.end().end();
-  return { name: "sign", params: [I32, I32, I32, I32, I32, I32], results: [], locals: [[6, I32], [4, V128]], code: c };
+  return { name: "sign", params: [I32, I32, I32, I32, I32, I32], results: [], locals: [[7, I32], [3 + 3 * GROUP, V128]], code: c };
 }
 
 // ---- shingles(bytes, starts, nUnits, n, gap, out) -> count ----

@@ -7,9 +7,15 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from "
 import { join } from "node:path";
 import { InputError } from "../errors.ts";
 
+/** Appends smaller than a quarter of this are gathered before they are written (one per document's set). */
+const STAGE_BYTES = 1 << 20;
+
+/** Appends u32 rows to a file; small appends are gathered into one write (call close() before reading the file). */
 export class AppendFile {
   private fd: number | null;
   private bytes = 0;
+  private readonly stage = new Uint8Array(STAGE_BYTES);
+  private staged = 0;
 
   constructor(readonly path: string) {
     this.fd = openSync(path, "w");
@@ -18,8 +24,12 @@ export class AppendFile {
   append(data: Uint32Array): void {
     if (this.fd === null) throw new Error(`${this.path}: append after close`);
     const view = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    let done = 0;
-    while (done < view.length) done += writeSync(this.fd, view, done, view.length - done);
+    if (this.staged + view.length > this.stage.length) this.flush();
+    if (view.length >= this.stage.length >>> 2) this.writeAll(view);
+    else {
+      this.stage.set(view, this.staged);
+      this.staged += view.length;
+    }
     this.bytes += view.length;
   }
 
@@ -28,8 +38,24 @@ export class AppendFile {
   }
 
   close(): void {
-    if (this.fd !== null) closeSync(this.fd);
-    this.fd = null;
+    if (this.fd === null) return;
+    try {
+      this.flush();
+    } finally {
+      closeSync(this.fd);
+      this.fd = null;
+    }
+  }
+
+  private flush(): void {
+    if (this.staged === 0) return;
+    this.writeAll(this.stage.subarray(0, this.staged));
+    this.staged = 0;
+  }
+
+  private writeAll(view: Uint8Array): void {
+    let done = 0;
+    while (done < view.length) done += writeSync(this.fd!, view, done, view.length - done);
   }
 }
 

@@ -15,13 +15,17 @@ describe("WebAssembly kernels and the JavaScript twin", () => {
   });
 
   test("the JavaScript twin alone matches the BigInt reference, and so does the WebAssembly kernel", async () => {
-    const params = { numPerm: 37, seed: 4242, bands: 6, rows: 6 };
-    const docs = randomDocs(5, 120, 70, 9);
-    for (const on of [true, false]) {
-      useWasmKernels(on);
-      const k = new CpuMinhash(params, 0);
-      expectMatchesReference(docs, await k.sign(csr(docs)), params);
-      await k.dispose();
+    // 37 -> 10 blocks of 4 permutations: two grouped passes of 4 blocks, then 2 single ones;
+    // 16 is one grouped pass, 12 and 1 single blocks only, 68 four groups and a single block.
+    for (const numPerm of [37, 16, 12, 1, 68]) {
+      const params = { numPerm, seed: 4242 + numPerm, bands: 1, rows: numPerm };
+      const docs = randomDocs(5, 120, 70, 9);
+      for (const on of [true, false]) {
+        useWasmKernels(on);
+        const k = new CpuMinhash(params, 0);
+        expectMatchesReference(docs, await k.sign(csr(docs)), params);
+        await k.dispose();
+      }
     }
   });
 
