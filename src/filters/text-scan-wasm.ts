@@ -51,6 +51,7 @@ class WasmScan {
 
   /** Makes the memory at least `bytes` long; false when it cannot grow that far. */
   private reserve(bytes: number): boolean {
+    if (bytes <= this.bytes.length) return true; // the memory is this kernel's own and only grows
     if (!growMemory(this.memory, bytes)) return false;
     this.views();
     return true;

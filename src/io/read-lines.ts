@@ -90,6 +90,7 @@ class ZstdSource implements ByteSource {
 
   /** Null when this runtime's zstd stream lacks the handle (then the stream path reads the file). */
   static open(path: string): ZstdSource | null {
+    if (!inPlace) return null;
     const stream = zlib.createZstdDecompress();
     const inner = stream as unknown as { _handle?: Partial<ZstdHandle>; _writeState?: unknown };
     const handle = inner._handle;
@@ -191,8 +192,16 @@ function openSource(path: string): ByteSource {
   return new StreamSource(path, kind);
 }
 
+let inPlace = true;
+
+/** Decodes .zst through a zlib stream (false) instead of in place, on this thread: for tests of that path. */
+export function useZstdInPlace(on: boolean): void {
+  inPlace = on;
+}
+
 /** Whether .zst files are decoded into reused buffers here (else through a stream); for tests. */
 export function zstdDecodesInPlace(): boolean {
+  if (!inPlace) return false;
   const stream = zlib.createZstdDecompress();
   const inner = stream as unknown as { _handle?: { writeSync?: unknown }; _writeState?: unknown };
   const ok = typeof inner._handle?.writeSync === "function" && inner._writeState instanceof Uint32Array;

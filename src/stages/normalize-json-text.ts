@@ -203,8 +203,11 @@ export class JsonTextKernel {
     if (s.length > MAX_UNITS) return null;
     const out = IN_AT + 2 * s.length;
     const need = out + JsonTextKernel.maxBytes(s, before, after) + 16;
-    if (!growMemory(this.memory, need)) return null;
-    this.views();
+    // The memory is this kernel's own and only grows: its current view tells whether it must.
+    if (need > this.bytes.length) {
+      if (!growMemory(this.memory, need)) return null;
+      this.views();
+    }
     const b = this.bytes;
     b.write(s, IN_AT, "utf16le");
     const start = out + b.write(before, out, "utf8");

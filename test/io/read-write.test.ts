@@ -1,9 +1,9 @@
-import { describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, test } from "bun:test";
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import zlib from "node:zlib";
 import { InputError } from "../../src/errors.ts";
-import { lineBlocks, readLines, zstdDecodesInPlace } from "../../src/io/read-lines.ts";
+import { lineBlocks, readLines, useZstdInPlace, zstdDecodesInPlace } from "../../src/io/read-lines.ts";
 import { readItemLineBytes } from "../../src/io/doc-reader.ts";
 import { ZstdTextWriter } from "../../src/io/zstd-writer.ts";
 import { writeJsonString } from "../../src/stages/normalize-json-text.ts";
@@ -37,19 +37,26 @@ describe("reading lines", () => {
   const zst = join(dir, "lines.jsonl.zst");
   writeFileSync(zst, zlib.zstdCompressSync(enc.encode(t)));
 
+  afterEach(() => useZstdInPlace(true));
+
   test("zstd is decoded into reused buffers here (the zlib handle is there)", () => {
     expect(zstdDecodesInPlace()).toBe(true);
+    useZstdInPlace(false);
+    expect(zstdDecodesInPlace()).toBe(false);
   });
 
-  test("gives every line, in order, from .zst, .gz and plain files alike", async () => {
+  test("gives every line, in order, from .zst (in place and through a stream), .gz and plain files alike", async () => {
     const gz = join(dir, "lines.jsonl.gz");
     const plain = join(dir, "lines.jsonl");
     writeFileSync(gz, zlib.gzipSync(t));
     writeFileSync(plain, t);
-    for (const f of [zst, gz, plain]) {
-      const got = await allLines(f);
-      expect(got.length).toBe(expected.length);
-      expect(got).toEqual(expected);
+    for (const inPlace of [true, false]) {
+      useZstdInPlace(inPlace);
+      for (const f of [zst, gz, plain]) {
+        const got = await allLines(f);
+        expect(got.length).toBe(expected.length);
+        expect(got).toEqual(expected);
+      }
     }
   });
 
@@ -86,13 +93,16 @@ describe("reading lines", () => {
     const bad = zlib.zstdCompressSync(enc.encode(t), { params: { [zlib.constants.ZSTD_c_checksumFlag]: 1 } });
     for (let i = 1000; i < 1100; i++) bad[i] ^= 0x5a;
     writeFileSync(corrupt, bad);
-    for (const f of [truncated, corrupt]) {
-      const err = await allLines(f).then(
-        () => null,
-        (e) => e,
-      );
-      expect(err).toBeInstanceOf(InputError);
-      expect(String(err.message)).toContain(f);
+    for (const inPlace of [true, false]) {
+      useZstdInPlace(inPlace);
+      for (const f of [truncated, corrupt]) {
+        const err = await allLines(f).then(
+          () => null,
+          (e) => e,
+        );
+        expect(err).toBeInstanceOf(InputError);
+        expect(String(err.message)).toContain(f);
+      }
     }
   });
 
