@@ -4,7 +4,7 @@
  * shingles (word 5-grams) and parameters (K = 128, threshold 0.8, 17 bands x 7 rows):
  *   - gamma --device cpu --cpu-threads 2, --verify estimate and --verify exact, each also with
  *     --decisions-only: what the peer produces (which documents go), without the deduplicated
- *     copy of the corpus (whose single zstd frame is compressed on one thread)
+ *     copy of the corpus (whose level-3 compression is most of what a full run adds)
  *   - gamma --device gpu (any adapter; lavapipe here), on --gpu-subset MB of shards if given
  *   - bench/peers/datasketch_near.py with a datasketch checkout kept outside the repository
  * Every run is a whole process under /usr/bin/time (wall, user + sys, peak RSS); the runs of a

@@ -2,12 +2,20 @@
  * Writes a zstd-compressed text file as one zstd frame (readable by the zstd
  * CLI and by Python's zstandard stream_reader without read_across_frames),
  * under a temporary name that finish() renames into place.
+ *
+ * The frame is made by zstd's multi-threaded compressor (ZSTD_c_nbWorkers >= 1):
+ * the text is cut into jobs that zstd's own threads compress while the caller
+ * goes on, and the jobs make blocks of one frame. Its bytes depend on the level
+ * and the text only, not on the number of compressing threads (1 or more; a
+ * test holds them equal), so every writer uses that mode and outputs stay the
+ * same whatever --cpu-threads is.
  */
-import { createWriteStream, mkdirSync, openSync, type WriteStream } from "node:fs";
+import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import zlib from "node:zlib";
 import { commitTemp, discardTemp, tempPathFor } from "./atomic.ts";
 import type { FileDigest } from "./hash.ts";
+import { InputError } from "../errors.ts";
 
 export function zstdLevel(): number {
   const raw = process.env.GAMMA_ZSTD_LEVEL;
@@ -19,71 +27,70 @@ export function zstdLevel(): number {
   return n;
 }
 
-/** Text is gathered into buffers of this size before it goes to the compressor. */
+/** Text is gathered into a buffer of this size before it goes to the compressor. */
 const BUFFER_BYTES = 3 << 20;
-/** Compressed output comes in chunks of this size (the stream default, 16 KiB, makes one write per 16 KiB). */
-const OUT_CHUNK = 1 << 18;
-/**
- * Encoded text handed to the compressor but not yet compressed, at most: the
- * caller goes on producing text while Bun's thread pool compresses.
- */
-const IN_FLIGHT = 4 << 20;
+/** Compressed bytes are taken from the compressor, and written, this many at a time at most. */
+const OUT_BYTES = 1 << 20;
+
+/** The calls zlib's streams make on their native handle (Bun has the same ones as Node). */
+interface CompressHandle {
+  writeSync(flush: number, input: Uint8Array, inOff: number, inLen: number, out: Uint8Array, outOff: number, outLen: number): void;
+  onerror: (message: string, errno: number, code: string) => void;
+}
 
 export class ZstdTextWriter {
   /** The most writeWith() takes at once. */
   static readonly BUFFER_BYTES = BUFFER_BYTES;
   readonly path: string;
   private readonly tmp: string;
-  private readonly file: WriteStream;
-  private readonly z: zlib.ZstdCompress;
-  /**
-   * The buffer being filled, and buffers the compressor is done with. A full one goes to the
-   * compressor and comes back when it has been read: the same few buffers carry the whole file
-   * (fresh memory costs a page fault per 4 KiB).
-   */
-  private buf: Buffer = Buffer.allocUnsafe(BUFFER_BYTES);
+  private fd: number | null;
+  /** Owns the native compressor; destroyed at the end. */
+  private readonly stream: zlib.ZstdCompress;
+  private readonly handle: CompressHandle;
+  /** [output bytes left, input bytes left] after each writeSync. */
+  private readonly state: Uint32Array;
+  private error: string | null = null;
+  private readonly buf = Buffer.allocUnsafe(BUFFER_BYTES);
   private used = 0;
-  private readonly spare: Buffer[] = [];
-  private done: Promise<void>;
-  private failed: Error | null = null;
-  /** Settles when the compressor has taken in everything written so far. */
-  private lastWrite: Promise<void> = Promise.resolve();
+  private readonly out = Buffer.allocUnsafe(OUT_BYTES);
   private readonly hash = new Bun.CryptoHasher("sha256");
   bytesIn = 0;
   private bytesOut = 0;
   private sha256 = "";
 
-  constructor(path: string, level = zstdLevel()) {
+  /**
+   * `threads` zstd threads compress (at least 1; the bytes are the same for any number). They
+   * work beside the caller, so a writer adds that much CPU while the caller writes.
+   */
+  constructor(path: string, level = zstdLevel(), threads = 1) {
     this.path = path;
-    mkdirSync(dirname(path), { recursive: true });
     this.tmp = tempPathFor(path);
-    // Opened here, not by the stream later: abort() then always finds the file it removes.
-    this.file = createWriteStream(this.tmp, { fd: openSync(this.tmp, "w") });
-    // highWaterMark is a stream option, passed through to the Transform (not in the zlib typings).
-    const options = { chunkSize: OUT_CHUNK, highWaterMark: IN_FLIGHT, params: { [zlib.constants.ZSTD_c_compressionLevel]: level } };
-    this.z = zlib.createZstdCompress(options);
-    this.z.on("data", (chunk: Buffer) => {
-      this.hash.update(chunk);
-      this.bytesOut += chunk.length;
-    });
-    this.z.pipe(this.file);
-    this.done = new Promise((resolve, reject) => {
-      this.file.on("close", resolve);
-      const fail = (e: Error) => {
-        this.failed = e;
-        reject(e);
-      };
-      this.file.on("error", fail);
-      this.z.on("error", fail);
-    });
-    this.done.catch(() => {});
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      this.fd = openSync(this.tmp, "w");
+    } catch (e) {
+      throw new InputError(`cannot write ${path}: ${(e as Error).message}`, { cause: e });
+    }
+    const C = zlib.constants as unknown as Record<string, number>;
+    this.stream = zlib.createZstdCompress({ params: { [C.ZSTD_c_compressionLevel!]: level, [C.ZSTD_c_nbWorkers!]: Math.max(1, Math.floor(threads)) } });
+    const inner = this.stream as unknown as { _handle?: Partial<CompressHandle>; _writeState?: unknown };
+    if (typeof inner._handle?.writeSync !== "function" || !(inner._writeState instanceof Uint32Array)) {
+      this.stream.destroy();
+      this.abandon();
+      throw new Error("zstd: this runtime's zlib has no synchronous zstd handle (gamma needs Bun's node:zlib)");
+    }
+    this.handle = inner._handle as CompressHandle;
+    this.state = inner._writeState;
+    this.handle.onerror = (message, _errno, code) => {
+      this.error = code ? `${message} (${code})` : message;
+    };
   }
 
   /** Appends text (callers add their own newlines; each piece is encoded alone, so never split a surrogate pair). */
   async write(text: string): Promise<void> {
     const most = 3 * text.length;
     if (most > BUFFER_BYTES) return this.writeBytes(Buffer.from(text, "utf8"));
-    await this.room(most);
+    if (this.used + most > this.buf.length) this.flush(false);
     this.used += this.buf.write(text, this.used, "utf8");
   }
 
@@ -91,7 +98,7 @@ export class ZstdTextWriter {
   async writeBytes(bytes: Uint8Array): Promise<void> {
     let at = 0;
     while (at < bytes.length) {
-      if (this.used === this.buf.length) await this.flush();
+      if (this.used === this.buf.length) this.flush(false);
       const n = Math.min(bytes.length - at, this.buf.length - this.used);
       this.buf.set(bytes.subarray(at, at + n), this.used);
       this.used += n;
@@ -106,42 +113,53 @@ export class ZstdTextWriter {
    */
   async writeWith(most: number, fill: (buf: Buffer, at: number) => number): Promise<void> {
     if (most > BUFFER_BYTES) throw new RangeError(`${this.path}: writeWith(${most}) is over ${BUFFER_BYTES} bytes`);
-    await this.room(most);
+    if (this.used + most > this.buf.length) this.flush(false);
     const end = fill(this.buf, this.used);
     if (end < this.used || end > this.buf.length) throw new RangeError(`${this.path}: writeWith: the end ${end} is outside the buffer`);
     this.used = end;
   }
 
-  /** Flushes unless `most` more bytes fit. */
-  private async room(most: number): Promise<void> {
-    if (this.used + most > this.buf.length) await this.flush();
-  }
-
-  private async flush(): Promise<void> {
-    if (this.used === 0) return;
-    if (this.failed) throw this.failed;
-    const full = this.buf;
-    const chunk = full.subarray(0, this.used);
+  /**
+   * Hands the gathered text to the compressor and writes what comes out; with `end`, also ends
+   * the frame. The compressor takes the text into its jobs and returns (it waits only when its
+   * threads are behind); ending waits for every job.
+   */
+  private flush(end: boolean): void {
+    if (this.fd === null) throw new Error(`${this.path}: write after finish or abort`);
+    const C = zlib.constants as unknown as Record<string, number>;
+    const mode = end ? C.ZSTD_e_end! : C.ZSTD_e_continue!;
+    let off = 0;
+    let left = this.used;
     this.bytesIn += this.used;
-    this.buf = this.spare.pop() ?? Buffer.allocUnsafe(BUFFER_BYTES);
+    let idle = 0;
+    for (;;) {
+      this.handle.writeSync(mode, this.buf, off, left, this.out, 0, OUT_BYTES);
+      if (this.error !== null) throw new Error(`zstd: ${this.path}: ${this.error}`);
+      const made = OUT_BYTES - this.state[0]!;
+      const took = left - this.state[1]!;
+      off += took;
+      left = this.state[1]!;
+      // zstd blocks rather than return empty-handed; a run of empty returns would be a bug, not a wait.
+      idle = made === 0 && took === 0 ? idle + 1 : 0;
+      if (idle > 1000) throw new Error(`zstd: ${this.path}: the compressor stopped making progress`);
+      if (made > 0) {
+        const chunk = this.out.subarray(0, made);
+        this.hash.update(chunk);
+        let done = 0;
+        while (done < made) done += writeSync(this.fd, chunk, done, made - done);
+        this.bytesOut += made;
+      }
+      // More to come while input is left or the output filled up (ending: until the frame is done).
+      if (left === 0 && made < OUT_BYTES) break;
+    }
     this.used = 0;
-    let room = true;
-    this.lastWrite = new Promise<void>((resolve) => {
-      room = this.z.write(chunk, () => {
-        this.spare.push(full);
-        resolve();
-      });
-    });
-    if (!room) await new Promise<void>((r) => this.z.once("drain", () => r()));
   }
 
   async finish(): Promise<void> {
-    await this.flush();
-    // End the frame only once all text is compressed: the bytes are then the
-    // same however far the compressor lagged behind.
-    await Promise.race([this.lastWrite, this.done]);
-    this.z.end();
-    await this.done;
+    this.flush(true);
+    closeSync(this.fd!);
+    this.fd = null;
+    this.stream.destroy();
     this.sha256 = this.hash.digest("hex");
     commitTemp(this.tmp, this.path);
   }
@@ -153,8 +171,13 @@ export class ZstdTextWriter {
   }
 
   async abort(): Promise<void> {
-    this.z.destroy();
-    this.file.destroy();
+    this.stream.destroy();
+    this.abandon();
+  }
+
+  private abandon(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
     discardTemp(this.tmp);
   }
 }

@@ -18,7 +18,6 @@ import { expandInputs } from "../io/glob.ts";
 import { sha256File, type FileDigest } from "../io/hash.ts";
 import { createdAt } from "../io/timestamp.ts";
 import { ZstdTextWriter } from "../io/zstd-writer.ts";
-import { ZstdWriterThread } from "../io/zstd-writer-thread.ts";
 import { info, Progress } from "../log.ts";
 import { bump, countsAddUp, emptyCounts, sortedCounts, type StageCounts } from "../pipeline.ts";
 import { GAMMA_VERSION } from "../version.ts";
@@ -113,9 +112,9 @@ export async function runDedup(o: DedupOptions): Promise<{ counts: StageCounts; 
 
   const dedupedPath = join(o.outDir, "deduped.jsonl.zst");
   const decisionsPath = join(o.outDir, "decisions.jsonl.zst");
-  // With more than one thread the deduplicated copy is compressed on a thread of its own while
-  // this one reads the shards back (same bytes either way).
-  const out = o.decisionsOnly ? null : (o.near.cpuThreads ?? 1) > 1 ? new ZstdWriterThread(dedupedPath) : new ZstdTextWriter(dedupedPath);
+  // The deduplicated copy is compressed by zstd threads, as many as --cpu-threads, while this
+  // thread reads the shards back (the bytes are the same for any number of them).
+  const out = o.decisionsOnly ? null : new ZstdTextWriter(dedupedPath, undefined, o.near.cpuThreads ?? 1);
   const dec = new ZstdTextWriter(decisionsPath);
   const counts = emptyCounts();
   const bySource: Record<string, StageCounts> = {};

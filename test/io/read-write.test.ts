@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import zlib from "node:zlib";
 import { InputError } from "../../src/errors.ts";
 import { lineBlocks, readLines, useZstdInPlace, zstdDecodesInPlace } from "../../src/io/read-lines.ts";
 import { readItemLineBytes } from "../../src/io/doc-reader.ts";
 import { ZstdTextWriter } from "../../src/io/zstd-writer.ts";
+import { ZstdFrameWalker } from "../../src/io/zstd-frames.ts";
 import { writeJsonString } from "../../src/stages/normalize-json-text.ts";
 import { nlpSentences } from "../near/fixtures/corpus.ts";
 import { tempDir } from "../helpers/tmp.ts";
@@ -139,6 +140,45 @@ describe("ZstdTextWriter", () => {
     expect(w.bytesIn).toBe(expected.length);
     expect(w.digest().sha256).toBe(new Bun.CryptoHasher("sha256").update(file).digest("hex"));
     expect(readdirSync(dir).filter((f) => f.includes(".tmp-"))).toEqual([]);
+  });
+
+  test("one frame, the same bytes for 1, 2 or 3 compressing threads and however the text is cut", async () => {
+    const s = nlpSentences();
+    const lines: string[] = [];
+    for (let i = 0; i < 300_000; i++) lines.push(`${s[i % s.length]} ${i}\n`);
+    const whole = Buffer.from(lines.join(""));
+    expect(whole.length).toBeGreaterThan(20 << 20); // several of zstd's jobs
+    const files: Buffer[] = [];
+    for (const [threads, cut] of [[1, 0], [2, 1], [3, 2], [2, 0]] as const) {
+      const path = join(dir, `threads-${threads}-${cut}.zst`);
+      const w = new ZstdTextWriter(path, 3, threads);
+      if (cut === 0) for (const l of lines) await w.write(l);
+      else if (cut === 1) await w.writeBytes(whole);
+      else for (let at = 0; at < whole.length; at += 777_777) await w.writeBytes(whole.subarray(at, at + 777_777));
+      await w.finish();
+      files.push(readFileSync(path));
+    }
+    for (const f of files.slice(1)) expect(f.equals(files[0]!)).toBe(true);
+    const walker = new ZstdFrameWalker();
+    walker.push(files[0]!);
+    expect(walker.finish()).toBeNull();
+    expect(walker.frames).toBe(1);
+    expect(zlib.zstdDecompressSync(files[0]!).equals(whole)).toBe(true);
+  });
+
+  test("abort leaves no file, temporary or final", async () => {
+    const sub = join(dir, "aborted");
+    mkdirSync(sub);
+    const w = new ZstdTextWriter(join(sub, "x.jsonl.zst"), 3, 2);
+    await w.writeBytes(new Uint8Array(9 << 20).fill(65));
+    await w.abort();
+    expect(readdirSync(sub)).toEqual([]);
+  });
+
+  test("a file that cannot be created fails the writer with the path in the message", () => {
+    const notADir = join(dir, "plain-file");
+    writeFileSync(notADir, "x");
+    expect(() => new ZstdTextWriter(join(notADir, "x.jsonl.zst"))).toThrow(/plain-file\/x\.jsonl\.zst/);
   });
 
   test("writeWith refuses more than one buffer and a fill that ends outside it", async () => {
