@@ -24,9 +24,12 @@ export class AppendFile {
   append(data: Uint32Array): void {
     if (this.fd === null) throw new Error(`${this.path}: append after close`);
     const view = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    if (this.staged + view.length > this.stage.length) this.flush();
-    if (view.length >= this.stage.length >>> 2) this.writeAll(view);
-    else {
+    if (view.length >= this.stage.length >>> 2) {
+      // Big: written as it is, after what is staged.
+      this.flush();
+      this.writeAll(view);
+    } else {
+      if (this.staged + view.length > this.stage.length) this.flush();
       this.stage.set(view, this.staged);
       this.staged += view.length;
     }
