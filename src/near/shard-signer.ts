@@ -9,13 +9,13 @@
  * The arithmetic is runShingleSign (src/kernels/cpu-jobs.ts), the CPU twin's own job, so the
  * signatures are the bits the streaming path (and the GPU twin) produces.
  */
-import { rmSync } from "node:fs";
+import { closeSync, openSync, readSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { runShingleSign } from "../kernels/cpu-jobs.ts";
 import type { MinHashParams } from "../kernels/minhash.ts";
 import type { SignedRun } from "./near-dedup.ts";
 import type { ShingleSpec } from "./shingle.ts";
-import { AppendFile, Column, mapU32 } from "./work-files.ts";
+import { AppendFile, Column } from "./work-files.ts";
 
 /** What a pass-1 thread needs to sign: the same spec and parameters the engine will use. */
 export interface SignRequest {
@@ -37,6 +37,17 @@ export interface SignedShard {
   counts: Uint32Array;
   lengths: Float64Array;
   ms: { shingle: number; sign: number };
+}
+
+/** Reads `count` u32 rows from row `from` of a file into the start of `into`. */
+function readRows(fd: number, into: Uint32Array, from: number, count: number, path: string): void {
+  const bytes = new Uint8Array(into.buffer, into.byteOffset, count * 4);
+  let done = 0;
+  while (done < bytes.length) {
+    const n = readSync(fd, bytes, done, bytes.length - done, from * 4 + done);
+    if (n === 0) throw new Error(`near dedup: ${path} ended early (the work directory changed under the run?)`);
+    done += n;
+  }
 }
 
 /** Texts per runShingleSign call: bounds what is held between a document's read and its signing. */
@@ -120,34 +131,45 @@ export function* signedRuns(
   const K = params.numPerm;
   const B = params.bands;
   const n = shard.counts.length;
-  const sigs = mapU32(shard.signatures, n * K * 4);
-  const keys = mapU32(shard.bandKeys, n * B * 4);
-  // Document j's set rows start at the sum of the shingle counts before it.
-  const setStart = new Float64Array(n + 1);
-  for (let j = 0; j < n; j++) setStart[j + 1] = setStart[j] + shard.counts[j];
-  const ms = shard.ms;
-  // Runs of at most this many documents, so a gathered copy stays small.
-  const RUN = 4096;
-  for (let a = 0; a < n; a += RUN) {
-    const z = Math.min(n, a + RUN);
-    const picked: number[] = [];
-    for (let j = a; j < z; j++) if (keep(j)) picked.push(j);
-    const m = picked.length;
-    const run: SignedRun = {
-      docIds: picked.map(docId),
-      groups: picked.map(group),
-      lengths: picked.map((j) => shard.lengths[j]),
-      counts: Uint32Array.from(picked, (j) => shard.counts[j]),
-      signatures: new Uint32Array(m * K),
-      bandKeys: new Uint32Array(m * B),
-      ms: a === 0 ? ms : undefined,
-    };
-    picked.forEach((j, i) => {
-      run.signatures.set(sigs.subarray(j * K, j * K + K), i * K);
-      run.bandKeys.set(keys.subarray(j * B, j * B + B), i * B);
-    });
-    if (shard.sets !== null) run.setFile = { path: shard.sets, start: Float64Array.from(picked, (j) => setStart[j]) };
-    yield run;
+  // Read, not mapped: a mapping would stay (and count in the RSS) until the collector frees it.
+  const sigFd = openSync(shard.signatures, "r");
+  const keyFd = openSync(shard.bandKeys, "r");
+  try {
+    // Document j's set rows start at the sum of the shingle counts before it.
+    const setStart = new Float64Array(n + 1);
+    for (let j = 0; j < n; j++) setStart[j + 1] = setStart[j] + shard.counts[j];
+    const ms = shard.ms;
+    // Runs of at most this many documents, so a gathered copy stays small.
+    const RUN = 4096;
+    const sigs = new Uint32Array(Math.min(n, RUN) * K);
+    const keys = new Uint32Array(Math.min(n, RUN) * B);
+    for (let a = 0; a < n; a += RUN) {
+      const z = Math.min(n, a + RUN);
+      readRows(sigFd, sigs, a * K, (z - a) * K, shard.signatures);
+      readRows(keyFd, keys, a * B, (z - a) * B, shard.bandKeys);
+      const picked: number[] = [];
+      for (let j = a; j < z; j++) if (keep(j)) picked.push(j);
+      const m = picked.length;
+      const run: SignedRun = {
+        docIds: picked.map(docId),
+        groups: picked.map(group),
+        lengths: picked.map((j) => shard.lengths[j]),
+        counts: Uint32Array.from(picked, (j) => shard.counts[j]),
+        signatures: new Uint32Array(m * K),
+        bandKeys: new Uint32Array(m * B),
+        ms: a === 0 ? ms : undefined,
+      };
+      picked.forEach((j, i) => {
+        const r = j - a;
+        run.signatures.set(sigs.subarray(r * K, r * K + K), i * K);
+        run.bandKeys.set(keys.subarray(r * B, r * B + B), i * B);
+      });
+      if (shard.sets !== null) run.setFile = { path: shard.sets, start: Float64Array.from(picked, (j) => setStart[j]) };
+      yield run;
+    }
+  } finally {
+    closeSync(sigFd);
+    closeSync(keyFd);
   }
   // The sets file stays: the engine reads it in place until it returns (the caller removes it).
   for (const f of [shard.signatures, shard.bandKeys]) rmSync(f, { force: true });

@@ -142,36 +142,30 @@ export async function runDedup(o: DedupOptions): Promise<{ counts: StageCounts; 
       }
       if (i !== end) throw new InputError(`dedup: ${files[f]} changed while dedup ran (${end - first} documents at first, ${i - first} now)`);
     }
-    const nearReason = near ? `minhash_lsh_v1 (${near.describe})` : "";
+    const nearReason = JSON.stringify(near ? `minhash_lsh_v1 (${near.describe})` : "");
     for (let i = first; i < end; i++) {
       const info_ = infos[i]!;
       const k = kind[i]!;
       counts.in++;
       const b = (bySource[info_.bucket || "(unreadable)"] ??= emptyCounts());
       b.in++;
-      let line: Record<string, unknown>;
+      let line: string;
       if (k === 3) {
         bump(counts.rejected, "invalid_record");
         bump(b.rejected, "invalid_record");
-        line = { doc_id: info_.docId, decision: "rejected", dup_of: null, similarity: null, reason: badLines.get(i) };
+        line = decisionLine(info_.docId, "rejected", null, null, JSON.stringify(badLines.get(i)));
       } else if (k === 0) {
         counts.kept++;
         b.kept++;
-        line = { doc_id: info_.docId, decision: "kept", dup_of: null, similarity: null, reason: "unique" };
+        line = decisionLine(info_.docId, "kept", null, null, UNIQUE);
       } else {
         const target = resolveRoot(state, i);
         const reason = k === 1 ? "exact_dup" : "near_dup";
         bump(counts.dropped, reason);
         bump(b.dropped, reason);
-        line = {
-          doc_id: info_.docId,
-          decision: reason,
-          dup_of: infos[target]!.docId,
-          similarity: k === 1 ? 1 : roundSim(similarity[i]!),
-          reason: k === 1 ? "exact_hash_v1 (whitespace-collapsed, lower-cased text, sha256)" : nearReason,
-        };
+        line = decisionLine(info_.docId, reason, infos[target]!.docId, k === 1 ? 1 : roundSim(similarity[i]!), k === 1 ? EXACT_REASON : nearReason);
       }
-      await dec.write(JSON.stringify(line) + "\n");
+      await dec.write(line);
     }
   };
 
@@ -268,6 +262,19 @@ export async function runDedup(o: DedupOptions): Promise<{ counts: StageCounts; 
   });
   info(`dedup: ${counts.in} docs in, ${counts.kept} kept, ${counts.dropped.exact_dup ?? 0} exact duplicates, ${counts.dropped.near_dup ?? 0} near duplicates -> ${o.outDir}`);
   return { counts, manifestPath };
+}
+
+const UNIQUE = JSON.stringify("unique");
+const EXACT_REASON = JSON.stringify("exact_hash_v1 (whitespace-collapsed, lower-cased text, sha256)");
+
+/**
+ * A decisions line: JSON.stringify({doc_id, decision, dup_of, similarity, reason}) + "\n", built
+ * without the object (a million documents make a million of them); `reason` comes as JSON text,
+ * undefined leaving the key out as JSON.stringify does.
+ */
+export function decisionLine(docId: string, decision: string, dupOf: string | null, similarity: number | null, reason: string | undefined): string {
+  const tail = reason === undefined ? "}\n" : `,"reason":${reason}}\n`;
+  return `{"doc_id":${JSON.stringify(docId)},"decision":${JSON.stringify(decision)},"dup_of":${dupOf === null ? "null" : JSON.stringify(dupOf)},"similarity":${JSON.stringify(similarity)}${tail}`;
 }
 
 /** Follows dup_of links to the document that was kept. */

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { NO_FILTERS } from "../../src/filters/rules.ts";
 import { runNormalize } from "../../src/stages/normalize.ts";
-import { runDedup } from "../../src/stages/dedup.ts";
+import { decisionLine, runDedup } from "../../src/stages/dedup.ts";
 import { exactKey } from "../../src/stages/exact-key.ts";
 import type { NearSettings } from "../../src/stages/dedup-near.ts";
 import { brownFiles, brownParagraphs } from "../../scripts/lib/brown.ts";
@@ -22,6 +22,23 @@ async function normalized(name: string, source: string, rows: unknown[]): Promis
   });
   return join(dir, "norm", source, "prose", "part-00000.jsonl.zst");
 }
+
+describe("decisions lines", () => {
+  test("are JSON.stringify of {doc_id, decision, dup_of, similarity, reason}, key order and all", () => {
+    const cases: [string, string, string | null, number | null, string | undefined][] = [
+      ["a/1", "kept", null, null, "unique"],
+      ['q"uote\\ \u0000 é 😀 \ud800', "near_dup", "a/0\n", 0.812345, "minhash_lsh_v1 (K=128)"],
+      ["x", "exact_dup", "y", 1, "exact_hash_v1"],
+      ["x", "near_dup", "y", Number.NaN, "r"],
+      ["x", "near_dup", "y", -0, "r"],
+      ["bad.jsonl:3", "rejected", null, null, undefined],
+    ];
+    for (const [id, decision, dupOf, sim, reason] of cases) {
+      const expected = JSON.stringify({ doc_id: id, decision, dup_of: dupOf, similarity: sim, reason }) + "\n";
+      expect(decisionLine(id, decision, dupOf, sim, JSON.stringify(reason))).toBe(expected);
+    }
+  });
+});
 
 describe("exact dedup", () => {
   test("the key ignores whitespace runs and case, and nothing else", () => {
