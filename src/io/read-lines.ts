@@ -8,6 +8,7 @@ import { closeSync, createReadStream, openSync, readSync } from "node:fs";
 import zlib from "node:zlib";
 import { InputError } from "../errors.ts";
 import { ZstdFrameWalker } from "./zstd-frames.ts";
+import { ZlibHandle } from "./zlib-handle.ts";
 
 export interface Line {
   text: string;
@@ -53,12 +54,6 @@ class PlainSource implements ByteSource {
   }
 }
 
-/** The zlib handle calls Node's zlib streams drive (Bun has the same ones); absent, streams are used. */
-interface ZstdHandle {
-  writeSync(flush: number, input: Uint8Array, inOff: number, inLen: number, out: Uint8Array, outOff: number, outLen: number): void;
-  onerror: (message: string, errno: number, code: string) => void;
-}
-
 /**
  * A .zst file decompressed on the calling thread by the zstd binding behind
  * zlib.createZstdDecompress, into the caller's buffer: no buffer per chunk (on this machine
@@ -72,33 +67,25 @@ class ZstdSource implements ByteSource {
   private inLen = 0;
   private eof = false;
   private produced = 0;
-  private error: string | null = null;
   private readonly walker = new ZstdFrameWalker();
 
   private constructor(
     path: string,
-    private readonly stream: zlib.ZstdDecompress,
-    private readonly handle: ZstdHandle,
-    /** [output bytes left, input bytes left] after each writeSync. */
-    private readonly state: Uint32Array,
+    private readonly codec: ZlibHandle,
   ) {
-    this.handle.onerror = (message, _errno, code) => {
-      this.error = code ? `${message} (${code})` : message;
-    };
-    this.fd = openSync(path, "r");
+    try {
+      this.fd = openSync(path, "r");
+    } catch (e) {
+      codec.close();
+      throw e;
+    }
   }
 
   /** Null when this runtime's zstd stream lacks the handle (then the stream path reads the file). */
   static open(path: string): ZstdSource | null {
     if (!inPlace) return null;
-    const stream = zlib.createZstdDecompress();
-    const inner = stream as unknown as { _handle?: Partial<ZstdHandle>; _writeState?: unknown };
-    const handle = inner._handle;
-    if (typeof handle?.writeSync !== "function" || !(inner._writeState instanceof Uint32Array) || inner._writeState.length < 2) {
-      stream.destroy();
-      return null;
-    }
-    return new ZstdSource(path, stream, handle as ZstdHandle, inner._writeState);
+    const codec = ZlibHandle.of(zlib.createZstdDecompress());
+    return codec === null ? null : new ZstdSource(path, codec);
   }
 
   fill(into: Uint8Array, at: number): number {
@@ -111,12 +98,9 @@ class ZstdSource implements ByteSource {
         else this.walker.push(this.input.subarray(0, this.inLen));
       }
       // With no input left this flushes what the decoder still holds.
-      this.handle.writeSync(0, this.input, this.inOff, this.inLen, into, at, room);
-      if (this.error !== null) throw new Error(this.error);
-      const made = room - this.state[0]!;
-      const left = this.state[1]!;
-      this.inOff += this.inLen - left;
-      this.inLen = left;
+      const made = this.codec.run(0, this.input, this.inOff, this.inLen, into, at, room);
+      this.inOff += this.inLen - this.codec.left;
+      this.inLen = this.codec.left;
       this.produced += made;
       if (made > 0) return made;
       if (this.eof && this.inLen === 0) return 0;
@@ -124,17 +108,22 @@ class ZstdSource implements ByteSource {
   }
 
   end(): void {
-    const problem = this.walker.finish();
-    if (problem !== null) throw new Error(problem);
-    if (this.walker.contentSizes.every((s) => s !== null)) {
-      const expected = this.walker.contentSizes.reduce((a, s) => a! + s!, 0)!;
-      if (expected !== this.produced) throw new Error(`decoded ${this.produced} bytes but the frame headers promise ${expected}`);
-    }
+    checkFrames(this.walker, this.produced);
   }
 
   close(): void {
     closeSync(this.fd);
-    this.stream.destroy();
+    this.codec.close();
+  }
+}
+
+/** Throws unless the frames the walker saw ended cleanly and promise the bytes that came out. */
+function checkFrames(walker: ZstdFrameWalker, produced: number): void {
+  const problem = walker.finish();
+  if (problem !== null) throw new Error(problem);
+  if (walker.contentSizes.every((s) => s !== null)) {
+    const expected = walker.contentSizes.reduce((a, s) => a! + s!, 0)!;
+    if (expected !== produced) throw new Error(`decoded ${produced} bytes but the frame headers promise ${expected}`);
   }
 }
 
@@ -172,12 +161,7 @@ class StreamSource implements ByteSource {
   }
 
   end(): void {
-    const problem = this.walker?.finish() ?? null;
-    if (problem !== null) throw new Error(problem);
-    if (this.walker && this.walker.contentSizes.every((s) => s !== null)) {
-      const expected = this.walker.contentSizes.reduce((a, s) => a! + s!, 0)!;
-      if (expected !== this.produced) throw new Error(`decoded ${this.produced} bytes but the frame headers promise ${expected}`);
-    }
+    if (this.walker) checkFrames(this.walker, this.produced);
   }
 
   close(): void {
@@ -202,11 +186,9 @@ export function useZstdInPlace(on: boolean): void {
 /** Whether .zst files are decoded into reused buffers here (else through a stream); for tests. */
 export function zstdDecodesInPlace(): boolean {
   if (!inPlace) return false;
-  const stream = zlib.createZstdDecompress();
-  const inner = stream as unknown as { _handle?: { writeSync?: unknown }; _writeState?: unknown };
-  const ok = typeof inner._handle?.writeSync === "function" && inner._writeState instanceof Uint32Array;
-  stream.destroy();
-  return ok;
+  const codec = ZlibHandle.of(zlib.createZstdDecompress());
+  codec?.close();
+  return codec !== null;
 }
 
 const fatal = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });

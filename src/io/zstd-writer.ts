@@ -16,6 +16,7 @@ import zlib from "node:zlib";
 import { commitTemp, discardTemp, tempPathFor } from "./atomic.ts";
 import type { FileDigest } from "./hash.ts";
 import { InputError } from "../errors.ts";
+import { ZlibHandle } from "./zlib-handle.ts";
 
 export function zstdLevel(): number {
   const raw = process.env.GAMMA_ZSTD_LEVEL;
@@ -32,24 +33,14 @@ const BUFFER_BYTES = 3 << 20;
 /** Compressed bytes are taken from the compressor, and written, this many at a time at most. */
 const OUT_BYTES = 1 << 20;
 
-/** The calls zlib's streams make on their native handle (Bun has the same ones as Node). */
-interface CompressHandle {
-  writeSync(flush: number, input: Uint8Array, inOff: number, inLen: number, out: Uint8Array, outOff: number, outLen: number): void;
-  onerror: (message: string, errno: number, code: string) => void;
-}
-
 export class ZstdTextWriter {
   /** The most writeWith() takes at once. */
   static readonly BUFFER_BYTES = BUFFER_BYTES;
   readonly path: string;
   private readonly tmp: string;
   private fd: number | null;
-  /** Owns the native compressor; destroyed at the end. */
-  private readonly stream: zlib.ZstdCompress;
-  private readonly handle: CompressHandle;
-  /** [output bytes left, input bytes left] after each writeSync. */
-  private readonly state: Uint32Array;
-  private error: string | null = null;
+  /** The native compressor, driven on this thread. */
+  private readonly codec: ZlibHandle;
   private readonly buf = Buffer.allocUnsafe(BUFFER_BYTES);
   private used = 0;
   private readonly out = Buffer.allocUnsafe(OUT_BYTES);
@@ -72,18 +63,12 @@ export class ZstdTextWriter {
       throw new InputError(`cannot write ${path}: ${(e as Error).message}`, { cause: e });
     }
     const C = zlib.constants as unknown as Record<string, number>;
-    this.stream = zlib.createZstdCompress({ params: { [C.ZSTD_c_compressionLevel!]: level, [C.ZSTD_c_nbWorkers!]: Math.max(1, Math.floor(threads)) } });
-    const inner = this.stream as unknown as { _handle?: Partial<CompressHandle>; _writeState?: unknown };
-    if (typeof inner._handle?.writeSync !== "function" || !(inner._writeState instanceof Uint32Array)) {
-      this.stream.destroy();
+    const codec = ZlibHandle.of(zlib.createZstdCompress({ params: { [C.ZSTD_c_compressionLevel!]: level, [C.ZSTD_c_nbWorkers!]: Math.max(1, Math.floor(threads)) } }));
+    if (codec === null) {
       this.abandon();
       throw new Error("zstd: this runtime's zlib has no synchronous zstd handle (gamma needs Bun's node:zlib)");
     }
-    this.handle = inner._handle as CompressHandle;
-    this.state = inner._writeState;
-    this.handle.onerror = (message, _errno, code) => {
-      this.error = code ? `${message} (${code})` : message;
-    };
+    this.codec = codec;
   }
 
   /** Appends text (callers add their own newlines; each piece is encoded alone, so never split a surrogate pair). */
@@ -133,12 +118,15 @@ export class ZstdTextWriter {
     this.bytesIn += this.used;
     let idle = 0;
     for (;;) {
-      this.handle.writeSync(mode, this.buf, off, left, this.out, 0, OUT_BYTES);
-      if (this.error !== null) throw new Error(`zstd: ${this.path}: ${this.error}`);
-      const made = OUT_BYTES - this.state[0]!;
-      const took = left - this.state[1]!;
+      let made: number;
+      try {
+        made = this.codec.run(mode, this.buf, off, left, this.out, 0, OUT_BYTES);
+      } catch (e) {
+        throw new Error(`zstd: ${this.path}: ${(e as Error).message}`, { cause: e });
+      }
+      const took = left - this.codec.left;
       off += took;
-      left = this.state[1]!;
+      left = this.codec.left;
       // zstd blocks rather than return empty-handed; a run of empty returns would be a bug, not a wait.
       idle = made === 0 && took === 0 ? idle + 1 : 0;
       if (idle > 1000) throw new Error(`zstd: ${this.path}: the compressor stopped making progress`);
@@ -159,7 +147,7 @@ export class ZstdTextWriter {
     this.flush(true);
     closeSync(this.fd!);
     this.fd = null;
-    this.stream.destroy();
+    this.codec.close();
     this.sha256 = this.hash.digest("hex");
     commitTemp(this.tmp, this.path);
   }
@@ -171,7 +159,7 @@ export class ZstdTextWriter {
   }
 
   async abort(): Promise<void> {
-    this.stream.destroy();
+    this.codec.close();
     this.abandon();
   }
 
