@@ -103,8 +103,13 @@ export async function runDedup(o: DedupOptions): Promise<{ counts: StageCounts; 
   // Started before the inputs are hashed, so the threads load meanwhile.
   const workers = threads > 1 ? new FileWorkers(threads) : null;
   const inputs: FileDigest[] = [];
-  // By input position: what pass 1 read, and the decision.
-  const infos: DocInfo[] = [];
+  // By input position: what pass 1 read, and the decision. Groups and source/domain buckets are
+  // numbered (a million documents share a handful of them).
+  const docIds: string[] = [];
+  const groupOf: number[] = [];
+  const bucketOf: number[] = [];
+  const groupNames = new Names();
+  const bucketNames = new Names();
   const badLines = new Map<number, string>();
   const state: number[] = []; // -1 kept, else index of the doc it duplicates
   const kind: number[] = []; // 0 kept, 1 exact, 2 near, 3 rejected
@@ -128,7 +133,7 @@ export async function runDedup(o: DedupOptions): Promise<{ counts: StageCounts; 
   // in input order. Its items are the positions firstOf[f], firstOf[f] + 1, ... of pass 1.
   const writeShard = async (f: number) => {
     const first = firstOf[f]!;
-    const end = firstOf[f + 1] ?? infos.length;
+    const end = firstOf[f + 1] ?? docIds.length;
     if (out !== null) {
       let i = first;
       for await (const lines of readItemLineBytes(files[f]!)) {
@@ -142,30 +147,27 @@ export async function runDedup(o: DedupOptions): Promise<{ counts: StageCounts; 
       }
       if (i !== end) throw new InputError(`dedup: ${files[f]} changed while dedup ran (${end - first} documents at first, ${i - first} now)`);
     }
-    const nearReason = JSON.stringify(near ? `minhash_lsh_v1 (${near.describe})` : "");
+    const nearTail = reasonTail(JSON.stringify(near ? `minhash_lsh_v1 (${near.describe})` : ""));
     for (let i = first; i < end; i++) {
-      const info_ = infos[i]!;
       const k = kind[i]!;
       counts.in++;
-      const b = (bySource[info_.bucket || "(unreadable)"] ??= emptyCounts());
+      const b = (bySource[bucketNames.name(bucketOf[i]!) || "(unreadable)"] ??= emptyCounts());
       b.in++;
-      let line: string;
       if (k === 3) {
         bump(counts.rejected, "invalid_record");
         bump(b.rejected, "invalid_record");
-        line = decisionLine(info_.docId, "rejected", null, null, JSON.stringify(badLines.get(i)));
+        await writeDecision(dec, docIds[i]!, "rejected", null, null, reasonTail(JSON.stringify(badLines.get(i))));
       } else if (k === 0) {
         counts.kept++;
         b.kept++;
-        line = decisionLine(info_.docId, "kept", null, null, UNIQUE);
+        await writeDecision(dec, docIds[i]!, "kept", null, null, UNIQUE_TAIL);
       } else {
         const target = resolveRoot(state, i);
         const reason = k === 1 ? "exact_dup" : "near_dup";
         bump(counts.dropped, reason);
         bump(b.dropped, reason);
-        line = decisionLine(info_.docId, reason, infos[target]!.docId, k === 1 ? 1 : roundSim(similarity[i]!), k === 1 ? EXACT_REASON : nearReason);
+        await writeDecision(dec, docIds[i]!, reason, docIds[target]!, k === 1 ? 1 : roundSim(similarity[i]!), k === 1 ? EXACT_TAIL : nearTail);
       }
-      await dec.write(line);
     }
   };
 
@@ -184,21 +186,25 @@ export async function runDedup(o: DedupOptions): Promise<{ counts: StageCounts; 
       const progress = new Progress(`dedup (${o.mode}) pass 1`);
       for (let f = 0; f < files.length; f++) {
         const shard = await (facts[f] ?? shardFacts(files[f]!, perSource, withKeys, sign(f)));
-        firstOf.push(infos.length);
+        firstOf.push(docIds.length);
         const positions: number[] = [];
         if (shard.signed) signedShards.push({ signed: shard.signed, positions });
         for (const item of shard.items) {
-          const idx = infos.length;
+          const idx = docIds.length;
           state.push(-1);
           kind.push(0);
           similarity.push(Number.NaN);
           if ("bad" in item) {
             badLines.set(idx, `${item.location}: ${item.bad}`);
-            infos.push({ docId: `${item.location}`, group: "", bucket: "" });
+            docIds.push(item.location);
+            groupOf.push(groupNames.id(""));
+            bucketOf.push(bucketNames.id(""));
             kind[idx] = 3;
             continue;
           }
-          infos.push({ docId: item.docId, group: item.group, bucket: item.bucket });
+          docIds.push(item.docId);
+          groupOf.push(groupNames.id(item.group));
+          bucketOf.push(bucketNames.id(item.bucket));
           positions.push(idx);
           if (item.key === null) continue;
           const first = firstByKey.get(item.key);
@@ -222,10 +228,9 @@ export async function runDedup(o: DedupOptions): Promise<{ counts: StageCounts; 
     if (backend !== null) {
       const { runNear } = await import("./dedup-near.ts");
       const input: NearInput = signInPass1 ? { kind: "signed", shards: signedShards } : { kind: "read", files };
-      const ids = infos.map((i) => i.docId);
-      near = await runNear(input, Uint8Array.from(kind), ids, infos.map((i) => i.group), o.near, backend, workDir);
+      near = await runNear(input, Uint8Array.from(kind), docIds, groupOf.map((g) => groupNames.name(g)), o.near, backend, workDir);
       rmSync(workDir, { recursive: true, force: true });
-      for (let i = 0; i < infos.length; i++) {
+      for (let i = 0; i < docIds.length; i++) {
         const t = near.dupOf[i]!;
         if (t >= 0) {
           state[i] = t;
@@ -243,7 +248,7 @@ export async function runDedup(o: DedupOptions): Promise<{ counts: StageCounts; 
     rmSync(workDir, { recursive: true, force: true });
     throw e;
   }
-  if (counts.in !== infos.length || !countsAddUp(counts)) throw new Error("dedup: internal error: counts do not add up");
+  if (counts.in !== docIds.length || !countsAddUp(counts)) throw new Error("dedup: internal error: counts do not add up");
   const manifestPath = join(o.outDir, DEDUP_MANIFEST);
   writeJsonAtomic(manifestPath, {
     kind: "gamma.dedup/v1",
@@ -264,17 +269,60 @@ export async function runDedup(o: DedupOptions): Promise<{ counts: StageCounts; 
   return { counts, manifestPath };
 }
 
-const UNIQUE = JSON.stringify("unique");
-const EXACT_REASON = JSON.stringify("exact_hash_v1 (whitespace-collapsed, lower-cased text, sha256)");
+const DECISION_HEAD = '{"doc_id":';
+
+/** What follows the similarity in a decisions line: the reason (JSON text; undefined: no key) and the end. */
+export function reasonTail(reason: string | undefined): string {
+  return reason === undefined ? "}\n" : `,"reason":${reason}}\n`;
+}
+
+const UNIQUE_TAIL = reasonTail(JSON.stringify("unique"));
+const EXACT_TAIL = reasonTail(JSON.stringify("exact_hash_v1 (whitespace-collapsed, lower-cased text, sha256)"));
+/** `,"decision":"<decision>","dup_of":` for each decision, made once. */
+const DECISION_MIDDLE = new Map(["kept", "exact_dup", "near_dup", "rejected"].map((d) => [d, `,"decision":${JSON.stringify(d)},"dup_of":`]));
+
+/** A decisions line: JSON.stringify({doc_id, decision, dup_of, similarity, reason}) + "\n" (the definition writeDecision follows). */
+export function decisionLine(docId: string, decision: string, dupOf: string | null, similarity: number | null, reason: string | undefined): string {
+  return JSON.stringify({ doc_id: docId, decision, dup_of: dupOf, similarity, reason }) + "\n";
+}
 
 /**
- * A decisions line: JSON.stringify({doc_id, decision, dup_of, similarity, reason}) + "\n", built
- * without the object (a million documents make a million of them); `reason` comes as JSON text,
- * undefined leaving the key out as JSON.stringify does.
+ * Appends decisionLine(docId, decision, dupOf, similarity, reason) with `tail` = reasonTail(reason),
+ * piece by piece into the writer's buffer: no line string, only the JSON of the ids and of the
+ * similarity (a million lines made as strings were ~0.7 GB of RSS before they were collected).
  */
-export function decisionLine(docId: string, decision: string, dupOf: string | null, similarity: number | null, reason: string | undefined): string {
-  const tail = reason === undefined ? "}\n" : `,"reason":${reason}}\n`;
-  return `{"doc_id":${JSON.stringify(docId)},"decision":${JSON.stringify(decision)},"dup_of":${dupOf === null ? "null" : JSON.stringify(dupOf)},"similarity":${JSON.stringify(similarity)}${tail}`;
+export async function writeDecision(out: ZstdTextWriter, docId: string, decision: string, dupOf: string | null, similarity: number | null, tail: string): Promise<void> {
+  const id = JSON.stringify(docId);
+  const middle = DECISION_MIDDLE.get(decision) ?? `,"decision":${JSON.stringify(decision)},"dup_of":`;
+  const dup = dupOf === null ? "null" : JSON.stringify(dupOf);
+  const sim = JSON.stringify(similarity);
+  const most = DECISION_HEAD.length + 3 * (id.length + middle.length + dup.length + tail.length) + 14 + sim.length;
+  if (most > ZstdTextWriter.BUFFER_BYTES) return out.write(`${DECISION_HEAD}${id}${middle}${dup},"similarity":${sim}${tail}`);
+  await out.writeWith(most, (buf, at) => {
+    at += buf.write(DECISION_HEAD, at, "latin1");
+    at += buf.write(id, at, "utf8");
+    at += buf.write(middle, at, "utf8");
+    at += buf.write(dup, at, "utf8");
+    at += buf.write(',"similarity":', at, "latin1");
+    at += buf.write(sim, at, "latin1");
+    return at + buf.write(tail, at, "utf8");
+  });
+}
+
+/** Strings numbered in order of first sight. */
+class Names {
+  private readonly ids = new Map<string, number>();
+  private readonly names: string[] = [];
+
+  id(name: string): number {
+    let i = this.ids.get(name);
+    if (i === undefined) this.ids.set(name, (i = this.names.push(name) - 1));
+    return i;
+  }
+
+  name(id: number): string {
+    return this.names[id]!;
+  }
 }
 
 /** Follows dup_of links to the document that was kept. */

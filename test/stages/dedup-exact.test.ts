@@ -3,7 +3,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { NO_FILTERS } from "../../src/filters/rules.ts";
 import { runNormalize } from "../../src/stages/normalize.ts";
-import { decisionLine, runDedup } from "../../src/stages/dedup.ts";
+import { decisionLine, reasonTail, runDedup, writeDecision } from "../../src/stages/dedup.ts";
+import { ZstdTextWriter } from "../../src/io/zstd-writer.ts";
+import zlib from "node:zlib";
 import { exactKey } from "../../src/stages/exact-key.ts";
 import type { NearSettings } from "../../src/stages/dedup-near.ts";
 import { brownFiles, brownParagraphs } from "../../scripts/lib/brown.ts";
@@ -24,19 +26,31 @@ async function normalized(name: string, source: string, rows: unknown[]): Promis
 }
 
 describe("decisions lines", () => {
-  test("are JSON.stringify of {doc_id, decision, dup_of, similarity, reason}, key order and all", () => {
+  test("are JSON.stringify of {doc_id, decision, dup_of, similarity, reason}, key order and all, as strings and as written", async () => {
     const cases: [string, string, string | null, number | null, string | undefined][] = [
       ["a/1", "kept", null, null, "unique"],
+      ["a/2", "some_future_decision", null, 0.5, "r"],
       ['q"uote\\ \u0000 é 😀 \ud800', "near_dup", "a/0\n", 0.812345, "minhash_lsh_v1 (K=128)"],
       ["x", "exact_dup", "y", 1, "exact_hash_v1"],
       ["x", "near_dup", "y", Number.NaN, "r"],
       ["x", "near_dup", "y", -0, "r"],
       ["bad.jsonl:3", "rejected", null, null, undefined],
     ];
+    const path = join(dir, "decisions-pieces.jsonl.zst");
+    const w = new ZstdTextWriter(path);
+    let all = "";
     for (const [id, decision, dupOf, sim, reason] of cases) {
       const expected = JSON.stringify({ doc_id: id, decision, dup_of: dupOf, similarity: sim, reason }) + "\n";
-      expect(decisionLine(id, decision, dupOf, sim, JSON.stringify(reason))).toBe(expected);
+      expect(decisionLine(id, decision, dupOf, sim, reason)).toBe(expected);
+      await writeDecision(w, id, decision, dupOf, sim, reasonTail(JSON.stringify(reason)));
+      all += expected;
     }
+    // A doc_id longer than the writer's buffer goes through write() whole.
+    const long = "é".repeat(ZstdTextWriter.BUFFER_BYTES);
+    await writeDecision(w, long, "kept", null, null, reasonTail('"unique"'));
+    all += JSON.stringify({ doc_id: long, decision: "kept", dup_of: null, similarity: null, reason: "unique" }) + "\n";
+    await w.finish();
+    expect(zlib.zstdDecompressSync(readFileSync(path)).toString("utf8")).toBe(all);
   });
 });
 
