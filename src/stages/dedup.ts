@@ -120,7 +120,13 @@ export async function runDedup(o: DedupOptions): Promise<{ counts: StageCounts; 
   // The deduplicated copy is compressed by zstd threads, as many as --cpu-threads, while this
   // thread reads the shards back (the bytes are the same for any number of them).
   const out = o.decisionsOnly ? null : new ZstdTextWriter(dedupedPath, undefined, o.near.cpuThreads ?? 1);
-  const dec = new ZstdTextWriter(decisionsPath);
+  let dec: ZstdTextWriter;
+  try {
+    dec = new ZstdTextWriter(decisionsPath);
+  } catch (e) {
+    await out?.abort(); // no half-opened output left behind
+    throw e;
+  }
   const counts = emptyCounts();
   const bySource: Record<string, StageCounts> = {};
   let near: NearOutcome | null = null;

@@ -89,7 +89,13 @@ export async function normalizeStream(
 ): Promise<ShardResult> {
   const paths = shardPaths(target.outDir, p.source, p.domain, target.part);
   const out = new ZstdTextWriter(paths.shard);
-  const rej = new ZstdTextWriter(paths.rejects);
+  let rej: ZstdTextWriter;
+  try {
+    rej = new ZstdTextWriter(paths.rejects);
+  } catch (e) {
+    await out.abort(); // no half-opened shard left behind
+    throw e;
+  }
   const rules = buildRules(p.filters);
   const counts = emptyCounts();
   let textIn = 0;

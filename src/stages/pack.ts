@@ -179,8 +179,24 @@ export async function runPack(o: PackOptions): Promise<PackMeta> {
   const indexPath = join(o.outDir, "index.jsonl.zst");
   const tmpIds = tempPathFor(idsPath);
   const fd = openSync(tmpIds, "w");
-  const index = new ZstdTextWriter(indexPath);
-  const pool = await createEncodePool(tok, o.cpuThreads);
+  // No half-opened output is left behind when opening the rest fails.
+  let index: ZstdTextWriter;
+  try {
+    index = new ZstdTextWriter(indexPath);
+  } catch (e) {
+    closeSync(fd);
+    discardTemp(tmpIds);
+    throw e;
+  }
+  let pool: Awaited<ReturnType<typeof createEncodePool>>;
+  try {
+    pool = await createEncodePool(tok, o.cpuThreads);
+  } catch (e) {
+    closeSync(fd);
+    discardTemp(tmpIds);
+    await index.abort();
+    throw e;
+  }
   const L = o.seqLen;
   const out = new RowFile(fd, L);
   let fill = 0;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { NO_FILTERS } from "../../src/filters/rules.ts";
 import { runNormalize } from "../../src/stages/normalize.ts";
@@ -59,6 +59,14 @@ describe("exact dedup", () => {
     expect(exactKey("The  cat\n\tsat. ")).toBe(exactKey("the cat sat."));
     expect(exactKey("the cat sat.")).not.toBe(exactKey("the cat sat!"));
     expect(exactKey("caf\u00e9\u00a0 au  lait")).toBe(exactKey("CAF\u00c9 au lait"));
+  });
+
+  test("when the decisions file cannot be opened, the deduplicated copy's temporary file goes too", async () => {
+    const shard = await normalized("open", "web", [{ id: "a", text: paras[0] }]);
+    const out = join(dir, "dedup-open-fails");
+    mkdirSync(join(out, `decisions.jsonl.zst.tmp-${process.pid}`), { recursive: true });
+    await expect(runDedup({ inputs: [shard], outDir: out, mode: "exact", scope: "global", near })).rejects.toThrow(/decisions\.jsonl\.zst/);
+    expect(readdirSync(out)).toEqual([`decisions.jsonl.zst.tmp-${process.pid}`]);
   });
 
   test("keeps the first of each exact or whitespace/case variant, in input order, and records dup_of", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import zlib from "node:zlib";
 import { ConfigError, InputError, RecordError } from "../../src/errors.ts";
@@ -33,6 +33,16 @@ function opts(over: Partial<NormalizeOptions>): NormalizeOptions {
 }
 
 describe("normalize", () => {
+  test("when the rejects file cannot be opened, the shard's temporary file goes too", async () => {
+    const input = writeJsonl(join(dir, "open.jsonl"), [{ text: paras[0] }]);
+    const out = join(dir, "open-fails");
+    const shardDir = join(out, "brown/news");
+    // A directory squatting on the rejects file's temporary name makes opening it fail.
+    mkdirSync(join(shardDir, `part-00000.rejects.jsonl.zst.tmp-${process.pid}`), { recursive: true });
+    await expect(runNormalize(opts({ inputs: [input], outDir: out }))).rejects.toThrow(/part-00000\.rejects\.jsonl\.zst/);
+    expect(readdirSync(shardDir)).toEqual([`part-00000.rejects.jsonl.zst.tmp-${process.pid}`]);
+  });
+
   test("writes the schema with exactly the seven keys and derives doc ids from file hash and line", async () => {
     const input = writeJsonl(join(dir, "a.jsonl"), [{ text: paras[0], url: "http://x", lang: "en" }, { text: paras[1] }]);
     const out = join(dir, "schema");

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { NO_FILTERS } from "../../src/filters/rules.ts";
 import { loadStageAManifest } from "../../src/manifest/stage-a.ts";
@@ -38,6 +38,13 @@ function rows(out: string, seqLen: number): Int32Array[] {
 }
 
 describe("pack", () => {
+  test("when the index cannot be opened, the rows' temporary file goes too", async () => {
+    const out = join(dir, "open-fails");
+    mkdirSync(join(out, `index.jsonl.zst.tmp-${process.pid}`), { recursive: true });
+    await expect(runPack(opts({ outDir: out }))).rejects.toThrow(/index\.jsonl\.zst/);
+    expect(readdirSync(out)).toEqual([`index.jsonl.zst.tmp-${process.pid}`]);
+  });
+
   test("fills rows contiguously with each document's tokens and EOS, padding only the end", async () => {
     const out = join(dir, "contig");
     const meta = await runPack(opts({ outDir: out }));
