@@ -4,6 +4,7 @@
  * np.load(path, mmap_mode="r") reads the result.
  */
 import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { writeFully } from "./fd-io.ts";
 import { dirname } from "node:path";
 import { commitTemp, discardTemp, tempPathFor } from "./atomic.ts";
 
@@ -34,13 +35,13 @@ export class NpyWriter {
     this.tmp = tempPathFor(path);
     this.fd = openSync(this.tmp, "w");
     this.itemSize = dtype === "<u2" ? 2 : dtype === "<i4" ? 4 : 8;
-    writeSync(this.fd, header(dtype, 0));
+    writeFully(this.fd, header(dtype, 0));
   }
 
   /** Appends values already in this writer's dtype (a typed array of the right element size). */
   append(values: Uint16Array | Int32Array | Uint32Array | BigInt64Array): void {
     if (values.BYTES_PER_ELEMENT !== this.itemSize) throw new Error(`npy: ${this.dtype} needs ${this.itemSize}-byte items`);
-    writeSync(this.fd, new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+    writeFully(this.fd, new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
     this.n += values.length;
   }
 

@@ -10,13 +10,14 @@
  * test holds them equal), so every writer uses that mode and outputs stay the
  * same whatever --cpu-threads is.
  */
-import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import zlib from "node:zlib";
 import { commitTemp, discardTemp, tempPathFor } from "./atomic.ts";
 import type { FileDigest } from "./hash.ts";
 import { InputError } from "../errors.ts";
 import { ZlibHandle } from "./zlib-handle.ts";
+import { writeFully } from "./fd-io.ts";
 
 export function zstdLevel(): number {
   const raw = process.env.GAMMA_ZSTD_LEVEL;
@@ -133,8 +134,7 @@ export class ZstdTextWriter {
       if (made > 0) {
         const chunk = this.out.subarray(0, made);
         this.hash.update(chunk);
-        let done = 0;
-        while (done < made) done += writeSync(this.fd, chunk, done, made - done);
+        writeFully(this.fd, chunk);
         this.bytesOut += made;
       }
       // More to come while input is left or the output filled up (ending: until the frame is done).

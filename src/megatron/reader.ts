@@ -3,8 +3,9 @@
  * .bin on demand. Throws InputError when the files cannot be read as a dataset at all; use
  * checkMegatron for a full list of what is wrong.
  */
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, fstatSync, openSync } from "node:fs";
 import { InputError } from "../errors.ts";
+import { readFully } from "../io/fd-io.ts";
 import { binPath, DTYPE_CODES, HEADER_BYTES, idxPath, MAGIC, VERSION } from "./format.ts";
 
 export interface MegatronIndex {
@@ -105,12 +106,8 @@ export async function openMegatron(prefix: string): Promise<MegatronDataset> {
         throw new InputError(`${bp}: sequence ${i} (${len} tokens at byte ${off}) lies outside the ${binBytes}-byte file`);
       }
       const buf = new Uint8Array(nbytes);
-      let got = 0;
-      while (got < nbytes) {
-        const r = readSync(fd, buf, got, nbytes - got, off + got);
-        if (r === 0) throw new InputError(`${bp}: short read at byte ${off + got}`);
-        got += r;
-      }
+      const got = readFully(fd, buf, off);
+      if (got < nbytes) throw new InputError(`${bp}: short read at byte ${off + got}`);
       return typedView(index.dtypeCode, buf);
     },
     close() {

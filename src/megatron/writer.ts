@@ -3,8 +3,9 @@
  * PREFIX.bin.tmp-PID as they are added; finish() writes the index and renames both files into
  * place, so a crashed run leaves no PREFIX.bin/.idx pair behind. See format.ts for the layout.
  */
-import { closeSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, openSync, renameSync, rmSync } from "node:fs";
 import { ConfigError } from "../errors.ts";
+import { writeFully } from "../io/fd-io.ts";
 import { binPath, dtypeCode, dtypeSize, HEADER_BYTES, idxPath, MAGIC, VERSION, type TokenDtype } from "./format.ts";
 
 const CHUNK = 1 << 20; // bytes buffered before a write
@@ -28,8 +29,7 @@ class HashedFile {
     }
   }
   write(b: Uint8Array): void {
-    let off = 0;
-    while (off < b.length) off += writeSync(this.fd, b, off, b.length - off);
+    writeFully(this.fd, b);
     this.hash.update(b);
     this.bytes += b.length;
   }

@@ -9,13 +9,14 @@
  * The arithmetic is runShingleSign (src/kernels/cpu-jobs.ts), the CPU twin's own job, so the
  * signatures are the bits the streaming path (and the GPU twin) produces.
  */
-import { closeSync, openSync, readSync, rmSync } from "node:fs";
+import { closeSync, openSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { runShingleSign } from "../kernels/cpu-jobs.ts";
 import type { MinHashParams } from "../kernels/minhash.ts";
 import type { SignedRun } from "./near-dedup.ts";
 import type { ShingleSpec } from "./shingle.ts";
 import { AppendFile, Column } from "./work-files.ts";
+import { readFully } from "../io/fd-io.ts";
 
 /** What a pass-1 thread needs to sign: the same spec and parameters the engine will use. */
 export interface SignRequest {
@@ -42,12 +43,7 @@ export interface SignedShard {
 /** Reads `count` u32 rows from row `from` of a file into the start of `into`. */
 function readRows(fd: number, into: Uint32Array, from: number, count: number, path: string): void {
   const bytes = new Uint8Array(into.buffer, into.byteOffset, count * 4);
-  let done = 0;
-  while (done < bytes.length) {
-    const n = readSync(fd, bytes, done, bytes.length - done, from * 4 + done);
-    if (n === 0) throw new Error(`near dedup: ${path} ended early (the work directory changed under the run?)`);
-    done += n;
-  }
+  if (readFully(fd, bytes, from * 4) < bytes.length) throw new Error(`near dedup: ${path} ended early (the work directory changed under the run?)`);
 }
 
 /** Texts per runShingleSign call: bounds what is held between a document's read and its signing. */

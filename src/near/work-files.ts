@@ -3,9 +3,10 @@
  * sets are appended to files in a private directory under the work dir while documents stream
  * in, then memory-mapped for the band and verification phases. Nothing here grows with the text.
  */
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../errors.ts";
+import { writeFully } from "../io/fd-io.ts";
 
 /** Appends smaller than a quarter of this are gathered before they are written (one per document's set). */
 const STAGE_BYTES = 1 << 20;
@@ -27,7 +28,7 @@ export class AppendFile {
     if (view.length >= this.stage.length >>> 2) {
       // Big: written as it is, after what is staged.
       this.flush();
-      this.writeAll(view);
+      writeFully(this.fd, view);
     } else {
       if (this.staged + view.length > this.stage.length) this.flush();
       this.stage.set(view, this.staged);
@@ -52,13 +53,8 @@ export class AppendFile {
 
   private flush(): void {
     if (this.staged === 0) return;
-    this.writeAll(this.stage.subarray(0, this.staged));
+    writeFully(this.fd!, this.stage.subarray(0, this.staged));
     this.staged = 0;
-  }
-
-  private writeAll(view: Uint8Array): void {
-    let done = 0;
-    while (done < view.length) done += writeSync(this.fd!, view, done, view.length - done);
   }
 }
 

@@ -8,10 +8,11 @@
  * recorded. Outputs: input_ids.mmap (little-endian int32, n_seqs x seq_len),
  * meta.json and index.jsonl.zst (row -> document segments).
  */
-import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError } from "../errors.ts";
 import { commitTemp, discardTemp, tempPathFor, writeJsonAtomic } from "../io/atomic.ts";
+import { writeFully } from "../io/fd-io.ts";
 import { readDocBatches, type ReadItem } from "../io/doc-reader.ts";
 import { expandInputs } from "../io/glob.ts";
 import { createdAt } from "../io/timestamp.ts";
@@ -122,7 +123,7 @@ class RowFile {
 
   flush(): void {
     const bytes = new Uint8Array(this.buf.buffer, 0, this.used * 4);
-    writeSync(this.fd, bytes);
+    writeFully(this.fd, bytes);
     this.hash.update(bytes);
     this.bytes += bytes.length;
     this.used = 0;
