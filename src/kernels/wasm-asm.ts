@@ -297,6 +297,19 @@ export class Code {
   }
 }
 
+/**
+ * Stores the `bytes`-byte UTF-8 form (2, 3 or 4: the caller has decided which) of the code point
+ * in local `cp` at the address in local `out`, and moves `out` past it.
+ */
+export function storeUtf8(c: Code, cp: number, out: number, bytes: 2 | 3 | 4): void {
+  const lead = { 2: 0xc0, 3: 0xe0, 4: 0xf0 }[bytes];
+  c.get(out).get(cp).i32_const(6 * (bytes - 1)).i32_shr_u().i32_const(lead).i32_or().i32_store8(0);
+  for (let k = 1; k < bytes; k++) {
+    c.get(out).get(cp).i32_const(6 * (bytes - 1 - k)).i32_shr_u().i32_const(0x3f).i32_and().i32_const(0x80).i32_or().i32_store8(k);
+  }
+  c.get(out).i32_const(bytes).i32_add().set(out);
+}
+
 export interface WasmFunction {
   name: string;
   params: number[];

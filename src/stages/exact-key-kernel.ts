@@ -16,7 +16,7 @@
  * Memory (byte offsets): [0, 65536) the class table; [LOWER_AT, +131072) the lower-case table;
  * [IN_AT, +2n) the text's code units; then the output, at most 3 bytes per unit.
  */
-import { Code, I32, V128, wasmModule } from "../kernels/wasm-asm.ts";
+import { Code, I32, V128, storeUtf8, wasmModule } from "../kernels/wasm-asm.ts";
 import { growMemory } from "../kernels/wasm-memory.ts";
 
 const PLAIN = 0;
@@ -83,9 +83,7 @@ function foldFunction() {
     c.end();
     // two bytes
     c.get(C).i32_const(0x800).i32_lt_u().if_();
-    emit(() => c.get(C).i32_const(6).i32_shr_u().i32_const(0xc0).i32_or());
-    emit(() => c.get(C).i32_const(0x3f).i32_and().i32_const(0x80).i32_or(), 1);
-    c.get(O).i32_const(2).i32_add().set(O);
+    storeUtf8(c, C, O, 2);
     c.br(1);
     c.end();
     // a high surrogate followed by a low one: four bytes of the code point
@@ -96,11 +94,7 @@ function foldFunction() {
     c.get(P).i32_const(2).i32_add().set(P);
     // cp = 0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00)
     c.get(C).i32_const(0xd800).i32_sub().i32_const(10).i32_shl().get(D).i32_const(0xdc00).i32_sub().i32_add().i32_const(0x10000).i32_add().set(C);
-    emit(() => c.get(C).i32_const(18).i32_shr_u().i32_const(0xf0).i32_or());
-    emit(() => c.get(C).i32_const(12).i32_shr_u().i32_const(0x3f).i32_and().i32_const(0x80).i32_or(), 1);
-    emit(() => c.get(C).i32_const(6).i32_shr_u().i32_const(0x3f).i32_and().i32_const(0x80).i32_or(), 2);
-    emit(() => c.get(C).i32_const(0x3f).i32_and().i32_const(0x80).i32_or(), 3);
-    c.get(O).i32_const(4).i32_add().set(O);
+    storeUtf8(c, C, O, 4);
     c.br(3);
     c.end();
     c.end();
@@ -110,10 +104,7 @@ function foldFunction() {
     c.i32_const(0xfffd).set(C);
     c.end();
     // three bytes
-    emit(() => c.get(C).i32_const(12).i32_shr_u().i32_const(0xe0).i32_or());
-    emit(() => c.get(C).i32_const(6).i32_shr_u().i32_const(0x3f).i32_and().i32_const(0x80).i32_or(), 1);
-    emit(() => c.get(C).i32_const(0x3f).i32_and().i32_const(0x80).i32_or(), 2);
-    c.get(O).i32_const(3).i32_add().set(O);
+    storeUtf8(c, C, O, 3);
     c.end();
   };
 

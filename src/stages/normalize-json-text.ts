@@ -20,7 +20,7 @@
  *   [out, ...)           the bytes before, the JSON text (at most 6 bytes per unit and the
  *                        quotes, and 16 bytes a block store may write past its end), the bytes after
  */
-import { Code, I32, V128, wasmModule } from "../kernels/wasm-asm.ts";
+import { Code, I32, V128, storeUtf8, wasmModule } from "../kernels/wasm-asm.ts";
 import { growMemory } from "../kernels/wasm-memory.ts";
 import { ZstdTextWriter } from "../io/zstd-writer.ts";
 
@@ -46,8 +46,6 @@ function quoteFunction() {
     value();
     c.i32_store8(offset);
   };
-  /** continuation byte: 0x80 | ((x >> shift) & 0x3f) */
-  const cont = (x: number, shift: number) => () => c.get(x).i32_const(shift).i32_shr_u().i32_const(0x3f).i32_and().i32_const(0x80).i32_or();
   /** \uXXXX for the unit in C */
   const unicodeEscape = () => {
     byte(0, () => c.i32_const(0x5c));
@@ -116,9 +114,7 @@ function quoteFunction() {
       }
       c.end();
       c.get(C).i32_const(0x800).i32_lt_u().if_();
-      byte(0, () => c.get(C).i32_const(6).i32_shr_u().i32_const(0xc0).i32_or());
-      byte(1, cont(C, 0));
-      add(O, 2);
+      storeUtf8(c, C, O, 2);
       c.br(1);
       c.end();
       c.get(C).i32_const(0xd800).i32_sub().i32_const(0x800).i32_lt_u().if_();
@@ -128,11 +124,7 @@ function quoteFunction() {
         c.get(P).i32_load16_u(0).tee(D).i32_const(0xdc00).i32_sub().i32_const(0x400).i32_lt_u().if_();
         {
           c.get(C).i32_const(0xd800).i32_sub().i32_const(10).i32_shl().get(D).i32_const(0xdc00).i32_sub().i32_or().i32_const(0x10000).i32_add().set(CP);
-          byte(0, () => c.get(CP).i32_const(18).i32_shr_u().i32_const(0xf0).i32_or());
-          byte(1, cont(CP, 12));
-          byte(2, cont(CP, 6));
-          byte(3, cont(CP, 0));
-          add(O, 4);
+          storeUtf8(c, CP, O, 4);
           add(P, 2);
           c.br(3);
         }
@@ -142,10 +134,7 @@ function quoteFunction() {
         c.br(1);
       }
       c.end();
-      byte(0, () => c.get(C).i32_const(12).i32_shr_u().i32_const(0xe0).i32_or());
-      byte(1, cont(C, 6));
-      byte(2, cont(C, 0));
-      add(O, 3);
+      storeUtf8(c, C, O, 3);
     }
     c.end();
     c.br(0);
