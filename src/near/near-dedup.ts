@@ -31,6 +31,7 @@ import { parseShingleSpec, type ShingleSpec } from "./shingle.ts";
 import { UnionFind } from "./union-find.ts";
 import { EstimateVerifier, ExactVerifier, type Verifier } from "./verify.ts";
 import { AppendFile, Column, WorkDir, mapU32 } from "./work-files.ts";
+import { Names } from "../util/names.ts";
 
 export interface NearDoc {
   index: number;
@@ -210,7 +211,7 @@ async function runEngine(opts: NearOptions, source: (e: Engine) => AsyncIterable
     const counts = new Column((n) => new Uint32Array(n));
     const groupOf = new Column((n) => new Uint32Array(n));
     const docIds: string[] = [];
-    const groupIds = new Map<string, number>();
+    const groupIds = new Names();
 
     const store = (s: SignedRun): void => {
       const c = s.counts;
@@ -227,10 +228,7 @@ async function runEngine(opts: NearOptions, source: (e: Engine) => AsyncIterable
         docIds.push(s.docIds[d]);
         lengths.push(s.lengths[d]);
         counts.push(c[d]);
-        const group = s.groups[d];
-        let g = groupIds.get(group);
-        if (g === undefined) groupIds.set(group, (g = groupIds.size));
-        groupOf.push(g);
+        groupOf.push(groupIds.id(s.groups[d]));
       }
       if (setFile !== null && s.setFile !== undefined) {
         let seg = setSegments.indexOf(s.setFile.path);

@@ -26,6 +26,7 @@ import { exactKey } from "./exact-key.ts";
 import { ShardSigner, type SignedShard, type SignRequest } from "../near/shard-signer.ts";
 import type { NearInput, NearSettings, NearOutcome } from "./dedup-near.ts";
 import { FileWorkers } from "./file-pool.ts";
+import { Names } from "../util/names.ts";
 
 export type DedupMode = "exact" | "near" | "both";
 
@@ -313,22 +314,6 @@ export async function writeDecision(out: ZstdTextWriter, docId: string, decision
     at += buf.write(sim, at, "latin1");
     return at + buf.write(tail, at, "utf8");
   });
-}
-
-/** Strings numbered in order of first sight. */
-class Names {
-  private readonly ids = new Map<string, number>();
-  private readonly names: string[] = [];
-
-  id(name: string): number {
-    let i = this.ids.get(name);
-    if (i === undefined) this.ids.set(name, (i = this.names.push(name) - 1));
-    return i;
-  }
-
-  name(id: number): string {
-    return this.names[id]!;
-  }
 }
 
 /** Follows dup_of links to the document that was kept. */
