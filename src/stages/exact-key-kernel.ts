@@ -159,12 +159,12 @@ function classTables(): { t: Uint8Array; lowerOf: Uint16Array } {
   const lowerOf = new Uint16Array(65536);
   for (let u = 0; u < 65536; u++) {
     const ch = String.fromCharCode(u);
+    const lower = ch.toLowerCase();
     if (u >= 0xd800 && u <= 0xdbff) t[u] = HIGH;
     else if (u >= 0xdc00 && u <= 0xdfff) t[u] = LOW;
     else if (ch.trim() === "") t[u] = SPACE;
     else if (u >= 0x41 && u <= 0x5a) t[u] = UPPER;
-    else if (ch.toLowerCase() !== ch) {
-      const lower = ch.toLowerCase();
+    else if (lower !== ch) {
       // One BMP unit for one, outside any context: the table has it. Else (U+0130 becomes two
       // units; capital sigma depends on what follows) JavaScript decides.
       const simple = lower.length === 1 && !(lower >= "\ud800" && lower <= "\udfff") && u !== 0x03a3;
