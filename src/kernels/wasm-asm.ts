@@ -305,7 +305,10 @@ export function storeUtf8(c: Code, cp: number, out: number, bytes: 2 | 3 | 4): v
   const lead = { 2: 0xc0, 3: 0xe0, 4: 0xf0 }[bytes];
   c.get(out).get(cp).i32_const(6 * (bytes - 1)).i32_shr_u().i32_const(lead).i32_or().i32_store8(0);
   for (let k = 1; k < bytes; k++) {
-    c.get(out).get(cp).i32_const(6 * (bytes - 1 - k)).i32_shr_u().i32_const(0x3f).i32_and().i32_const(0x80).i32_or().i32_store8(k);
+    const shift = 6 * (bytes - 1 - k);
+    c.get(out).get(cp);
+    if (shift > 0) c.i32_const(shift).i32_shr_u();
+    c.i32_const(0x3f).i32_and().i32_const(0x80).i32_or().i32_store8(k);
   }
   c.get(out).i32_const(bytes).i32_add().set(out);
 }
