@@ -8,6 +8,7 @@ import { GammaError } from "./errors.ts";
 import { releaseBackend } from "./gpu/device.ts";
 import { GAMMA_VERSION } from "./version.ts";
 import { commands } from "./commands/index.ts";
+import { gammaEnv } from "./runtime/env.ts";
 import "./tokenizer/shipped.ts";
 
 const program = new Command("gamma")
@@ -27,6 +28,8 @@ async function main(argv: string[]): Promise<number> {
       program.outputHelp();
       return 0;
     }
+    // Every environment variable is checked before any command starts work.
+    gammaEnv();
     await program.parseAsync(argv);
     return 0;
   } catch (e) {

@@ -1,9 +1,7 @@
 /** The timestamp written into outputs: SOURCE_DATE_EPOCH when set, else now. */
+import { gammaEnv } from "../runtime/env.ts";
+
 export function createdAt(): string {
-  const epoch = process.env.SOURCE_DATE_EPOCH;
-  if (epoch !== undefined && epoch !== "") {
-    const s = Number(epoch);
-    if (Number.isFinite(s)) return new Date(s * 1000).toISOString();
-  }
-  return new Date().toISOString();
+  const epoch = gammaEnv().sourceDateEpoch;
+  return new Date(epoch === null ? Date.now() : epoch * 1000).toISOString();
 }

@@ -18,15 +18,11 @@ import type { FileDigest } from "./hash.ts";
 import { InputError } from "../errors.ts";
 import { ZlibHandle } from "./zlib-handle.ts";
 import { writeFully } from "./fd-io.ts";
+import { gammaEnv } from "../runtime/env.ts";
 
+/** GAMMA_ZSTD_LEVEL, checked before any work starts (src/runtime/env.ts). */
 export function zstdLevel(): number {
-  const raw = process.env.GAMMA_ZSTD_LEVEL;
-  if (raw === undefined || raw === "") return 3;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 22) {
-    throw new Error(`GAMMA_ZSTD_LEVEL must be an integer from 1 to 22, got ${JSON.stringify(raw)}`);
-  }
-  return n;
+  return gammaEnv().zstdLevel;
 }
 
 /** Text is gathered into a buffer of this size before it goes to the compressor. */
