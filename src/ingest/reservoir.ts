@@ -1,5 +1,5 @@
 /**
- * Reservoir sampling (seed 004's sampler): one streaming pass keeps a
+ * Reservoir sampling: one streaming pass keeps a
  * uniform sample of k documents, then each kept document gets a uid (the
  * sha256 of its text, hex) and a split.
  *
