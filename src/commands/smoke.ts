@@ -5,7 +5,7 @@ import { nearSettings } from "./dedup.ts";
 import { addGlobals, readGlobals } from "./globals.ts";
 
 export function smokeCommand(): Command {
-  return addGlobals(new Command("smoke"))
+  return addGlobals(new Command("smoke"), "threads", "seed", "device")
     .description(
       "Run the whole pipeline (normalize -> dedup exact+near -> pack -> report) on a small real-text sample and a real tokenizer embedded in the binary, and print where everything went. Needs no network and no files.",
     )
