@@ -12,6 +12,8 @@ export interface ManifestKind {
   understood: boolean;
   /** Why a manifest is not read (unknown kind, a report, ...). */
   reason?: string;
+  /** A report or verify record: about other manifests, not a stage's output. */
+  record?: boolean;
 }
 
 const KNOWN: Record<string, string> = {
@@ -30,7 +32,7 @@ export function classify(kind: unknown): ManifestKind {
   if (typeof kind !== "string") return { stage: "?", understood: false, reason: 'not a gamma manifest (no "kind")' };
   if (KNOWN[kind]) return { stage: KNOWN[kind]!, understood: true };
   if (/^gamma\.train-tokenizer\/v\d+$/.test(kind) || /^gamma\.train-tokenizer\//.test(kind)) return { stage: "train-tokenizer", understood: true };
-  if (RECORDS.has(kind)) return { stage: kind.slice(6, kind.indexOf("/")), understood: false, reason: `a ${kind} record, not a stage manifest` };
+  if (RECORDS.has(kind)) return { stage: kind.slice(6, kind.indexOf("/")), understood: false, record: true, reason: `a ${kind} record, not a stage manifest` };
   if (kind.startsWith("gamma.")) return { stage: "?", understood: false, reason: `not understood: kind ${kind}` };
   return { stage: "?", understood: false, reason: `not understood: kind ${kind} (not a gamma kind)` };
 }
