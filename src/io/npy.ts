@@ -7,6 +7,7 @@ import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { writeFully } from "./fd-io.ts";
 import { dirname } from "node:path";
 import { commitTemp, discardTemp, tempPathFor } from "./atomic.ts";
+import { InputError } from "../errors.ts";
 
 export type NpyDtype = "<i4" | "<u2" | "<i8";
 
@@ -61,4 +62,29 @@ export class NpyWriter {
     } catch {}
     discardTemp(this.tmp);
   }
+}
+
+export interface NpyHeader {
+  descr: string;
+  shape: number[];
+  itemSize: number;
+  /** Byte offset of the data. */
+  dataOffset: number;
+}
+
+/** Parses a .npy header (versions 1-3, little-endian integer dtypes, C order). */
+export function parseNpyHeader(bytes: Uint8Array, path: string): NpyHeader {
+  if (bytes.length < 10 || bytes[0] !== 0x93 || String.fromCharCode(...bytes.subarray(1, 6)) !== "NUMPY") throw new InputError(`${path}: not a .npy file (no \\x93NUMPY magic)`);
+  const major = bytes[6]!;
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const [len, start] = major === 1 ? [v.getUint16(8, true), 10] : [v.getUint32(8, true), 12];
+  if (bytes.length < start + len) throw new InputError(`${path}: .npy header is cut short`);
+  const dict = new TextDecoder("latin1").decode(bytes.subarray(start, start + len));
+  const descr = /'descr':\s*'([^']+)'/.exec(dict)?.[1];
+  const shape = /'shape':\s*\(([^)]*)\)/.exec(dict)?.[1];
+  if (!descr || shape === undefined) throw new InputError(`${path}: .npy header has no descr or shape: ${dict.trim()}`);
+  if (/'fortran_order':\s*True/.test(dict)) throw new InputError(`${path}: Fortran-order arrays are not read`);
+  const size = { "<i4": 4, "<u2": 2, "<i8": 8, "<u4": 4, "|u1": 1, "<i2": 2 }[descr];
+  if (size === undefined) throw new InputError(`${path}: dtype ${descr} is not a token dtype gamma reads (<i4, <u2, <i8, <u4, <i2, |u1)`);
+  return { descr, shape: shape.split(",").map((s) => s.trim()).filter((s) => s.length > 0).map(Number), itemSize: size, dataOffset: start + len };
 }
