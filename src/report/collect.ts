@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { dirname } from "node:path";
 import { readLines } from "../io/read-lines.ts";
 import type { StageCounts } from "../pipeline.ts";
-import { classify, locate, namedFiles, readManifest, type NamedFile, type Unchecked } from "./manifest-files.ts";
+import { classify, isStageCounts, locate, namedFiles, readManifest, type NamedFile, type Unchecked } from "./manifest-files.ts";
 import type { Bar, FunnelStage, HistBin } from "./svg.ts";
 
 export interface ManifestRow {
@@ -72,11 +72,6 @@ const SIM_BINS = 20;
 
 /** Funnels are shown in pipeline order (then in the order the manifests were given). */
 const STAGE_ORDER = ["ingest", "normalize", "dedup", "train-tokenizer", "tokenize", "pack"];
-
-function isCounts(v: unknown): v is StageCounts {
-  const c = v as StageCounts;
-  return c !== null && typeof c === "object" && typeof c.in === "number" && typeof c.kept === "number" && typeof c.dropped === "object" && typeof c.rejected === "object";
-}
 
 function funnelOf(c: StageCounts): FunnelStage {
   return { in: c.in, kept: c.kept, dropped: c.dropped ?? {}, rejected: c.rejected ?? {} };
@@ -234,13 +229,13 @@ export async function collectReport(paths: string[]): Promise<ReportData> {
         break;
       }
       case "ingest": {
-        for (const s of (m.sources as { name: string; counts?: StageCounts }[]) ?? []) if (isCounts(s.counts)) d.funnels.push({ stage: "ingest", where: `${path} (${s.name})`, counts: funnelOf(s.counts) });
+        for (const s of (m.sources as { name: string; counts?: StageCounts }[]) ?? []) if (isStageCounts(s.counts)) d.funnels.push({ stage: "ingest", where: `${path} (${s.name})`, counts: funnelOf(s.counts) });
         break;
       }
       default: {
         // train-tokenizer and any later understood kind: its counts when they are a funnel.
-        if (isCounts(m.counts)) d.funnels.push({ stage: c.stage, where: path, counts: funnelOf(m.counts) });
-        else if (isCounts((m.counts as Record<string, unknown> | undefined)?.docs)) d.funnels.push({ stage: c.stage, where: path, counts: funnelOf((m.counts as { docs: StageCounts }).docs) });
+        if (isStageCounts(m.counts)) d.funnels.push({ stage: c.stage, where: path, counts: funnelOf(m.counts) });
+        else if (isStageCounts((m.counts as Record<string, unknown> | undefined)?.docs)) d.funnels.push({ stage: c.stage, where: path, counts: funnelOf((m.counts as { docs: StageCounts }).docs) });
       }
     }
     const byLang = findByLanguage(m);

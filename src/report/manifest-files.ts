@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { SHARD_MANIFEST_KIND } from "../io/shard-manifest.ts";
+import type { StageCounts } from "../pipeline.ts";
 
 export interface ManifestKind {
   /** What the report and verify call it. */
@@ -127,4 +128,10 @@ export function readManifest(path: string): Record<string, unknown> | null {
 function kindOf(path: string): string | null {
   const m = readManifest(path);
   return typeof m?.kind === "string" && m.kind.startsWith("gamma.") ? m.kind : null;
+}
+
+/** A `{in, kept, dropped, rejected}` object: a stage's document counts. */
+export function isStageCounts(v: unknown): v is StageCounts {
+  const c = v as StageCounts;
+  return c !== null && typeof c === "object" && typeof c.in === "number" && typeof c.kept === "number" && typeof c.dropped === "object" && typeof c.rejected === "object";
 }

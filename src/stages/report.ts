@@ -12,7 +12,7 @@ import { SHARD_MANIFEST_KIND, type ShardManifest } from "../io/shard-manifest.ts
 import { info } from "../log.ts";
 import { collectReport } from "../report/collect.ts";
 import { renderHtml } from "../report/html.ts";
-import { classify } from "../report/manifest-files.ts";
+import { classify, isStageCounts } from "../report/manifest-files.ts";
 import { countsAddUp, emptyCounts, mergeCounts, sortedCounts, sumValues, type StageCounts } from "../pipeline.ts";
 import { GAMMA_VERSION } from "../version.ts";
 import type { PackMeta } from "./pack.ts";
@@ -128,11 +128,6 @@ export function buildReport(files: string[]): Report {
   }
   rep.adds_up = rep.checks.every((c) => c.adds_up);
   return rep;
-}
-
-function isStageCounts(v: unknown): v is StageCounts {
-  const c = v as StageCounts;
-  return c !== null && typeof c === "object" && typeof c.in === "number" && typeof c.kept === "number" && typeof c.dropped === "object" && typeof c.rejected === "object";
 }
 
 export function reportFiles(patterns: string[]): string[] {
