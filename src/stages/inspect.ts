@@ -108,6 +108,7 @@ async function inspectPacked(file: string, o: InspectOptions): Promise<Sample[]>
   const inputs = ((meta.inputs as { path: string }[] | undefined) ?? []).map((i) => locate(i.path, dir));
   const ids = new Set<string>();
   for (const r of picked) for (const s of segs.get(r) ?? []) ids.add(s.doc_id);
+  if (inputs.length === 0) info(`inspect: ${metaPath} lists no input files (an older gamma wrote it); segments are shown without where they came from`);
   const trace = inputs.length > 0 ? await traceDocs(inputs, ids, "pack input") : new Map<string, Place[]>();
   const fd = openSync(file, "r");
   try {
