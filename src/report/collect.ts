@@ -228,6 +228,29 @@ export async function collectReport(paths: string[]): Promise<ReportData> {
         d.tokens.push({ where: path, stage: "sample", tokens: 0, padding: null, bySource: [], extra: [{ label: "seen", value: counts.seen }, { label: "eligible", value: counts.eligible }, { label: "sampled", value: counts.sampled }, ...Object.entries(counts.per_split ?? {}).map(([s, v]) => ({ label: `split ${s}`, value: v }))] });
         break;
       }
+      case "encode": {
+        const counts = (m.counts ?? {}) as Record<string, { rows: number; truncated: number; tokens: number }>;
+        const splits = Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : 1));
+        const maxLen = (m.sequence as { maxLen?: number } | undefined)?.maxLen;
+        d.tokens.push({
+          where: path,
+          stage: "encode",
+          tokens: splits.reduce((a, [, v]) => a + v.tokens, 0),
+          padding: null,
+          bySource: splits.map(([label, v]) => ({ label: `split ${label}`, value: v.tokens })),
+          extra: splits.flatMap(([s, v]) => [
+            { label: `${s}: rows`, value: v.rows },
+            { label: `${s}: rows cut at the maximum length`, value: v.truncated },
+            ...(typeof maxLen === "number" && v.rows > 0 ? [{ label: `${s}: padding rate`, value: 1 - v.tokens / (v.rows * maxLen) }] : []),
+          ]),
+        });
+        break;
+      }
+      case "batches": {
+        const epochs = (m.epochs as { epoch: number; batches: number; tokens: number; padding_fraction: number }[]) ?? [];
+        d.tokens.push({ where: path, stage: "batches", tokens: epochs.reduce((a, e) => a + e.tokens, 0), padding: null, bySource: [], extra: epochs.flatMap((e) => [{ label: `epoch ${e.epoch}: batches`, value: e.batches }, { label: `epoch ${e.epoch}: padding rate`, value: e.padding_fraction }]) });
+        break;
+      }
       case "ingest": {
         for (const s of (m.sources as { name: string; counts?: StageCounts }[]) ?? []) if (isStageCounts(s.counts)) d.funnels.push({ stage: "ingest", where: `${path} (${s.name})`, counts: funnelOf(s.counts) });
         break;

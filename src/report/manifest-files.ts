@@ -24,6 +24,8 @@ const KNOWN: Record<string, string> = {
   "gamma.pack/v1": "pack",
   "gamma.sample/v1": "sample",
   "gamma.ingest/v1": "ingest",
+  "gamma.encode/v1": "encode",
+  "gamma.batches/v1": "batches",
 };
 
 /** Kinds gamma writes that are records about other manifests, not a stage's output. */
