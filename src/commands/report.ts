@@ -6,7 +6,7 @@ import { addGlobals, readGlobals } from "./globals.ts";
 export function reportCommand(): Command {
   return addGlobals(new Command("report"))
     .description(
-      "Summarise manifests: docs, bytes, drops by reason, dedup rates and tokens, in total and per source/domain, with a check per stage that docs in = kept + dropped + rejected. Reads normalize *.manifest.json, dedup.manifest.json, tokenize manifest.json, pack meta.json, sample, ingest and train-tokenizer manifests; any other kind is listed as not understood. --html also draws charts (funnels, document lengths, near-duplicate clusters, languages, tokens) from the files the manifests name, into one self-contained page.",
+      "Summarise manifests: docs, bytes, drops by reason, dedup rates and tokens, in total and per source/domain, with a check per stage that docs in = kept + dropped + rejected. Reads normalize *.manifest.json, dedup.manifest.json, tokenize manifest.json, pack meta.json, sample, ingest, encode, batches and train-tokenizer manifests; any other kind is listed as not understood. --html also draws charts (funnels, document lengths, near-duplicate clusters, languages, tokens) from the files the manifests name, into one self-contained page.",
     )
     .requiredOption("--input <glob...>", "manifest files or globs (e.g. 'out/**/*.manifest.json' out/packed/meta.json)")
     .option("--out <file>", "report JSON to write")
