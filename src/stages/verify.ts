@@ -64,6 +64,7 @@ export async function runVerify(dirArg: string, outArg: string | null): Promise<
   };
   const rec: VerifyRecord = { kind: VERIFY_KIND, gamma_version: GAMMA_VERSION, verified_at: createdAt(), dir: dirArg, manifests: [], files: [], unchecked: [], carry: [], problems: [], ok: true };
   const paths = findManifests(dir).filter((p) => resolve(p) !== resolve(out));
+  if (paths.length === 0) throw new ConfigError(`verify: no gamma manifest (a .json file with a "gamma." kind) under ${dirArg}`);
   const hashes = new Map<string, { sha256: string; bytes: number } | null>();
   const hash = async (p: string) => {
     if (!hashes.has(p)) hashes.set(p, existsSync(p) ? await sha256File(p) : null);

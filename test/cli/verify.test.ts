@@ -54,6 +54,12 @@ describe("gamma verify", () => {
     expect(gamma(["verify", out], { env }).code).toBe(0);
   });
 
+  test("a folder without manifests is a usage error", () => {
+    const r = gamma(["verify", join(out, "inputs")], { env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("no gamma manifest");
+  });
+
   test("names a deleted shard as missing", () => {
     const p = join(out, OUTPUTS[0]!);
     renameSync(p, p + ".away");
