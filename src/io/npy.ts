@@ -1,6 +1,6 @@
 /**
- * A streaming writer of 1-D NumPy .npy files (format version 1.0): the header
- * is written with room to spare and rewritten with the final shape.
+ * .npy files (format version 1.0): a streaming writer, whose header is written with room to spare
+ * and rewritten with the final shape, and readers of the header and of whole arrays.
  * np.load(path, mmap_mode="r") reads the result.
  */
 import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
@@ -67,6 +67,31 @@ export class NpyWriter {
   }
 }
 
+export interface NpyHeader {
+  descr: string;
+  shape: number[];
+  itemSize: number;
+  /** Byte offset of the data. */
+  dataOffset: number;
+}
+
+/** Parses a .npy header (versions 1-3, little-endian integer dtypes, C order). */
+export function parseNpyHeader(bytes: Uint8Array, path: string): NpyHeader {
+  if (bytes.length < 10 || bytes[0] !== 0x93 || String.fromCharCode(...bytes.subarray(1, 6)) !== "NUMPY") throw new InputError(`${path}: not a .npy file (no \\x93NUMPY magic)`);
+  const major = bytes[6]!;
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const [len, start] = major === 1 ? [v.getUint16(8, true), 10] : [v.getUint32(8, true), 12];
+  if (bytes.length < start + len) throw new InputError(`${path}: .npy header is cut short`);
+  const dict = new TextDecoder("latin1").decode(bytes.subarray(start, start + len));
+  const descr = /'descr':\s*'([^']+)'/.exec(dict)?.[1];
+  const shape = /'shape':\s*\(([^)]*)\)/.exec(dict)?.[1];
+  if (!descr || shape === undefined) throw new InputError(`${path}: .npy header has no descr or shape: ${dict.trim()}`);
+  if (/'fortran_order':\s*True/.test(dict)) throw new InputError(`${path}: Fortran-order arrays are not read`);
+  const size = { "<i4": 4, "<u2": 2, "<i8": 8, "<u4": 4, "|u1": 1, "<i2": 2 }[descr];
+  if (size === undefined) throw new InputError(`${path}: dtype ${descr} is not a token dtype gamma reads (<i4, <u2, <i8, <u4, <i2, |u1)`);
+  return { descr, shape: shape.split(",").map((s) => s.trim()).filter((s) => s.length > 0).map(Number), itemSize: size, dataOffset: start + len };
+}
+
 export interface NpyArray {
   dtype: NpyDtype;
   shape: number[];
@@ -76,20 +101,12 @@ export interface NpyArray {
 /** Reads a little-endian .npy file (the dtypes gamma writes), C order. */
 export function readNpy(path: string): NpyArray {
   const buf = readFileSync(path);
-  if (buf.length < 10 || buf[0] !== 0x93 || buf.toString("latin1", 1, 6) !== "NUMPY") throw new InputError(`${path}: not a .npy file`);
-  const major = buf[6]!;
-  const headerLen = major === 1 ? buf.readUInt16LE(8) : buf.readUInt32LE(8);
-  const start = (major === 1 ? 10 : 12) + headerLen;
-  const head = buf.toString("latin1", major === 1 ? 10 : 12, start);
-  const descr = /'descr':\s*'([^']+)'/.exec(head)?.[1] as NpyDtype | undefined;
-  const shapeText = /'shape':\s*\(([^)]*)\)/.exec(head)?.[1];
-  if (descr === undefined || shapeText === undefined || /'fortran_order':\s*True/.test(head)) throw new InputError(`${path}: unsupported .npy header ${head.trim()}`);
-  const shape = shapeText.split(",").map((x) => x.trim()).filter((x) => x !== "").map(Number);
-  const n = shape.reduce((a, b) => a * b, 1);
-  const bytes = new Uint8Array(buf.buffer, buf.byteOffset + start, buf.length - start).slice();
+  const h = parseNpyHeader(buf, path);
+  const descr = h.descr as NpyDtype;
+  const n = h.shape.reduce((a, b) => a * b, 1);
+  const bytes = new Uint8Array(buf.buffer, buf.byteOffset + h.dataOffset, buf.length - h.dataOffset).slice();
   const make = { "|u1": () => bytes, "<u2": () => new Uint16Array(bytes.buffer, 0, n), "<i4": () => new Int32Array(bytes.buffer, 0, n), "<i8": () => new BigInt64Array(bytes.buffer, 0, n) }[descr];
   if (make === undefined) throw new InputError(`${path}: dtype ${descr} is not one gamma reads`);
-  const size = { "|u1": 1, "<u2": 2, "<i4": 4, "<i8": 8 }[descr];
-  if (bytes.length !== n * size) throw new InputError(`${path}: ${bytes.length} data bytes, the header says ${n} items of ${size}`);
-  return { dtype: descr, shape, data: make() };
+  if (bytes.length !== n * h.itemSize) throw new InputError(`${path}: ${bytes.length} data bytes, the header says ${n} items of ${h.itemSize}`);
+  return { dtype: descr, shape: h.shape, data: make() };
 }

@@ -16,7 +16,7 @@ describe("gamma CLI", () => {
   test("--help lists every command and --version prints the version", () => {
     const h = gamma(["--help"]);
     expect(h.code).toBe(0);
-    for (const c of ["smoke", "normalize", "dedup", "pack", "report", "tokenize", "inspect-megatron", "checksum", "doctor", "hf-configs", "hf-stream", "ingest-manifest", "ingest-wikipedia", "ingest-stackexchange", "sample"]) expect(h.stdout).toContain(c);
+    for (const c of ["smoke", "normalize", "dedup", "pack", "report", "verify", "inspect", "tokenize", "inspect-megatron", "checksum", "doctor", "hf-configs", "hf-stream", "ingest-manifest", "ingest-wikipedia", "ingest-stackexchange", "sample"]) expect(h.stdout).toContain(c);
     const v = gamma(["--version"]);
     expect(v.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
