@@ -173,7 +173,7 @@ export async function runDedup(o: DedupOptions): Promise<{ counts: StageCounts; 
         const reason = k === 1 ? "exact_dup" : "near_dup";
         bump(counts.dropped, reason);
         bump(b.dropped, reason);
-        await writeDecision(dec, docIds[i]!, reason, docIds[target]!, k === 1 ? 1 : roundSim(similarity[i]!), k === 1 ? EXACT_TAIL : nearTail);
+        await writeDecision(dec, docIds[i]!, reason, docIds[target]!, roundSim(similarity[i]!), k === 1 ? EXACT_TAIL : nearTail);
       }
     }
   };
@@ -235,13 +235,15 @@ export async function runDedup(o: DedupOptions): Promise<{ counts: StageCounts; 
     if (backend !== null) {
       const { runNear } = await import("./dedup-near.ts");
       const input: NearInput = signInPass1 ? { kind: "signed", shards: signedShards } : { kind: "read", files };
-      near = await runNear(input, Uint8Array.from(kind), docIds, groupOf.map((g) => groupNames.name(g)), o.near, backend, workDir);
+      near = await runNear(input, Uint8Array.from(kind), state, docIds, groupOf.map((g) => groupNames.name(g)), o.near, backend, workDir);
       rmSync(workDir, { recursive: true, force: true });
+      // Near duplicates, and exact duplicates whose twin was dropped as a near duplicate: both
+      // now name the kept document and the similarity measured to it.
       for (let i = 0; i < docIds.length; i++) {
         const t = near.dupOf[i]!;
         if (t >= 0) {
           state[i] = t;
-          kind[i] = 2;
+          if (kind[i] === 0) kind[i] = 2;
           similarity[i] = near.similarity[i]!;
         }
       }

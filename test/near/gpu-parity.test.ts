@@ -107,6 +107,7 @@ describe.skipIf(gpu === null)(`GPU (${gpu?.adapter?.description}) and CPU twins 
         seed: 9,
         verify: "estimate",
         selection: "longest",
+        clusters: "greedy",
         backend: { kind: "cpu", reason: "test" },
         cpuThreads: 2,
         workDir: work,
