@@ -2,11 +2,13 @@ import { Command, Option } from "commander";
 import { ConfigError } from "../errors.ts";
 import { parseMode, runDedup } from "../stages/dedup.ts";
 import type { NearSettings } from "../stages/dedup-near.ts";
+import { nearParams } from "../near/near-dedup.ts";
+import { parseShingleSpec } from "../near/shingle.ts";
 import { addGlobals, intArg, numArg, readGlobals, type Globals } from "./globals.ts";
 
 export function nearSettings(o: Record<string, unknown>, g: Globals): NearSettings {
   const shingle = String(o.shingle ?? "word:5");
-  if (!/^(word|char):[1-9][0-9]*$/.test(shingle)) throw new ConfigError(`--shingle must be word:N or char:N, got ${JSON.stringify(shingle)}`);
+  parseShingleSpec(shingle);
   const numPerm = intArg("--num-perm", o.numPerm ?? 128, 1);
   const threshold = numArg("--threshold", o.threshold ?? 0.8, 0.01, 1);
   const bands = o.bands === undefined ? undefined : intArg("--bands", o.bands, 1);
@@ -34,6 +36,9 @@ export function nearSettings(o: Record<string, unknown>, g: Globals): NearSettin
     cpuThreads: g.cpuThreads,
     describe: () => ({ shingle, num_perm: numPerm, threshold, bands: bands ?? null, rows: rows ?? null, seed: g.seed, verify, selection, clusters }),
   };
+  // Every near setting is checked here, before any output is opened or thread started: the LSH
+  // shape (bands x rows) too.
+  nearParams(s);
   return s;
 }
 
@@ -59,7 +64,11 @@ export function dedupCommand(): Command {
         .choices(["greedy", "components"])
         .default("greedy"),
     )
-    .option("--shingle <spec>", "word:N or char:N shingles (char suits code and CJK)", "word:5")
+    .option(
+      "--shingle <spec>",
+      "word:N (lower-cased runs of letters and digits; prose), char:N (code points of that text; CJK) or token:N (whitespace-separated tokens, case and punctuation kept; code: token:5 with --threshold 0.85)",
+      "word:5",
+    )
     .option("--num-perm <k>", "MinHash permutations", "128")
     .option("--threshold <t>", "Jaccard similarity threshold", "0.8")
     .option("--bands <b>", "LSH bands (with --rows; default chosen from --threshold)")
