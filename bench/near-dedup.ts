@@ -182,7 +182,9 @@ function outcome(r: Run): Outcome {
       if (d.decision !== "kept") removed.set(d.doc_id, { dupOf: d.dup_of! });
     }
     const manifest = JSON.parse(readFileSync(join(r.outDir, "dedup.manifest.json"), "utf8"));
-    return { docs, removed, near: manifest.near, decisions };
+    // Timings and transfer figures are in dedup.stats.json (not reproducible), the rest in the manifest.
+    const stats = JSON.parse(readFileSync(join(r.outDir, "dedup.stats.json"), "utf8"));
+    return { docs, removed, near: { ...manifest.near, ...stats.near }, decisions };
   }
   for (const line of readFileSync(r.removedTsv!, "utf8").split("\n")) {
     if (!line) continue;

@@ -120,3 +120,12 @@ export async function runNear(
     describe: `${s.shingle} shingles, ${s.numPerm} permutations, ${r.stats.bands}x${r.stats.rows} bands, threshold ${s.threshold}, verify ${s.verify}, clusters ${s.clusters}`,
   };
 }
+
+/**
+ * The engine's figures split in two: what the same inputs and flags reproduce (for the manifest)
+ * and what depends on the machine, its load or the thread count (for dedup.stats.json).
+ */
+export function splitNearStats(stats: NearOutcome["stats"]): { reproducible: Record<string, unknown>; machine: Record<string, unknown> } {
+  const { backend, bands, rows, candidates, verifiedPairs, ...machine } = stats;
+  return { reproducible: { backend, bands, rows, candidates, verifiedPairs }, machine };
+}

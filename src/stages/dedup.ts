@@ -41,6 +41,8 @@ export interface DedupOptions {
 }
 
 export const DEDUP_MANIFEST = "dedup.manifest.json";
+/** Timings and machine-dependent figures of the last run: not reproducible, unlike the manifest. */
+export const DEDUP_STATS = "dedup.stats.json";
 
 const NEWLINE = new Uint8Array([10]);
 
@@ -87,7 +89,8 @@ export async function shardFacts(file: string, perSource: boolean, withKeys: boo
   return { items, chars, signed: signer?.finish() ?? null };
 }
 
-export async function runDedup(o: DedupOptions): Promise<{ counts: StageCounts; manifestPath: string }> {
+export async function runDedup(o: DedupOptions): Promise<{ counts: StageCounts; manifestPath: string; statsPath: string }> {
+  const started = performance.now();
   const files = expandInputs(o.inputs, { what: "normalized shards" });
   // The near backend is chosen first, before any thread starts or output is opened (a device
   // error leaves nothing behind): on the CPU, pass 1 signs as it reads (when there are shards
@@ -258,6 +261,15 @@ export async function runDedup(o: DedupOptions): Promise<{ counts: StageCounts; 
     throw e;
   }
   if (counts.in !== docIds.length || !countsAddUp(counts)) throw new Error("dedup: internal error: counts do not add up");
+  const nearStats = near ? (await import("./dedup-near.ts")).splitNearStats(near.stats) : null;
+  const statsPath = join(o.outDir, DEDUP_STATS);
+  writeJsonAtomic(statsPath, {
+    kind: "gamma.dedup-stats/v1",
+    reproducible: false,
+    cpu_threads: o.near.cpuThreads ?? 1,
+    wall_ms: Math.round(performance.now() - started),
+    ...(nearStats ? { near: nearStats.machine } : {}),
+  });
   const manifestPath = join(o.outDir, DEDUP_MANIFEST);
   writeJsonAtomic(manifestPath, {
     kind: "gamma.dedup/v1",
@@ -272,10 +284,10 @@ export async function runDedup(o: DedupOptions): Promise<{ counts: StageCounts; 
     },
     counts: sortedCounts(counts),
     by_source: Object.fromEntries(Object.entries(bySource).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, sortedCounts(v)])),
-    ...(near ? { near: near.stats } : {}),
+    ...(nearStats ? { near: nearStats.reproducible } : {}),
   });
   info(`dedup: ${counts.in} docs in, ${counts.kept} kept, ${counts.dropped.exact_dup ?? 0} exact duplicates, ${counts.dropped.near_dup ?? 0} near duplicates -> ${o.outDir}`);
-  return { counts, manifestPath };
+  return { counts, manifestPath, statsPath };
 }
 
 const DECISION_HEAD = '{"doc_id":';
