@@ -26,6 +26,7 @@ import { exactKey } from "./exact-key.ts";
 import { ShardSigner, type SignedShard, type SignRequest } from "../near/shard-signer.ts";
 import type { NearInput, NearSettings, NearOutcome } from "./dedup-near.ts";
 import { FileWorkers } from "./file-pool.ts";
+import { removeStaleTemps } from "../runtime/outputs.ts";
 import { Names } from "../util/names.ts";
 
 export type DedupMode = "exact" | "near" | "both";
@@ -101,6 +102,7 @@ export async function runDedup(o: DedupOptions): Promise<{ counts: StageCounts; 
     const name = backend.adapter ? ` (${backend.adapter.description || backend.adapter.device})` : "";
     info(`dedup: near-duplicate kernels on ${backend.kind}${name}: ${backend.reason}`);
   }
+  removeStaleTemps(o.outDir);
   mkdirSync(o.outDir, { recursive: true });
   // --cpu-threads comes in the near settings; pass 1 uses it too.
   const threads = Math.min(o.near.cpuThreads ?? 1, files.length);
@@ -134,7 +136,8 @@ export async function runDedup(o: DedupOptions): Promise<{ counts: StageCounts; 
   const counts = emptyCounts();
   const bySource: Record<string, StageCounts> = {};
   let near: NearOutcome | null = null;
-  const workDir = join(o.outDir, ".near-work");
+  // Named like every temporary gamma writes, so a run killed mid-way leaves nothing that outlives it.
+  const workDir = join(o.outDir, `.near-work.tmp-${process.pid}`);
   const signInPass1 = backend?.kind === "cpu" && files.length >= Math.max(1, o.near.cpuThreads ?? 1);
   const { signRequest } = signInPass1 ? await import("./dedup-near.ts") : { signRequest: null };
   const signedShards: { signed: SignedShard; positions: number[] }[] = [];
