@@ -8,7 +8,7 @@
  * the definition and the tests' reference. A lone surrogate is written as U+FFFD, as
  * TextEncoder writes it, so a string and its UTF-8 bytes give the same tokens.
  */
-import type { ScanBuffers } from "./simplify-scan.ts";
+import { writeUtf8, type ScanBuffers } from "./simplify-scan.ts";
 
 /** The token text (see the header). */
 export function tokenText(text: string): string {
@@ -23,26 +23,6 @@ function isSpace(cp: number): boolean {
   return (
     cp === 0xa0 || cp === 0x1680 || (cp >= 0x2000 && cp <= 0x200a) || cp === 0x2028 || cp === 0x2029 || cp === 0x202f || cp === 0x205f || cp === 0x3000 || cp === 0xfeff
   );
-}
-
-/** Writes code point `cp` as UTF-8 at bytes[len]; returns the new length. */
-function put(cp: number, bytes: Uint8Array, len: number): number {
-  if (cp < 0x80) {
-    bytes[len++] = cp;
-  } else if (cp < 0x800) {
-    bytes[len++] = 0xc0 | (cp >>> 6);
-    bytes[len++] = 0x80 | (cp & 0x3f);
-  } else if (cp < 0x10000) {
-    bytes[len++] = 0xe0 | (cp >>> 12);
-    bytes[len++] = 0x80 | ((cp >>> 6) & 0x3f);
-    bytes[len++] = 0x80 | (cp & 0x3f);
-  } else {
-    bytes[len++] = 0xf0 | (cp >>> 18);
-    bytes[len++] = 0x80 | ((cp >>> 12) & 0x3f);
-    bytes[len++] = 0x80 | ((cp >>> 6) & 0x3f);
-    bytes[len++] = 0x80 | (cp & 0x3f);
-  }
-  return len;
 }
 
 /** Closes the scan: the end marker sits after a virtual trailing space (as for words). */
@@ -80,7 +60,7 @@ export function scanTokens(text: string, buf: ScanBuffers): number {
       starts[units++] = len;
       inToken = 1;
     }
-    len = put(c, bytes, len);
+    len = writeUtf8(c, bytes, len);
   }
   return finish(len, units, starts);
 }
