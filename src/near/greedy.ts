@@ -60,6 +60,11 @@ export class PassingPairs {
     else this.slots[s] = e + 1;
   }
 
+  /** Frees the index: has() and add() may not be called again. */
+  dropIndex(): void {
+    this.slots = new Uint32Array(0);
+  }
+
   private rehash(): void {
     this.slots = new Uint32Array(this.slots.length * 2);
     for (let e = 0; e < this.length; e++) this.slots[this.slotOf(this.lo[e], this.hi[e])] = e + 1;
@@ -85,34 +90,40 @@ export interface GreedyResult {
   similarity: Float32Array;
 }
 
-/** The greedy decisions for `n` documents given every passing pair (see the header). */
+/**
+ * The greedy decisions for `n` documents given every passing pair (see the header). Each pair is
+ * listed once, under whichever of its two documents is visited later: when that document's turn
+ * comes, the other one is decided. The pairs' hash index is dropped first (it is not needed here).
+ */
 export function greedyKeep(n: number, pairs: PassingPairs, selection: Selection, lengths: ArrayLike<number>, docIds: readonly string[]): GreedyResult {
+  pairs.dropIndex();
   const { lo, hi, sim } = pairs.view();
   const m = lo.length;
-  // Adjacency lists (CSR): each pair appears under both of its documents.
-  const start = new Uint32Array(n + 1);
-  for (let e = 0; e < m; e++) {
-    start[lo[e] + 1]++;
-    start[hi[e] + 1]++;
-  }
-  for (let d = 0; d < n; d++) start[d + 1] += start[d];
-  const fill = start.slice(0, n);
-  const nbr = new Uint32Array(2 * m);
-  const nsim = new Float32Array(2 * m);
-  for (let e = 0; e < m; e++) {
-    nbr[fill[lo[e]]] = hi[e];
-    nsim[fill[lo[e]]++] = sim[e];
-    nbr[fill[hi[e]]] = lo[e];
-    nsim[fill[hi[e]]++] = sim[e];
-  }
-  let linked = 0;
-  for (let d = 0; d < n; d++) if (start[d + 1] > start[d]) linked++;
-  const docs = new Uint32Array(linked);
-  for (let d = 0, k = 0; d < n; d++) if (start[d + 1] > start[d]) docs[k++] = d;
+  const linked = new Uint8Array(n);
+  for (let e = 0; e < m; e++) linked[lo[e]] = linked[hi[e]] = 1;
+  let nLinked = 0;
+  for (let d = 0; d < n; d++) nLinked += linked[d];
+  const docs = new Uint32Array(nLinked);
+  for (let d = 0, k = 0; d < n; d++) if (linked[d] === 1) docs[k++] = d;
   const order = preferenceOrder(docs, selection, lengths, docIds);
-  // Visit rank of each linked document, for ties; documents without pairs are always kept.
+  // Visit rank of each linked document; documents without pairs are always kept.
   const rank = new Uint32Array(n);
   for (let r = 0; r < order.length; r++) rank[order[r]] = r;
+  const later = (e: number) => (rank[lo[e]] > rank[hi[e]] ? lo[e] : hi[e]);
+
+  // Earlier-visited neighbours per document (CSR): the other end of each pair and its similarity.
+  const start = new Uint32Array(n + 1);
+  for (let e = 0; e < m; e++) start[later(e) + 1]++;
+  for (let d = 0; d < n; d++) start[d + 1] += start[d];
+  const fill = start.slice(0, n);
+  const nbr = new Uint32Array(m);
+  const nsim = new Float32Array(m);
+  for (let e = 0; e < m; e++) {
+    const d = later(e);
+    const k = fill[d]++;
+    nbr[k] = d === lo[e] ? hi[e] : lo[e];
+    nsim[k] = sim[e];
+  }
 
   const kept = new Uint8Array(n);
   const dupOf = new Int32Array(n).fill(-1);
@@ -123,7 +134,7 @@ export function greedyKeep(n: number, pairs: PassingPairs, selection: Selection,
     let bestSim = -1;
     for (let k = start[d]; k < start[d + 1]; k++) {
       const x = nbr[k];
-      if (kept[x] === 0) continue; // dropped, or not visited yet
+      if (kept[x] === 0) continue; // dropped
       const s = nsim[k];
       if (s > bestSim || (s === bestSim && rank[x] < rank[best])) {
         best = x;
