@@ -9,70 +9,35 @@
  * and that similarity, as measured. So every near_dup row names a kept document at >= threshold,
  * and no two kept documents form a verified pair.
  *
- * Only the passing pairs are stored, once each, in typed arrays: (i, j, similarity) plus an
- * open-addressing index on (i, j) that lets later bands skip pairs already verified as passing.
+ * Only the passing pairs are stored, in typed arrays: (i, j, similarity). The engine emits a
+ * candidate pair in the first band its documents share, so a pair is verified and stored once
+ * (../near-dedup.ts; a pair that first met in a large bucket may come twice, which is harmless).
  */
 import { prefer, type Selection } from "./select.ts";
 
+/** Passing pairs (i, j, similarity), appended in chunks (no copy as they grow). */
 export class PassingPairs {
-  private lo = new Uint32Array(1024);
-  private hi = new Uint32Array(1024);
-  private sim = new Float32Array(1024);
-  /** Edge number + 1 per slot, 0 = empty; size is a power of two, at most half full. */
-  private slots = new Uint32Array(2048);
+  static readonly CHUNK = 1 << 20;
+  private readonly parts: { lo: Uint32Array; hi: Uint32Array; sim: Float32Array }[] = [];
   length = 0;
 
-  private slotOf(i: number, j: number): number {
-    const mask = this.slots.length - 1;
-    let h = (Math.imul(i, 0x9e3779b1) ^ Math.imul(j + 0x7f4a7c15, 0x85ebca6b)) >>> 0;
-    h = (h ^ (h >>> 15)) & mask;
-    for (;;) {
-      const e = this.slots[h];
-      if (e === 0 || (this.lo[e - 1] === i && this.hi[e - 1] === j)) return h;
-      h = (h + 1) & mask;
-    }
-  }
-
-  /** Whether pair (i, j), i < j, is stored. */
-  has(i: number, j: number): boolean {
-    return this.slots[this.slotOf(i, j)] !== 0;
-  }
-
-  /** Stores pair (i, j), i < j, with its similarity; a pair already stored is left as it is. */
   add(i: number, j: number, similarity: number): void {
-    const s = this.slotOf(i, j);
-    if (this.slots[s] !== 0) return;
-    if (this.length === this.lo.length) {
-      const grow = <T extends Uint32Array | Float32Array>(a: T, make: (n: number) => T): T => {
-        const b = make(a.length * 2);
-        b.set(a as never);
-        return b;
-      };
-      this.lo = grow(this.lo, (n) => new Uint32Array(n));
-      this.hi = grow(this.hi, (n) => new Uint32Array(n));
-      this.sim = grow(this.sim, (n) => new Float32Array(n));
+    const at = this.length % PassingPairs.CHUNK;
+    if (at === 0) this.parts.push({ lo: new Uint32Array(PassingPairs.CHUNK), hi: new Uint32Array(PassingPairs.CHUNK), sim: new Float32Array(PassingPairs.CHUNK) });
+    const c = this.parts[this.parts.length - 1];
+    c.lo[at] = i;
+    c.hi[at] = j;
+    c.sim[at] = similarity;
+    this.length++;
+  }
+
+  /** The stored pairs, chunk by chunk (views of the filled part). */
+  *chunks(): Generator<{ lo: Uint32Array; hi: Uint32Array; sim: Float32Array }> {
+    for (let k = 0; k < this.parts.length; k++) {
+      const m = Math.min(PassingPairs.CHUNK, this.length - k * PassingPairs.CHUNK);
+      const c = this.parts[k];
+      yield { lo: c.lo.subarray(0, m), hi: c.hi.subarray(0, m), sim: c.sim.subarray(0, m) };
     }
-    const e = this.length++;
-    this.lo[e] = i;
-    this.hi[e] = j;
-    this.sim[e] = similarity;
-    if (2 * this.length > this.slots.length) this.rehash();
-    else this.slots[s] = e + 1;
-  }
-
-  /** Frees the index: has() and add() may not be called again. */
-  dropIndex(): void {
-    this.slots = new Uint32Array(0);
-  }
-
-  private rehash(): void {
-    this.slots = new Uint32Array(this.slots.length * 2);
-    for (let e = 0; e < this.length; e++) this.slots[this.slotOf(this.lo[e], this.hi[e])] = e + 1;
-  }
-
-  /** The stored pairs: views valid until the next add. */
-  view(): { lo: Uint32Array; hi: Uint32Array; sim: Float32Array } {
-    return { lo: this.lo.subarray(0, this.length), hi: this.hi.subarray(0, this.length), sim: this.sim.subarray(0, this.length) };
   }
 }
 
@@ -91,16 +56,14 @@ export interface GreedyResult {
 }
 
 /**
- * The greedy decisions for `n` documents given every passing pair (see the header). Each pair is
- * listed once, under whichever of its two documents is visited later: when that document's turn
- * comes, the other one is decided. The pairs' hash index is dropped first (it is not needed here).
+ * The greedy decisions for `n` documents given every passing pair (see the header; a pair listed
+ * twice changes nothing). Each pair is listed once more, under whichever of its two documents is
+ * visited later: when that document's turn comes, the other one is decided.
  */
 export function greedyKeep(n: number, pairs: PassingPairs, selection: Selection, lengths: ArrayLike<number>, docIds: readonly string[]): GreedyResult {
-  pairs.dropIndex();
-  const { lo, hi, sim } = pairs.view();
-  const m = lo.length;
+  const m = pairs.length;
   const linked = new Uint8Array(n);
-  for (let e = 0; e < m; e++) linked[lo[e]] = linked[hi[e]] = 1;
+  for (const { lo, hi } of pairs.chunks()) for (let e = 0; e < lo.length; e++) linked[lo[e]] = linked[hi[e]] = 1;
   let nLinked = 0;
   for (let d = 0; d < n; d++) nLinked += linked[d];
   const docs = new Uint32Array(nLinked);
@@ -109,20 +72,21 @@ export function greedyKeep(n: number, pairs: PassingPairs, selection: Selection,
   // Visit rank of each linked document; documents without pairs are always kept.
   const rank = new Uint32Array(n);
   for (let r = 0; r < order.length; r++) rank[order[r]] = r;
-  const later = (e: number) => (rank[lo[e]] > rank[hi[e]] ? lo[e] : hi[e]);
 
   // Earlier-visited neighbours per document (CSR): the other end of each pair and its similarity.
   const start = new Uint32Array(n + 1);
-  for (let e = 0; e < m; e++) start[later(e) + 1]++;
+  for (const { lo, hi } of pairs.chunks()) for (let e = 0; e < lo.length; e++) start[(rank[lo[e]] > rank[hi[e]] ? lo[e] : hi[e]) + 1]++;
   for (let d = 0; d < n; d++) start[d + 1] += start[d];
   const fill = start.slice(0, n);
   const nbr = new Uint32Array(m);
   const nsim = new Float32Array(m);
-  for (let e = 0; e < m; e++) {
-    const d = later(e);
-    const k = fill[d]++;
-    nbr[k] = d === lo[e] ? hi[e] : lo[e];
-    nsim[k] = sim[e];
+  for (const { lo, hi, sim } of pairs.chunks()) {
+    for (let e = 0; e < lo.length; e++) {
+      const later = rank[lo[e]] > rank[hi[e]];
+      const k = fill[later ? lo[e] : hi[e]]++;
+      nbr[k] = later ? hi[e] : lo[e];
+      nsim[k] = sim[e];
+    }
   }
 
   const kept = new Uint8Array(n);

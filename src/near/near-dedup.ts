@@ -11,8 +11,9 @@
  * 2. Bands, one at a time: the band's keys (folded with the scope group) are radix-sorted; each
  *    bucket of equal keys gives candidate pairs (./candidates.ts). Candidates are verified in
  *    batches (./verify.ts).
- *    - greedy (--near-clusters greedy): every candidate pair is verified once; passing pairs are
- *      stored (./greedy.ts), and a pair already stored is not verified again in a later band.
+ *    - greedy (--near-clusters greedy): every candidate pair is verified, in the first band its
+ *      documents share (a later band skips a pair whose band keys met in an earlier band where
+ *      their bucket was small enough for all its pairs); passing pairs are stored (./greedy.ts).
  *    - components: pairs already in one cluster are skipped; passing pairs are unioned.
  * 3. greedy: documents are visited in selection order and kept unless a kept document is a
  *    verified neighbour (./greedy.ts); a dropped one records that neighbour and the similarity
@@ -94,8 +95,8 @@ export interface NearStats {
   bands: number;
   rows: number;
   /**
-   * Candidate pairs verified (distinct within a band; pairs already known to pass, or with
-   * components already in one cluster, are skipped).
+   * Candidate pairs verified (distinct within a band; greedy skips pairs emitted in an earlier
+   * band, components pairs already in one cluster).
    */
   candidates: number;
   /** Candidate pairs whose similarity reached the threshold. */
@@ -300,6 +301,18 @@ async function runEngine(opts: NearOptions, source: (e: Engine) => AsyncIterable
     const greedy = opts.clusters === "greedy";
     const uf = greedy ? null : new UnionFind(n);
     const passing = greedy ? new PassingPairs() : null;
+    // Greedy: one bit per (document, band), set when the document sat in a large bucket of that
+    // band (whose pairs were only the star, chain and hub), so a pair that met there may be new later.
+    const large = greedy ? new Uint8Array(Math.ceil((n * B) / 8)) : null;
+    let band = 0;
+    /** Whether pair (i, j) was emitted in a band before the current one (greedy). */
+    const metEarlier = (i: number, j: number): boolean => {
+      for (let b = 0; b < band; b++) {
+        const k = i * B + b;
+        if (keys[k] === keys[j * B + b] && ((large![k >>> 3] >>> (k & 7)) & 1) === 0) return true;
+      }
+      return false;
+    };
     const shingleCounts = counts.view();
     const twins = twinOf.view();
     const groups = groupIds.size > 1 ? groupOf.view() : null;
@@ -315,7 +328,7 @@ async function runEngine(opts: NearOptions, source: (e: Engine) => AsyncIterable
     let pairs = new Uint32Array(2 * Math.max(16, tuning.pairBatch));
     let nPairs = 0;
     const emit = (i: number, j: number): void => {
-      if (uf !== null ? uf.find(i) === uf.find(j) : passing!.has(i, j)) return;
+      if (uf !== null ? uf.find(i) === uf.find(j) : metEarlier(i, j)) return;
       if (2 * nPairs + 2 > pairs.length) {
         const bigger = new Uint32Array(pairs.length * 2);
         bigger.set(pairs);
@@ -346,7 +359,7 @@ async function runEngine(opts: NearOptions, source: (e: Engine) => AsyncIterable
     const verifyBefore = phaseMs.verify;
     const bandKeys = new Uint32Array(eligible.length);
     const bandDocs = new Uint32Array(eligible.length);
-    for (let band = 0; band < B; band++) {
+    for (band = 0; band < B; band++) {
       for (let i = 0; i < eligible.length; i++) {
         const d = eligible[i];
         bandKeys[i] = scopedKey(keys[d * B + band], groups === null ? 0 : groups[d]);
@@ -354,6 +367,9 @@ async function runEngine(opts: NearOptions, source: (e: Engine) => AsyncIterable
       }
       sortByKey(bandKeys, bandDocs);
       for (const members of buckets(bandKeys, bandDocs, groups)) {
+        if (large !== null && members.length > ALL_PAIRS_MAX) {
+          for (const d of members) large[(d * B + band) >>> 3] |= 1 << ((d * B + band) & 7);
+        }
         bucketPairs(members, emit, greedy && members.length > ALL_PAIRS_MAX ? hubOf(members, opts.selection, docLengths, docIds) : 0);
         if (nPairs >= tuning.pairBatch) await verifyPending();
       }

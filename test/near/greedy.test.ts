@@ -12,16 +12,15 @@ function pairsOf(list: [number, number, number][]): PassingPairs {
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `d${i}`);
 
 describe("passing pairs", () => {
-  test("stores each pair once and finds it again after growing", () => {
+  test("keeps every pair in order across chunks", () => {
     const p = new PassingPairs();
-    for (let k = 0; k < 5000; k++) p.add(k, k + 1 + (k % 7), 0.8 + (k % 5) / 100);
-    p.add(10, 14, 0.1); // (10, 10 + 1 + 3) is stored: left as it is
-    expect(p.length).toBe(5000);
-    for (let k = 0; k < 5000; k++) expect(p.has(k, k + 1 + (k % 7))).toBe(true);
-    expect(p.has(10, 12)).toBe(false);
-    expect(p.has(0, 0)).toBe(false);
-    const v = p.view();
-    expect(v.sim[10]).toBe(Math.fround(0.8));
+    const n = PassingPairs.CHUNK + 5;
+    for (let k = 0; k < n; k++) p.add(k, k + 1 + (k % 7), (k % 5) / 8);
+    expect(p.length).toBe(n);
+    const chunks = Array.from(p.chunks());
+    expect(chunks.map((c) => c.lo.length)).toEqual([PassingPairs.CHUNK, 5]);
+    const last = chunks[1]!;
+    expect([last.lo[4], last.hi[4], last.sim[4]]).toEqual([n - 1, n - 1 + 1 + ((n - 1) % 7), ((n - 1) % 5) / 8]);
   });
 });
 
@@ -31,6 +30,13 @@ describe("greedy selection", () => {
     expect(Array.from(r.dupOf)).toEqual([-1, 0, -1]);
     expect(r.similarity[1]).toBe(Math.fround(0.85));
     expect(Number.isNaN(r.similarity[2])).toBe(true);
+  });
+
+  test("a pair listed twice decides as if listed once", () => {
+    const once = greedyKeep(4, pairsOf([[0, 1, 0.9], [1, 2, 0.85], [2, 3, 0.95]]), "first", [1, 1, 1, 1], ids(4));
+    const twice = greedyKeep(4, pairsOf([[0, 1, 0.9], [1, 2, 0.85], [0, 1, 0.9], [2, 3, 0.95], [2, 3, 0.95]]), "first", [1, 1, 1, 1], ids(4));
+    expect(Array.from(twice.dupOf)).toEqual(Array.from(once.dupOf));
+    expect(Array.from(once.dupOf)).toEqual([-1, 0, -1, 2]);
   });
 
   test("names the kept neighbour with the highest similarity, ties to the one preferred first", () => {
@@ -56,17 +62,20 @@ describe("greedy selection", () => {
     for (const selection of ["first", "longest"] as const) {
       const n = 400;
       const list: [number, number, number][] = [];
+      const seen = new Set<string>();
       for (let k = 0; k < 900; k++) {
         const i = Math.floor(r() * n);
         const j = Math.floor(r() * n);
-        if (i !== j) list.push([Math.min(i, j), Math.max(i, j), 0.8 + Math.floor(r() * 20) / 100]);
+        const key = `${Math.min(i, j)}-${Math.max(i, j)}`;
+        if (i === j || seen.has(key)) continue;
+        seen.add(key);
+        list.push([Math.min(i, j), Math.max(i, j), 0.8 + Math.floor(r() * 20) / 100]);
       }
       const lengths = Array.from({ length: n }, () => Math.floor(r() * 50));
       const p = pairsOf(list);
       const g = greedyKeep(n, p, selection, lengths, ids(n));
       const sim = new Map<string, number>();
-      const v = p.view();
-      for (let e = 0; e < p.length; e++) sim.set(`${v.lo[e]}-${v.hi[e]}`, v.sim[e]);
+      for (const c of p.chunks()) for (let e = 0; e < c.lo.length; e++) sim.set(`${c.lo[e]}-${c.hi[e]}`, c.sim[e]);
       const edge = (a: number, b: number) => sim.get(`${Math.min(a, b)}-${Math.max(a, b)}`);
       let dropped = 0;
       for (let d = 0; d < n; d++) {
@@ -76,7 +85,7 @@ describe("greedy selection", () => {
         expect(g.dupOf[t]).toBe(-1);
         expect(edge(d, t)).toBe(g.similarity[d]);
       }
-      for (let e = 0; e < p.length; e++) expect(g.dupOf[v.lo[e]] >= 0 || g.dupOf[v.hi[e]] >= 0).toBe(true);
+      for (const c of p.chunks()) for (let e = 0; e < c.lo.length; e++) expect(g.dupOf[c.lo[e]] >= 0 || g.dupOf[c.hi[e]] >= 0).toBe(true);
       expect(dropped).toBeGreaterThan(100);
     }
   });

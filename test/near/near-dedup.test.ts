@@ -176,6 +176,16 @@ describe("near dedup behaviour", () => {
     expect(greedy.similarity[1]).toBe(Math.fround(ab));
   });
 
+  test("greedy verifies a pair once, in the first band its documents share", async () => {
+    const a = nlpDocs(1, 51, 30, 30)[0];
+    const texts = [a, a, a, a, a, nlpDocs(1, 52, 30, 30)[0]];
+    const greedy = await nearDedup(stream(texts), options({ clusters: "greedy" }));
+    // Five identical documents meet in all 17 bands: 10 pairs, each verified once.
+    expect(greedy.stats.candidates).toBe(10);
+    expect(greedy.stats.verifiedPairs).toBe(10);
+    expect(Array.from(greedy.dupOf)).toEqual([-1, 0, 0, 0, 0, -1]);
+  });
+
   test("an exact twin follows its twin: dup_of the twin when kept, else the twin's kept document and the similarity to it", async () => {
     const a = nlpDocs(1, 41, 40, 40)[0];
     const b = editWords(a, 0.01, 8);
