@@ -1,10 +1,11 @@
 /**
  * Near dedup's memory at a million documents: peak RSS of `gamma dedup --mode near` against the
- * 2 GB the near-dedup issue allows, with --verify estimate and --verify exact, full output and
- * --decisions-only. The corpus is made here from nlp-corpus sentences (real English): 1,000,000
+ * 2 GB allowed, with default settings (--verify exact, --near-clusters greedy; full output and
+ * --decisions-only), then --verify estimate and --near-clusters components. The corpus is made here from nlp-corpus sentences (real English): 1,000,000
  * documents of 1-3 consecutive sentences in 8 shards, drawn so that most of them have near or
  * exact copies (the hard case for memory: nearly every document is in a candidate pair, so
- * every signature row is read and the union-find joins almost everything).
+ * every signature row is read, greedy holds the most passing pairs and the union-find joins
+ * almost everything).
  *   bun run bench/near-memory.ts [--bin dist/gamma] [--threads 2] [--docs 1000000]
  * Prints one row per run: wall, CPU, peak RSS and the documents removed.
  */
@@ -64,20 +65,23 @@ if (!existsSync(stamp)) {
 const shards = join(normalized, "s/d/part-*.jsonl.zst");
 console.log(`| run | docs | wall s | cpu s | peak RSS MB | under ${LIMIT_MB} MB | removed |`);
 console.log("| --- | ---: | ---: | ---: | ---: | --- | ---: |");
-for (const verify of ["estimate", "exact"]) {
-  for (const decisionsOnly of [false, true]) {
-    const out = join(work, "dedup");
-    rmSync(out, { recursive: true, force: true });
-    const cmd = [bin, "dedup", "--input", shards, "--out-dir", out, "--mode", "near", "--device", "cpu", "--cpu-threads", threads, "--verify", verify];
-    if (decisionsOnly) cmd.push("--decisions-only");
-    const tfile = join(work, "time.txt");
-    const r = Bun.spawnSync(["/usr/bin/time", "-o", tfile, "-f", "%M %e %U %S", ...cmd], { stdout: "pipe", stderr: "pipe", env: { ...process.env, GAMMA_LOG_EVERY: "0" } });
-    if (r.exitCode !== 0) throw new Error(`${cmd.join(" ")} failed:\n${r.stderr.toString()}`);
-    const [kb, wall, user, sys] = readFileSync(tfile, "utf8").trim().split("\n").pop()!.split(" ").map(Number);
-    const counts = JSON.parse(r.stdout.toString()).counts;
-    const rss = kb! / 1024;
-    const name = `--verify ${verify}${decisionsOnly ? ", --decisions-only" : ""}, ${threads} threads`;
-    console.log(`| ${name} | ${counts.in} | ${wall!.toFixed(2)} | ${(user! + sys!).toFixed(1)} | ${rss.toFixed(0)} | ${rss < LIMIT_MB ? "yes" : "NO"} | ${counts.dropped.near_dup ?? 0} |`);
-  }
+const variants: [string, string[]][] = [
+  ["defaults (verify exact, greedy)", []],
+  ["defaults, --decisions-only", ["--decisions-only"]],
+  ["--verify estimate", ["--verify", "estimate"]],
+  ["--near-clusters components", ["--near-clusters", "components"]],
+];
+for (const [label, extra] of variants) {
+  const out = join(work, "dedup");
+  rmSync(out, { recursive: true, force: true });
+  const cmd = [bin, "dedup", "--input", shards, "--out-dir", out, "--mode", "near", "--device", "cpu", "--cpu-threads", threads, ...extra];
+  const tfile = join(work, "time.txt");
+  const r = Bun.spawnSync(["/usr/bin/time", "-o", tfile, "-f", "%M %e %U %S", ...cmd], { stdout: "pipe", stderr: "pipe", env: { ...process.env, GAMMA_LOG_EVERY: "0" } });
+  if (r.exitCode !== 0) throw new Error(`${cmd.join(" ")} failed:\n${r.stderr.toString()}`);
+  const [kb, wall, user, sys] = readFileSync(tfile, "utf8").trim().split("\n").pop()!.split(" ").map(Number);
+  const counts = JSON.parse(r.stdout.toString()).counts;
+  const rss = kb! / 1024;
+  const name = `${label}, ${threads} threads`;
+  console.log(`| ${name} | ${counts.in} | ${wall!.toFixed(2)} | ${(user! + sys!).toFixed(1)} | ${rss.toFixed(0)} | ${rss < LIMIT_MB ? "yes" : "NO"} | ${counts.dropped.near_dup ?? 0} |`);
 }
 console.log(`\n${bin}; ${nDocs} documents in ${SHARDS} shards (nlp-corpus sentences, 1-3 per document); K = 128, threshold 0.8`);

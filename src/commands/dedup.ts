@@ -2,21 +2,25 @@ import { Command, Option } from "commander";
 import { ConfigError } from "../errors.ts";
 import { parseMode, runDedup } from "../stages/dedup.ts";
 import type { NearSettings } from "../stages/dedup-near.ts";
+import { nearParams } from "../near/near-dedup.ts";
+import { parseShingleSpec } from "../near/shingle.ts";
 import { addGlobals, intArg, numArg, readGlobals, type Globals } from "./globals.ts";
 
 export function nearSettings(o: Record<string, unknown>, g: Globals): NearSettings {
   const shingle = String(o.shingle ?? "word:5");
-  if (!/^(word|char):[1-9][0-9]*$/.test(shingle)) throw new ConfigError(`--shingle must be word:N or char:N, got ${JSON.stringify(shingle)}`);
+  parseShingleSpec(shingle);
   const numPerm = intArg("--num-perm", o.numPerm ?? 128, 1);
   const threshold = numArg("--threshold", o.threshold ?? 0.8, 0.01, 1);
   const bands = o.bands === undefined ? undefined : intArg("--bands", o.bands, 1);
   const rows = o.rows === undefined ? undefined : intArg("--rows", o.rows, 1);
   if ((bands === undefined) !== (rows === undefined)) throw new ConfigError("--bands and --rows go together");
   if (bands !== undefined && bands * rows! > numPerm) throw new ConfigError(`--bands x --rows (${bands}x${rows}) must not exceed --num-perm ${numPerm}`);
-  const verify = String(o.verify ?? "estimate");
+  const verify = String(o.verify ?? "exact");
   if (verify !== "estimate" && verify !== "exact") throw new ConfigError("--verify must be estimate or exact");
   const selection = String(o.nearSelection ?? "first");
   if (selection !== "first" && selection !== "longest") throw new ConfigError("--near-selection must be first or longest");
+  const clusters = String(o.nearClusters ?? "greedy");
+  if (clusters !== "greedy" && clusters !== "components") throw new ConfigError("--near-clusters must be greedy or components");
   const s: NearSettings = {
     shingle,
     numPerm,
@@ -26,31 +30,58 @@ export function nearSettings(o: Record<string, unknown>, g: Globals): NearSettin
     seed: g.seed,
     verify,
     selection,
+    clusters,
     device: g.device,
     adapterName: g.gpuAdapter,
     cpuThreads: g.cpuThreads,
-    describe: () => ({ shingle, num_perm: numPerm, threshold, bands: bands ?? null, rows: rows ?? null, seed: g.seed, verify, selection }),
+    describe: () => ({ shingle, num_perm: numPerm, threshold, bands: bands ?? null, rows: rows ?? null, seed: g.seed, verify, selection, clusters }),
   };
+  // Every near setting is checked here, before any output is opened or thread started: the LSH
+  // shape (bands x rows) too.
+  nearParams(s);
   return s;
 }
 
 export function dedupCommand(): Command {
   return addGlobals(new Command("dedup"), "threads", "seed", "device")
     .description(
-      "Remove exact and/or near duplicates from normalized shards. Writes DIR/deduped.jsonl.zst (kept docs in input order; not with --decisions-only), DIR/decisions.jsonl.zst (one line per input doc: {doc_id, decision, dup_of, similarity, reason}) and DIR/dedup.manifest.json. Near dedup runs MinHash + LSH as WebGPU compute shaders, or on the CPU twin with bit-identical results.",
+      "Remove exact and/or near duplicates from normalized shards. Writes DIR/deduped.jsonl.zst (kept docs in input order; not with --decisions-only), DIR/decisions.jsonl.zst (one line per input doc: {doc_id, decision, dup_of, similarity, reason}; dup_of is always a kept doc), DIR/dedup.manifest.json (reproducible) and DIR/dedup.stats.json (timings; not reproducible). Near dedup runs MinHash + LSH as WebGPU compute shaders, or on the CPU twin with bit-identical results.",
     )
     .requiredOption("--input <glob...>", "normalized shards (e.g. 'data/normalized/**/*.jsonl.zst')")
     .requiredOption("--out-dir <dir>", "output folder")
     .addOption(new Option("--mode <mode>", "exact: hash of whitespace-collapsed, lower-cased text; near: MinHash LSH; both: exact first, then near among the rest").choices(["exact", "near", "both"]).default("both"))
     .addOption(new Option("--scope <scope>", "global, or per-source (duplicates only within one source)").choices(["global", "per-source"]).default("global"))
-    .addOption(new Option("--near-selection <rule>", "which member of a near-duplicate cluster is kept (ties broken by doc_id)").choices(["first", "longest"]).default("first"))
-    .option("--shingle <spec>", "word:N or char:N shingles (char suits code and CJK)", "word:5")
+    .addOption(
+      new Option("--near-selection <rule>", "preference among near duplicates: first (input order) or longest (most bytes, then doc_id, then input order)")
+        .choices(["first", "longest"])
+        .default("first"),
+    )
+    .addOption(
+      new Option(
+        "--near-clusters <how>",
+        "greedy: visit documents in --near-selection order, keep one unless a kept document is a verified neighbour at >= --threshold (every near_dup row names a kept document at >= --threshold); components: keep one document per connected component of verified pairs (a chain A~B~C drops C for A even when A and C are far apart)",
+      )
+        .choices(["greedy", "components"])
+        .default("greedy"),
+    )
+    .option(
+      "--shingle <spec>",
+      "word:N (lower-cased runs of letters and digits; prose), char:N (code points of that text; CJK) or token:N (whitespace-separated tokens, case and punctuation kept; code: token:5 with --threshold 0.85)",
+      "word:5",
+    )
     .option("--num-perm <k>", "MinHash permutations", "128")
     .option("--threshold <t>", "Jaccard similarity threshold", "0.8")
     .option("--bands <b>", "LSH bands (with --rows; default chosen from --threshold)")
     .option("--rows <r>", "LSH rows per band (with --bands)")
     .option("--decisions-only", "write decisions.jsonl.zst and the manifest but not deduped.jsonl.zst: the shards are read once, for when the decisions are applied elsewhere or only counted")
-    .addOption(new Option("--verify <how>", "verify candidates on the estimated Jaccard of signatures, or on the exact Jaccard of shingle sets").choices(["estimate", "exact"]).default("estimate"))
+    .addOption(
+      new Option(
+        "--verify <how>",
+        "exact: verify candidate pairs on the exact Jaccard of their shingle sets; estimate: on the share of equal signature positions, which skips keeping the shingle sets (a little faster, less disk) but trades recall and precision: a pair near the threshold can fall either way, so a document may be dropped whose true similarity is below --threshold",
+      )
+        .choices(["estimate", "exact"])
+        .default("exact"),
+    )
     .action(async (o) => {
       const g = readGlobals(o);
       const r = await runDedup({

@@ -5,7 +5,8 @@
  *
  * Per bucket (members of one scope group): all pairs when the bucket has at most ALL_PAIRS_MAX
  * members; beyond that the star from its first member plus the chain of consecutive members, which
- * connects any family of mutual near-duplicates with O(m) pairs instead of O(m^2).
+ * connects any family of mutual near-duplicates with O(m) pairs instead of O(m^2). Greedy
+ * selection adds a second star from the member it prefers (see bucketPairs).
  */
 import { fmix32 } from "../kernels/hash32.ts";
 
@@ -35,8 +36,12 @@ export function sortByKey(keys: Uint32Array, docs: Uint32Array): void {
   }
 }
 
-/** Calls `emit(i, j)` (i < j) for the pairs of one bucket; `members` ascending, all in one group. */
-export function bucketPairs(members: Uint32Array, emit: (i: number, j: number) => void): void {
+/**
+ * Calls `emit(i, j)` (i < j) for the pairs of one bucket; `members` ascending, all in one group.
+ * `hub` (a position in `members`): in a large bucket, also pair that member with every other, so
+ * the member greedy selection visits first (--near-clusters greedy) meets all of them.
+ */
+export function bucketPairs(members: Uint32Array, emit: (i: number, j: number) => void, hub = 0): void {
   const m = members.length;
   if (m <= ALL_PAIRS_MAX) {
     for (let a = 0; a < m; a++) for (let b = a + 1; b < m; b++) emit(members[a], members[b]);
@@ -44,6 +49,14 @@ export function bucketPairs(members: Uint32Array, emit: (i: number, j: number) =
   }
   for (let b = 1; b < m; b++) emit(members[0], members[b]);
   for (let b = 2; b < m; b++) emit(members[b - 1], members[b]);
+  if (hub === 0) return;
+  const h = members[hub];
+  // Not again: the star's pair (member 0) and the chain's pairs (the hub's neighbours).
+  for (let b = 1; b < m; b++) {
+    if (b === hub || b === hub - 1 || b === hub + 1) continue;
+    if (b < hub) emit(members[b], h);
+    else emit(h, members[b]);
+  }
 }
 
 /**

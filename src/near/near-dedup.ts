@@ -9,10 +9,19 @@
  *    and the GPU twin signs. nearDedupSigned takes runs its caller signed with that same job
  *    (dedup's first pass, ./shard-signer.ts).
  * 2. Bands, one at a time: the band's keys (folded with the scope group) are radix-sorted; each
- *    bucket of equal keys gives candidate pairs (./candidates.ts), minus pairs already in one
- *    cluster. Candidates are verified in batches (./verify.ts) and passing pairs are unioned.
- * 3. Each cluster keeps one document (./select.ts); every other member records dup_of and its
- *    similarity to that kept document (same verifier).
+ *    bucket of equal keys gives candidate pairs (./candidates.ts). Candidates are verified in
+ *    batches (./verify.ts).
+ *    - greedy (--near-clusters greedy): every candidate pair is verified, in the first band its
+ *      documents share (a later band skips a pair whose band keys met in an earlier band where
+ *      their bucket was small enough for all its pairs); passing pairs are stored (./greedy.ts).
+ *    - components: pairs already in one cluster are skipped; passing pairs are unioned.
+ * 3. greedy: documents are visited in selection order and kept unless a kept document is a
+ *    verified neighbour (./greedy.ts); a dropped one records that neighbour and the similarity
+ *    verified. components: each cluster keeps one document (./select.ts); every other member
+ *    records dup_of and its similarity to that kept document (same verifier).
+ * 4. Followers (a document with `twin`, an exact duplicate of an earlier document) enter no band
+ *    table: a follower's dup_of is its twin when the twin is kept, else the twin's kept document,
+ *    with the similarity measured between the follower and that document.
  * Documents without shingles get the sentinel signature, enter no band table and are always kept.
  */
 import { statSync } from "node:fs";
@@ -24,9 +33,10 @@ import { BusyClock } from "../kernels/busy-clock.ts";
 import { CpuMinhash } from "../kernels/minhash.cpu.ts";
 import { GpuMinhash, type GpuMinhashOptions } from "../kernels/minhash.gpu.ts";
 import { MAX_NUM_PERM, validateParams, type MinHashKernel, type MinHashParams } from "../kernels/minhash.ts";
-import { bucketPairs, buckets, scopedKey, sortByKey } from "./candidates.ts";
+import { ALL_PAIRS_MAX, bucketPairs, buckets, scopedKey, sortByKey } from "./candidates.ts";
 import { resolveBandsRows } from "./lsh-params.ts";
-import { selectKept, type Selection } from "./select.ts";
+import { greedyKeep, PassingPairs } from "./greedy.ts";
+import { prefer, selectKept, type Selection } from "./select.ts";
 import { parseShingleSpec, type ShingleSpec } from "./shingle.ts";
 import { UnionFind } from "./union-find.ts";
 import { EstimateVerifier, ExactVerifier, type Verifier } from "./verify.ts";
@@ -38,7 +48,11 @@ export interface NearDoc {
   docId: string;
   text: string;
   group: string;
+  /** Index of an earlier document this one is an exact duplicate of (a follower; see step 4). */
+  twin?: number;
 }
+
+export type NearClusters = "greedy" | "components";
 
 export interface NearOptions {
   shingle: string /* "word:5" */;
@@ -49,6 +63,8 @@ export interface NearOptions {
   seed: number;
   verify: "estimate" | "exact";
   selection: Selection;
+  /** greedy: keep unless a kept verified neighbour; components: one kept per connected component. */
+  clusters: NearClusters;
   backend: Backend;
   cpuThreads: number;
   workDir: string;
@@ -78,7 +94,10 @@ export interface NearStats {
   backendReason: string;
   bands: number;
   rows: number;
-  /** Candidate pairs verified (distinct within a band; pairs already clustered are skipped). */
+  /**
+   * Candidate pairs verified (distinct within a band; greedy skips pairs emitted in an earlier
+   * band, components pairs already in one cluster).
+   */
   candidates: number;
   /** Candidate pairs whose similarity reached the threshold. */
   verifiedPairs: number;
@@ -129,6 +148,8 @@ export interface SignedRun {
   lengths: ArrayLike<number>;
   /** Shingles per document (duplicates counted). */
   counts: Uint32Array;
+  /** Per document: the engine index of its exact twin (a follower), or -1. */
+  twins?: Int32Array;
   /** Doc-major, numPerm per document (the kernel contract, ../kernels/minhash.ts). */
   signatures: Uint32Array;
   bandKeys: Uint32Array;
@@ -210,6 +231,7 @@ async function runEngine(opts: NearOptions, source: (e: Engine) => AsyncIterable
     const lengths = new Column((n) => new Float64Array(n));
     const counts = new Column((n) => new Uint32Array(n));
     const groupOf = new Column((n) => new Uint32Array(n));
+    const twinOf = new Column((n) => new Int32Array(n));
     const docIds: string[] = [];
     const groupIds = new Names();
 
@@ -229,6 +251,9 @@ async function runEngine(opts: NearOptions, source: (e: Engine) => AsyncIterable
         lengths.push(s.lengths[d]);
         counts.push(c[d]);
         groupOf.push(groupIds.id(s.groups[d]));
+        const t = s.twins?.[d] ?? -1;
+        if (t >= docIds.length - 1) throw new GammaError("near", `near dedup: document ${docIds.length - 1}'s exact twin ${t} does not come before it`);
+        twinOf.push(t);
       }
       if (setFile !== null && s.setFile !== undefined) {
         let seg = setSegments.indexOf(s.setFile.path);
@@ -273,20 +298,37 @@ async function runEngine(opts: NearOptions, source: (e: Engine) => AsyncIterable
           counts.view(),
         )
       : new EstimateVerifier(kernel, sigs, K, Math.min(kernel.maxSignatureRows, tuning.gatherRows));
-    const uf = new UnionFind(n);
+    const greedy = opts.clusters === "greedy";
+    const uf = greedy ? null : new UnionFind(n);
+    const passing = greedy ? new PassingPairs() : null;
+    // Greedy: one bit per (document, band), set when the document sat in a large bucket of that
+    // band (whose pairs were only the star, chain and hub), so a pair that met there may be new later.
+    const large = greedy ? new Uint8Array(Math.ceil((n * B) / 8)) : null;
+    let band = 0;
+    /** Whether pair (i, j) was emitted in a band before the current one (greedy). */
+    const metEarlier = (i: number, j: number): boolean => {
+      for (let b = 0; b < band; b++) {
+        const k = i * B + b;
+        if (keys[k] === keys[j * B + b] && ((large![k >>> 3] >>> (k & 7)) & 1) === 0) return true;
+      }
+      return false;
+    };
     const shingleCounts = counts.view();
+    const twins = twinOf.view();
     const groups = groupIds.size > 1 ? groupOf.view() : null;
+    const inBands = (d: number) => shingleCounts[d] > 0 && twins[d] < 0;
     let nEligible = 0;
-    for (let d = 0; d < n; d++) if (shingleCounts[d] > 0) nEligible++;
+    for (let d = 0; d < n; d++) if (inBands(d)) nEligible++;
     const eligible = new Uint32Array(nEligible);
-    for (let d = 0, i = 0; d < n; d++) if (shingleCounts[d] > 0) eligible[i++] = d;
+    for (let d = 0, i = 0; d < n; d++) if (inBands(d)) eligible[i++] = d;
+    const docLengths = lengths.view();
     let candidates = 0;
     let verifiedPairs = 0;
 
     let pairs = new Uint32Array(2 * Math.max(16, tuning.pairBatch));
     let nPairs = 0;
     const emit = (i: number, j: number): void => {
-      if (uf.find(i) === uf.find(j)) return;
+      if (uf !== null ? uf.find(i) === uf.find(j) : metEarlier(i, j)) return;
       if (2 * nPairs + 2 > pairs.length) {
         const bigger = new Uint32Array(pairs.length * 2);
         bigger.set(pairs);
@@ -306,7 +348,8 @@ async function runEngine(opts: NearOptions, source: (e: Engine) => AsyncIterable
       for (let p = 0; p < nPairs; p++) {
         if (sims[p] >= opts.threshold) {
           verifiedPairs++;
-          uf.union(batch[2 * p], batch[2 * p + 1]);
+          if (uf !== null) uf.union(batch[2 * p], batch[2 * p + 1]);
+          else passing!.add(batch[2 * p], batch[2 * p + 1], sims[p]);
         }
       }
       nPairs = 0;
@@ -316,7 +359,7 @@ async function runEngine(opts: NearOptions, source: (e: Engine) => AsyncIterable
     const verifyBefore = phaseMs.verify;
     const bandKeys = new Uint32Array(eligible.length);
     const bandDocs = new Uint32Array(eligible.length);
-    for (let band = 0; band < B; band++) {
+    for (band = 0; band < B; band++) {
       for (let i = 0; i < eligible.length; i++) {
         const d = eligible[i];
         bandKeys[i] = scopedKey(keys[d * B + band], groups === null ? 0 : groups[d]);
@@ -324,29 +367,55 @@ async function runEngine(opts: NearOptions, source: (e: Engine) => AsyncIterable
       }
       sortByKey(bandKeys, bandDocs);
       for (const members of buckets(bandKeys, bandDocs, groups)) {
-        bucketPairs(members, emit);
+        if (large !== null && members.length > ALL_PAIRS_MAX) {
+          for (const d of members) large[(d * B + band) >>> 3] |= 1 << ((d * B + band) & 7);
+        }
+        bucketPairs(members, emit, greedy && members.length > ALL_PAIRS_MAX ? hubOf(members, opts.selection, docLengths, docIds) : 0);
         if (nPairs >= tuning.pairBatch) await verifyPending();
       }
       await verifyPending();
     }
     phaseMs.bands += performance.now() - bandsStart - (phaseMs.verify - verifyBefore);
 
-    // ---- 3. kept document per cluster, similarity to it ----
+    // ---- 3. kept documents; each dropped one's kept document and similarity to it ----
     const selectStart = performance.now();
-    const dupOf = selectKept(uf, n, opts.selection, lengths.view(), docIds);
-    const similarity = new Float32Array(n).fill(Number.NaN);
-    const dups: number[] = [];
-    for (let d = 0; d < n; d++) if (dupOf[d] >= 0) dups.push(d);
-    for (let s = 0; s < dups.length; s += tuning.pairBatch) {
-      const chunk = dups.slice(s, s + tuning.pairBatch);
-      const q = new Uint32Array(2 * chunk.length);
-      chunk.forEach((d, i) => {
-        q[2 * i] = Math.min(d, dupOf[d]);
-        q[2 * i + 1] = Math.max(d, dupOf[d]);
-      });
-      const sims = await verifier.similarities(q);
-      chunk.forEach((d, i) => (similarity[d] = sims[i]));
+    let dupOf: Int32Array;
+    let similarity: Float32Array;
+    const measure = async (docs: number[], target: (d: number) => number, into: Float32Array): Promise<void> => {
+      for (let s = 0; s < docs.length; s += tuning.pairBatch) {
+        const chunk = docs.slice(s, s + tuning.pairBatch);
+        const q = new Uint32Array(2 * chunk.length);
+        chunk.forEach((d, i) => {
+          q[2 * i] = Math.min(d, target(d));
+          q[2 * i + 1] = Math.max(d, target(d));
+        });
+        const sims = await verifier.similarities(q);
+        chunk.forEach((d, i) => (into[d] = sims[i]));
+      }
+    };
+    if (passing !== null) {
+      ({ dupOf, similarity } = greedyKeep(n, passing, opts.selection, docLengths, docIds));
+    } else {
+      dupOf = selectKept(uf!, n, opts.selection, docLengths, docIds);
+      similarity = new Float32Array(n).fill(Number.NaN);
+      const dups: number[] = [];
+      for (let d = 0; d < n; d++) if (dupOf[d] >= 0 && twins[d] < 0) dups.push(d);
+      await measure(dups, (d) => dupOf[d], similarity);
     }
+    // ---- 4. followers ----
+    const moved: number[] = [];
+    for (let d = 0; d < n; d++) {
+      const t = twins[d];
+      if (t < 0) continue;
+      if (dupOf[t] < 0) {
+        dupOf[d] = t;
+        similarity[d] = 1;
+      } else {
+        dupOf[d] = dupOf[t];
+        moved.push(d);
+      }
+    }
+    await measure(moved, (d) => dupOf[d], similarity);
     phaseMs.select += performance.now() - selectStart;
 
     const ks = kernel.stats();
@@ -396,7 +465,12 @@ async function* signStream(docs: AsyncIterable<NearDoc>, e: Engine): AsyncGenera
   };
   const signBatch = async (b: Batch): Promise<SignedRun[]> => {
     const parts = cutTexts(b.texts, pool.width);
-    const meta = ([a, z]: [number, number]) => ({ docIds: b.docIds.slice(a, z), groups: b.groups.slice(a, z), lengths: b.lengths.slice(a, z) });
+    const meta = ([a, z]: [number, number]) => ({
+      docIds: b.docIds.slice(a, z),
+      groups: b.groups.slice(a, z),
+      lengths: b.lengths.slice(a, z),
+      twins: Int32Array.from(b.twins.slice(a, z)),
+    });
     if (kernel.kind === "cpu") {
       const runs = await fusedClock.time(() =>
         Promise.all(
@@ -429,9 +503,10 @@ async function* signStream(docs: AsyncIterable<NearDoc>, e: Engine): AsyncGenera
     lengths: number[];
     docIds: string[];
     groups: string[];
+    twins: number[];
     chars: number;
   }
-  const fresh = (): Batch => ({ texts: [], lengths: [], docIds: [], groups: [], chars: 0 });
+  const fresh = (): Batch => ({ texts: [], lengths: [], docIds: [], groups: [], twins: [], chars: 0 });
   const inflight: Promise<SignedRun[]>[] = [];
   let batch = fresh();
   let next = 0;
@@ -450,6 +525,7 @@ async function* signStream(docs: AsyncIterable<NearDoc>, e: Engine): AsyncGenera
       next++;
       batch.docIds.push(doc.docId);
       batch.groups.push(doc.group);
+      batch.twins.push(doc.twin ?? -1);
       batch.lengths.push(Buffer.byteLength(doc.text, "utf8"));
       batch.texts.push(doc.text);
       batch.chars += doc.text.length;
@@ -526,4 +602,12 @@ function concatShingles(parts: ShingleResult[], nDocs: number, sets: boolean): S
     d += m;
   }
   return { hashes, offsets, setHashes, setOffsets };
+}
+
+/** The position in `members` of the member the selection prefers (greedy visits it first). */
+function hubOf(members: Uint32Array, selection: Selection, lengths: ArrayLike<number>, docIds: readonly string[]): number {
+  if (selection === "first") return 0;
+  let h = 0;
+  for (let k = 1; k < members.length; k++) if (prefer(members[h], members[k], selection, lengths, docIds) === members[k]) h = k;
+  return h;
 }

@@ -114,8 +114,8 @@ export class ShardSigner {
 
 /**
  * The engine's runs for one signed shard: document j of the shard goes in when keep(j), with its
- * id and scope group. The signature and band-key files are removed once read; the sets file is
- * handed to the engine by name and must outlive it.
+ * id, scope group and exact twin (an engine index, or -1). The signature and band-key files are
+ * removed once read; the sets file is handed to the engine by name and must outlive it.
  */
 export function* signedRuns(
   shard: SignedShard,
@@ -123,6 +123,7 @@ export function* signedRuns(
   keep: (j: number) => boolean,
   docId: (j: number) => string,
   group: (j: number) => string,
+  twin: (j: number) => number = () => -1,
 ): Generator<SignedRun> {
   const K = params.numPerm;
   const B = params.bands;
@@ -151,6 +152,7 @@ export function* signedRuns(
         groups: picked.map(group),
         lengths: picked.map((j) => shard.lengths[j]),
         counts: Uint32Array.from(picked, (j) => shard.counts[j]),
+        twins: Int32Array.from(picked, twin),
         signatures: new Uint32Array(m * K),
         bandKeys: new Uint32Array(m * B),
         ms: a === 0 ? ms : undefined,

@@ -10,7 +10,11 @@
  *    words has one shingle: all of its words.
  *  - `char:N`: every run of N consecutive code points of the simplified text (spaces included).
  *    A shorter non-empty simplified text is one shingle.
- *  - No words at all: no shingles (the document gets the sentinel signature and is never matched).
+ *  - `token:N` (for code): every run of N consecutive whitespace-separated tokens of the text
+ *    itself, case and punctuation kept (not simplified), joined by single spaces; a document with
+ *    1..N-1 tokens is one shingle (./token-scan.ts).
+ *  - No words (tokens) at all: no shingles (the document gets the sentinel signature and is never
+ *    matched).
  *
  * Each shingle is hashed as MurmurHash3_x86_32 (seed 0) over its UTF-8 bytes. The shingle's bytes
  * are a contiguous range of the UTF-8 simplified text, so nothing is copied per shingle.
@@ -22,18 +26,19 @@ import { ConfigError } from "../errors.ts";
 import { murmur3Bytes } from "../kernels/hash32.ts";
 import { nearWasm, type NearWasm } from "../kernels/near-wasm.ts";
 import { scanCapacity, scanCapacityUtf8, scanSimplified, scanSimplifiedUtf8, type ScanBuffers } from "./simplify-scan.ts";
+import { scanTokens, scanTokensUtf8 } from "./token-scan.ts";
 
 export interface ShingleSpec {
-  kind: "word" | "char";
+  kind: "word" | "char" | "token";
   n: number;
 }
 
 export function parseShingleSpec(spec: string): ShingleSpec {
-  const m = /^(word|char):([1-9][0-9]{0,3})$/.exec(spec.trim());
+  const m = /^(word|char|token):([1-9][0-9]{0,3})$/.exec(spec.trim());
   if (!m) {
-    throw new ConfigError(`--shingle must be word:N or char:N with N from 1 to 9999 (e.g. word:5), got "${spec}"`);
+    throw new ConfigError(`--shingle must be word:N, char:N or token:N with N from 1 to 9999 (e.g. word:5), got "${spec}"`);
   }
-  return { kind: m[1] as "word" | "char", n: Number(m[2]) };
+  return { kind: m[1] as ShingleSpec["kind"], n: Number(m[2]) };
 }
 
 const WORD = /[\p{L}\p{M}\p{N}]+/gu;
@@ -72,6 +77,7 @@ export class Shingler {
   hashes(text: string): Uint32Array {
     const cap = scanCapacity(text.length);
     this.scratch(cap.bytes, cap.units);
+    if (this.spec.kind === "token") return this.hashUnits(scanTokens(text, this.buf));
     let nUnits = scanSimplified(text, this.spec.kind, this.buf);
     if (nUnits < 0) nUnits = this.slowScan(text);
     return this.hashUnits(nUnits);
@@ -81,6 +87,7 @@ export class Shingler {
   hashesUtf8(utf8: Uint8Array, start: number, end: number): Uint32Array {
     const cap = scanCapacityUtf8(end - start);
     this.scratch(cap.bytes, cap.units);
+    if (this.spec.kind === "token") return this.hashUnits(scanTokensUtf8(utf8, start, end, this.buf));
     let nUnits = scanSimplifiedUtf8(utf8, start, end, this.spec.kind, this.buf);
     if (nUnits < 0) nUnits = this.slowScan(decoder.decode(utf8.subarray(start, end)));
     return this.hashUnits(nUnits);
@@ -88,7 +95,7 @@ export class Shingler {
 
   /** Hashes the shingles of the scanned text (nUnits units in `buf`). */
   private hashUnits(nUnits: number): Uint32Array {
-    const word = this.spec.kind === "word";
+    const word = this.spec.kind !== "char"; // words and tokens: units end before a space
     if (nUnits === 0) {
       this.inWasm = false;
       return this.out.subarray(0, 0);

@@ -96,7 +96,7 @@ const state = new Int32Array(3);
 function emitCodePoint(cp: number, chars: number, bytes: Uint8Array, starts: Uint32Array): boolean {
   const e = lookup(cp);
   if ((e & BAIL) !== 0) return false;
-  let len = state[0];
+  const len = state[0];
   let units = state[1];
   if ((e & IN_WORD) === 0) {
     if (state[2] === 1) {
@@ -109,26 +109,30 @@ function emitCodePoint(cp: number, chars: number, bytes: Uint8Array, starts: Uin
     return true;
   }
   if (state[2] === 0 || chars === 1) starts[units++] = len;
-  const l = e >>> 3;
-  if (l < 0x80) {
-    bytes[len++] = l;
-  } else if (l < 0x800) {
-    bytes[len++] = 0xc0 | (l >>> 6);
-    bytes[len++] = 0x80 | (l & 0x3f);
-  } else if (l < 0x10000) {
-    bytes[len++] = 0xe0 | (l >>> 12);
-    bytes[len++] = 0x80 | ((l >>> 6) & 0x3f);
-    bytes[len++] = 0x80 | (l & 0x3f);
-  } else {
-    bytes[len++] = 0xf0 | (l >>> 18);
-    bytes[len++] = 0x80 | ((l >>> 12) & 0x3f);
-    bytes[len++] = 0x80 | ((l >>> 6) & 0x3f);
-    bytes[len++] = 0x80 | (l & 0x3f);
-  }
-  state[0] = len;
+  state[0] = writeUtf8(e >>> 3, bytes, len);
   state[1] = units;
   state[2] = 1;
   return true;
+}
+
+/** Writes code point `cp` as UTF-8 at bytes[len]; returns the new length. */
+export function writeUtf8(cp: number, bytes: Uint8Array, len: number): number {
+  if (cp < 0x80) {
+    bytes[len++] = cp;
+  } else if (cp < 0x800) {
+    bytes[len++] = 0xc0 | (cp >>> 6);
+    bytes[len++] = 0x80 | (cp & 0x3f);
+  } else if (cp < 0x10000) {
+    bytes[len++] = 0xe0 | (cp >>> 12);
+    bytes[len++] = 0x80 | ((cp >>> 6) & 0x3f);
+    bytes[len++] = 0x80 | (cp & 0x3f);
+  } else {
+    bytes[len++] = 0xf0 | (cp >>> 18);
+    bytes[len++] = 0x80 | ((cp >>> 12) & 0x3f);
+    bytes[len++] = 0x80 | ((cp >>> 6) & 0x3f);
+    bytes[len++] = 0x80 | (cp & 0x3f);
+  }
+  return len;
 }
 
 /** Drops the space after the last word and writes the end marker; returns the unit count. */

@@ -1,7 +1,8 @@
 /**
  * Bridges the dedup stage to the near-duplicate engine: hands it the documents
  * still in play (not exact duplicates, not rejected) and maps its answers back
- * to input positions. On the CPU the first pass has already signed every
+ * to input positions. Exact duplicates go in as followers of their twin (the engine names the
+ * document they end up dropped for, and measures their similarity to it). On the CPU the first pass has already signed every
  * document (src/near/shard-signer.ts) and the engine takes the signed shards;
  * on the GPU the engine reads the shards again and the kernel signs.
  */
@@ -13,14 +14,16 @@ import type { MinHashParams } from "../kernels/minhash.ts";
 
 /** What the dedup command asks of the near engine; the backend is chosen from `device` at run time. */
 export interface NearSettings
-  extends Pick<NearOptions, "shingle" | "numPerm" | "threshold" | "bands" | "rows" | "seed" | "verify" | "selection" | "cpuThreads"> {
+  extends Pick<NearOptions, "shingle" | "numPerm" | "threshold" | "bands" | "rows" | "seed" | "verify" | "selection" | "clusters" | "cpuThreads"> {
   device: DeviceChoice;
   adapterName?: string;
   describe(): Record<string, unknown>;
 }
 
 export interface NearOutcome {
+  /** By input position: the kept document a near or exact duplicate is dropped for, else -1. */
   dupOf: Int32Array;
+  /** Similarity to dupOf as verified (1 for an exact duplicate of a kept twin); NaN when kept. */
   similarity: Float32Array;
   /** The engine's figures, and whether dedup's first pass did the shingling and signing. */
   stats: NearResult["stats"] & { signedInFirstPass: boolean };
@@ -39,26 +42,36 @@ export type NearInput =
   /** Per shard in input order: its signing and the input position of each of its documents. */
   | { kind: "signed"; shards: { signed: SignedShard; positions: number[] }[] };
 
+/**
+ * `kind` per input position: 0 in play, 1 exact duplicate of `twin[i]` (an input position), other
+ * values stay out.
+ */
 export async function runNear(
   input: NearInput,
   kind: Uint8Array,
+  twin: ArrayLike<number>,
   docIds: string[],
   groups: string[],
   s: NearSettings,
   backend: Backend,
   workDir: string,
 ): Promise<NearOutcome> {
-  // Engine index -> input position.
+  // Engine index -> input position, and back.
   const local: number[] = [];
+  const engineIndex = new Int32Array(kind.length).fill(-1);
+  const enter = (i: number): number => {
+    engineIndex[i] = local.length;
+    return local.push(i) - 1;
+  };
+  const twinIndex = (i: number): number => (kind[i] === 1 ? engineIndex[twin[i]!]! : -1);
   async function* docs(files: string[]): AsyncGenerator<NearDoc> {
     let idx = 0;
     for await (const batch of readDocBatches(files)) {
       for (const item of batch) {
         const i = idx++;
-        if (kind[i] !== 0 || "bad" in item) continue;
-        const index = local.length;
-        local.push(i);
-        yield { index, docId: item.doc.doc_id, text: item.doc.text, group: groups[i]! };
+        if (kind[i] > 1 || "bad" in item) continue;
+        const index = enter(i);
+        yield { index, docId: item.doc.doc_id, text: item.doc.text, group: groups[i]!, twin: twinIndex(i) };
       }
     }
   }
@@ -66,11 +79,12 @@ export async function runNear(
     for (const { signed, positions } of shards) {
       const keep = (j: number) => {
         const i = positions[j]!;
-        if (kind[i] !== 0) return false;
-        local.push(i);
+        if (kind[i] > 1) return false;
+        enter(i);
         return true;
       };
-      yield* signedRuns(signed, params, keep, (j) => docIds[positions[j]!]!, (j) => groups[positions[j]!]!);
+      const twinOf = (j: number) => twinIndex(positions[j]!);
+      yield* signedRuns(signed, params, keep, (j) => docIds[positions[j]!]!, (j) => groups[positions[j]!]!, twinOf);
     }
   }
   const options: NearOptions = {
@@ -82,6 +96,7 @@ export async function runNear(
     seed: s.seed,
     verify: s.verify,
     selection: s.selection,
+    clusters: s.clusters,
     backend,
     cpuThreads: s.cpuThreads,
     workDir,
@@ -102,6 +117,15 @@ export async function runNear(
     dupOf,
     similarity,
     stats: { ...r.stats, signedInFirstPass: input.kind === "signed" },
-    describe: `${s.shingle} shingles, ${s.numPerm} permutations, ${r.stats.bands}x${r.stats.rows} bands, threshold ${s.threshold}, verify ${s.verify}`,
+    describe: `${s.shingle} shingles, ${s.numPerm} permutations, ${r.stats.bands}x${r.stats.rows} bands, threshold ${s.threshold}, verify ${s.verify}, clusters ${s.clusters}`,
   };
+}
+
+/**
+ * The engine's figures split in two: what the same inputs and flags reproduce (for the manifest)
+ * and what depends on the machine, its load or the thread count (for dedup.stats.json).
+ */
+export function splitNearStats(stats: NearOutcome["stats"]): { reproducible: Record<string, unknown>; machine: Record<string, unknown> } {
+  const { backend, bands, rows, candidates, verifiedPairs, ...machine } = stats;
+  return { reproducible: { backend, bands, rows, candidates, verifiedPairs }, machine };
 }

@@ -26,6 +26,7 @@ import { exactKey } from "./exact-key.ts";
 import { ShardSigner, type SignedShard, type SignRequest } from "../near/shard-signer.ts";
 import type { NearInput, NearSettings, NearOutcome } from "./dedup-near.ts";
 import { FileWorkers } from "./file-pool.ts";
+import { removeStaleTemps } from "../runtime/outputs.ts";
 import { Names } from "../util/names.ts";
 
 export type DedupMode = "exact" | "near" | "both";
@@ -41,6 +42,8 @@ export interface DedupOptions {
 }
 
 export const DEDUP_MANIFEST = "dedup.manifest.json";
+/** Timings and machine-dependent figures of the last run: not reproducible, unlike the manifest. */
+export const DEDUP_STATS = "dedup.stats.json";
 
 const NEWLINE = new Uint8Array([10]);
 
@@ -87,7 +90,8 @@ export async function shardFacts(file: string, perSource: boolean, withKeys: boo
   return { items, chars, signed: signer?.finish() ?? null };
 }
 
-export async function runDedup(o: DedupOptions): Promise<{ counts: StageCounts; manifestPath: string }> {
+export async function runDedup(o: DedupOptions): Promise<{ counts: StageCounts; manifestPath: string; statsPath: string }> {
+  const started = performance.now();
   const files = expandInputs(o.inputs, { what: "normalized shards" });
   // The near backend is chosen first, before any thread starts or output is opened (a device
   // error leaves nothing behind): on the CPU, pass 1 signs as it reads (when there are shards
@@ -98,6 +102,7 @@ export async function runDedup(o: DedupOptions): Promise<{ counts: StageCounts; 
     const name = backend.adapter ? ` (${backend.adapter.description || backend.adapter.device})` : "";
     info(`dedup: near-duplicate kernels on ${backend.kind}${name}: ${backend.reason}`);
   }
+  removeStaleTemps(o.outDir);
   mkdirSync(o.outDir, { recursive: true });
   // --cpu-threads comes in the near settings; pass 1 uses it too.
   const threads = Math.min(o.near.cpuThreads ?? 1, files.length);
@@ -131,7 +136,8 @@ export async function runDedup(o: DedupOptions): Promise<{ counts: StageCounts; 
   const counts = emptyCounts();
   const bySource: Record<string, StageCounts> = {};
   let near: NearOutcome | null = null;
-  const workDir = join(o.outDir, ".near-work");
+  // Named like every temporary gamma writes, so a run killed mid-way leaves nothing that outlives it.
+  const workDir = join(o.outDir, `.near-work.tmp-${process.pid}`);
   const signInPass1 = backend?.kind === "cpu" && files.length >= Math.max(1, o.near.cpuThreads ?? 1);
   const { signRequest } = signInPass1 ? await import("./dedup-near.ts") : { signRequest: null };
   const signedShards: { signed: SignedShard; positions: number[] }[] = [];
@@ -173,7 +179,7 @@ export async function runDedup(o: DedupOptions): Promise<{ counts: StageCounts; 
         const reason = k === 1 ? "exact_dup" : "near_dup";
         bump(counts.dropped, reason);
         bump(b.dropped, reason);
-        await writeDecision(dec, docIds[i]!, reason, docIds[target]!, k === 1 ? 1 : roundSim(similarity[i]!), k === 1 ? EXACT_TAIL : nearTail);
+        await writeDecision(dec, docIds[i]!, reason, docIds[target]!, roundSim(similarity[i]!), k === 1 ? EXACT_TAIL : nearTail);
       }
     }
   };
@@ -235,13 +241,15 @@ export async function runDedup(o: DedupOptions): Promise<{ counts: StageCounts; 
     if (backend !== null) {
       const { runNear } = await import("./dedup-near.ts");
       const input: NearInput = signInPass1 ? { kind: "signed", shards: signedShards } : { kind: "read", files };
-      near = await runNear(input, Uint8Array.from(kind), docIds, groupOf.map((g) => groupNames.name(g)), o.near, backend, workDir);
+      near = await runNear(input, Uint8Array.from(kind), state, docIds, groupOf.map((g) => groupNames.name(g)), o.near, backend, workDir);
       rmSync(workDir, { recursive: true, force: true });
+      // Near duplicates, and exact duplicates whose twin was dropped as a near duplicate: both
+      // now name the kept document and the similarity measured to it.
       for (let i = 0; i < docIds.length; i++) {
         const t = near.dupOf[i]!;
         if (t >= 0) {
           state[i] = t;
-          kind[i] = 2;
+          if (kind[i] === 0) kind[i] = 2;
           similarity[i] = near.similarity[i]!;
         }
       }
@@ -256,6 +264,15 @@ export async function runDedup(o: DedupOptions): Promise<{ counts: StageCounts; 
     throw e;
   }
   if (counts.in !== docIds.length || !countsAddUp(counts)) throw new Error("dedup: internal error: counts do not add up");
+  const nearStats = near ? (await import("./dedup-near.ts")).splitNearStats(near.stats) : null;
+  const statsPath = join(o.outDir, DEDUP_STATS);
+  writeJsonAtomic(statsPath, {
+    kind: "gamma.dedup-stats/v1",
+    reproducible: false,
+    cpu_threads: o.near.cpuThreads ?? 1,
+    wall_ms: Math.round(performance.now() - started),
+    ...(nearStats ? { near: nearStats.machine } : {}),
+  });
   const manifestPath = join(o.outDir, DEDUP_MANIFEST);
   writeJsonAtomic(manifestPath, {
     kind: "gamma.dedup/v1",
@@ -270,10 +287,10 @@ export async function runDedup(o: DedupOptions): Promise<{ counts: StageCounts; 
     },
     counts: sortedCounts(counts),
     by_source: Object.fromEntries(Object.entries(bySource).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, sortedCounts(v)])),
-    ...(near ? { near: near.stats } : {}),
+    ...(nearStats ? { near: nearStats.reproducible } : {}),
   });
   info(`dedup: ${counts.in} docs in, ${counts.kept} kept, ${counts.dropped.exact_dup ?? 0} exact duplicates, ${counts.dropped.near_dup ?? 0} near duplicates -> ${o.outDir}`);
-  return { counts, manifestPath };
+  return { counts, manifestPath, statsPath };
 }
 
 const DECISION_HEAD = '{"doc_id":';

@@ -9,6 +9,7 @@
  * meta.json and index.jsonl.zst (row -> document segments).
  */
 import { closeSync, mkdirSync, openSync } from "node:fs";
+import { removeStaleTemps } from "../runtime/outputs.ts";
 import { join } from "node:path";
 import { ConfigError } from "../errors.ts";
 import { commitTemp, discardTemp, tempPathFor, writeJsonAtomic } from "../io/atomic.ts";
@@ -180,6 +181,7 @@ export async function runPack(o: PackOptions): Promise<PackMeta> {
   const tok: Tokenizer = await loadTokenizer(o.tokenizerPath, { eosId: o.eosId, expectedSha256: o.tokenizerSha256 ?? undefined, requireEos: true });
   const eos = tok.eosId!;
   const pad = o.padId ?? eos;
+  removeStaleTemps(o.outDir);
   mkdirSync(o.outDir, { recursive: true });
   const idsPath = join(o.outDir, "input_ids.mmap");
   const indexPath = join(o.outDir, "index.jsonl.zst");

@@ -8,6 +8,7 @@
  * first that would pass it; the rest are counted as dropped (token_budget).
  */
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { removeStaleTemps } from "../runtime/outputs.ts";
 import { join } from "node:path";
 import { ConfigError } from "../errors.ts";
 import { writeJsonAtomic } from "../io/atomic.ts";
@@ -62,6 +63,7 @@ export async function runTokenize(o: TokenizeOptions) {
   const eos = o.noEos ? null : tok.eosId!;
   const writeDtype: SinkDtype = o.dtype === "uint16" ? "uint16" : "int32";
   const threshold = splitThreshold(o.validFraction);
+  removeStaleTemps(o.outDir);
   const sinks = {} as Record<Split, SplitSink>;
   for (const s of SPLITS) {
     mkdirSync(join(o.outDir, s), { recursive: true });

@@ -1,13 +1,18 @@
 /**
  * GPU vs CPU parity over seeded corpora of real text (Brown, nlp-corpus) plus CJK, emoji and a
- * 1 MB document: signatures, band keys, pair counts and final decisions must be bit-identical,
- * and the GPU must really have run.
+ * 1 MB document: signatures, band keys, pair counts (word, char and token shingles) and final
+ * decisions (both --near-clusters modes, both verifications, and `gamma dedup --device gpu`'s
+ * decisions file) must be bit-identical, and the GPU must really have run.
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { nearSettings } from "../../src/commands/dedup.ts";
+import { readGlobals } from "../../src/commands/globals.ts";
 import { releaseBackend } from "../../src/gpu/device.ts";
+import { runDedup } from "../../src/stages/dedup.ts";
+import { writeJsonl } from "../helpers/tmp.ts";
 import { CpuMinhash } from "../../src/kernels/minhash.cpu.ts";
 import { GpuMinhash } from "../../src/kernels/minhash.gpu.ts";
 import type { MinHashParams } from "../../src/kernels/minhash.ts";
@@ -63,6 +68,7 @@ describe.skipIf(gpu === null)(`GPU (${gpu?.adapter?.description}) and CPU twins 
   for (const [seed, shingle, big] of [
     [1, "word:5", 1 << 20],
     [2, "char:4", 1 << 17],
+    [3, "token:5", 1 << 20],
   ] as const) {
     test(`signatures, band keys and pair counts on corpus ${seed} (${shingle}, a ${big >> 10} KiB doc)`, () =>
       withGpuErrorScopes(gpu!.device, async () => {
@@ -94,39 +100,77 @@ describe.skipIf(gpu === null)(`GPU (${gpu?.adapter?.description}) and CPU twins 
       }));
   }
 
-  test("near-dedup decisions and similarities are identical on GPU and CPU, and the GPU ran", () =>
-    withGpuErrorScopes(gpu!.device, async () => {
-      const corpus = dupCorpus(5, 120, 120).texts;
-      const stream = async function* (): AsyncGenerator<NearDoc> {
-        for (let i = 0; i < corpus.length; i++) yield { index: i, docId: `d${i}`, text: corpus[i], group: i % 3 ? "a" : "b" };
+  for (const [clusters, verify] of [
+    ["greedy", "estimate"],
+    ["components", "estimate"],
+    ["greedy", "exact"],
+    ["components", "exact"],
+  ] as const) {
+    test(`near-dedup decisions and similarities are identical on GPU and CPU (--near-clusters ${clusters}, --verify ${verify}), and the GPU ran`, () =>
+      withGpuErrorScopes(gpu!.device, async () => {
+        const corpus = dupCorpus(5, 120, 120).texts;
+        const stream = async function* (): AsyncGenerator<NearDoc> {
+          for (let i = 0; i < corpus.length; i++) yield { index: i, docId: `d${i}`, text: corpus[i], group: i % 3 ? "a" : "b" };
+        };
+        const base: NearOptions = {
+          shingle: "word:5",
+          numPerm: 128,
+          threshold: 0.8,
+          seed: 9,
+          verify,
+          selection: "longest",
+          clusters,
+          backend: { kind: "cpu", reason: "test" },
+          cpuThreads: 2,
+          workDir: work,
+        };
+        const cpu = await nearDedup(stream(), base);
+        // Small GPU batches and gathers: many dispatches, many verification rounds.
+        const onGpu = await nearDedup(stream(), {
+          ...base,
+          backend: gpu!,
+          cpuThreads: 1,
+          tuning: { batchDocs: 50, pairBatch: 40, gatherRows: 30, gpu: { maxDocsPerDispatch: 20, maxPairsPerDispatch: 16 } },
+        });
+        expect(onGpu.stats.backend).toBe("gpu");
+        expect(onGpu.stats.backendReason).toBe(gpu!.reason);
+        expect(onGpu.stats.dispatches).toBeGreaterThan(corpus.length / 20);
+        expect(onGpu.stats.bytesFromGpu).toBeGreaterThan(corpus.length * 128 * 4);
+        expect(cpu.stats.dispatches).toBe(0);
+        expect(Array.from(onGpu.dupOf)).toEqual(Array.from(cpu.dupOf));
+        expect(Buffer.from(onGpu.similarity.buffer).equals(Buffer.from(cpu.similarity.buffer))).toBe(true);
+        expect([onGpu.stats.candidates, onGpu.stats.verifiedPairs]).toEqual([cpu.stats.candidates, cpu.stats.verifiedPairs]);
+        expect(cpu.dupOf.filter((d) => d >= 0).length).toBeGreaterThan(50);
+      }));
+  }
+
+  for (const clusters of ["greedy", "components"]) {
+    test(`gamma dedup --device gpu writes the CPU's decisions byte for byte (--near-clusters ${clusters}, --mode both)`, async () => {
+      const dir = join(work, `stage-${clusters}`);
+      mkdirSync(dir, { recursive: true });
+      const corpus = dupCorpus(6, 60, 60).texts;
+      const input = writeJsonl(
+        join(dir, "part-00000.jsonl.zst"),
+        [...corpus, corpus[4]!, corpus[9]!.toUpperCase()].map((text, i) => ({ text, source: "s", domain: "d", doc_id: `d${i}`, license_tag: null, created_at: "2023-11-14T22:13:20.000Z", meta: {} })),
+        "zst",
+      );
+      const run = async (device: string) => {
+        const outDir = join(dir, device);
+        const g = readGlobals({ cpuThreads: "1", device, seed: "0" });
+        const r = await runDedup({ inputs: [input], outDir, mode: "both", scope: "global", near: nearSettings({ nearClusters: clusters, verify: "estimate" }, g) });
+        return { outDir, manifest: JSON.parse(readFileSync(r.manifestPath, "utf8")), stats: JSON.parse(readFileSync(r.statsPath, "utf8")) };
       };
-      const base: NearOptions = {
-        shingle: "word:5",
-        numPerm: 128,
-        threshold: 0.8,
-        seed: 9,
-        verify: "estimate",
-        selection: "longest",
-        backend: { kind: "cpu", reason: "test" },
-        cpuThreads: 2,
-        workDir: work,
-      };
-      const cpu = await nearDedup(stream(), base);
-      // Small GPU batches and gathers: many dispatches, many verification rounds.
-      const onGpu = await nearDedup(stream(), {
-        ...base,
-        backend: gpu!,
-        cpuThreads: 1,
-        tuning: { batchDocs: 50, pairBatch: 40, gatherRows: 30, gpu: { maxDocsPerDispatch: 20, maxPairsPerDispatch: 16 } },
-      });
-      expect(onGpu.stats.backend).toBe("gpu");
-      expect(onGpu.stats.backendReason).toBe(gpu!.reason);
-      expect(onGpu.stats.dispatches).toBeGreaterThan(corpus.length / 20);
-      expect(onGpu.stats.bytesFromGpu).toBeGreaterThan(corpus.length * 128 * 4);
-      expect(cpu.stats.dispatches).toBe(0);
-      expect(Array.from(onGpu.dupOf)).toEqual(Array.from(cpu.dupOf));
-      expect(Buffer.from(onGpu.similarity.buffer).equals(Buffer.from(cpu.similarity.buffer))).toBe(true);
-      expect([onGpu.stats.candidates, onGpu.stats.verifiedPairs]).toEqual([cpu.stats.candidates, cpu.stats.verifiedPairs]);
-      expect(cpu.dupOf.filter((d) => d >= 0).length).toBeGreaterThan(50);
-    }));
+      const cpu = await run("cpu");
+      const onGpu = await run("gpu");
+      expect(onGpu.manifest.near.backend).toBe("gpu");
+      expect(onGpu.stats.near.dispatches).toBeGreaterThan(0);
+      expect(onGpu.stats.near.bytesFromGpu).toBeGreaterThan(0);
+      expect(cpu.manifest.near.backend).toBe("cpu");
+      const decisions = (d: string) => readFileSync(join(d, "decisions.jsonl.zst"));
+      expect(decisions(onGpu.outDir).equals(decisions(cpu.outDir))).toBe(true);
+      expect(readFileSync(join(onGpu.outDir, "deduped.jsonl.zst")).equals(readFileSync(join(cpu.outDir, "deduped.jsonl.zst")))).toBe(true);
+      expect(cpu.manifest.counts.dropped.near_dup).toBeGreaterThan(3);
+      expect(cpu.manifest.counts.dropped.exact_dup).toBeGreaterThan(1);
+    });
+  }
 });

@@ -6,7 +6,7 @@ import { ConfigError, GammaError } from "../../src/errors.ts";
 import type { Backend } from "../../src/gpu/device.ts";
 import { nearDedup, type NearDoc, type NearOptions, type NearResult } from "../../src/near/near-dedup.ts";
 import { cjkDoc, editWords, nlpDocs } from "./fixtures/corpus.ts";
-import { dupCorpus, exactPairs, score } from "./fixtures/dup-corpus.ts";
+import { checkGreedy, dupCorpus, exactPairs, score } from "./fixtures/dup-corpus.ts";
 
 const CPU: Backend = { kind: "cpu", reason: "test" };
 const work = mkdtempSync(join(tmpdir(), "gamma-near-test-"));
@@ -24,6 +24,7 @@ export function options(o: Partial<NearOptions> = {}): NearOptions {
     seed: 0,
     verify: "estimate",
     selection: "first",
+    clusters: "greedy",
     backend: CPU,
     cpuThreads: 1,
     workDir: work,
@@ -45,8 +46,25 @@ function explain(s: ReturnType<typeof score>, r: NearResult): string {
 }
 
 describe("near-duplicate decisions on real text with injected duplicates", () => {
-  test("with exact verification: recall and precision >= 0.99 against brute-force exact Jaccard, no cluster lost", async () => {
-    const r = await nearDedup(stream(corpus.texts), options({ verify: "exact" }));
+  test("greedy clusters: every dropped document names a kept document at exact Jaccard >= threshold, with that value", async () => {
+    for (const selection of ["first", "longest"] as const) {
+      const r = await nearDedup(stream(corpus.texts), options({ verify: "exact", clusters: "greedy", selection }));
+      const c = checkGreedy(corpus.texts, "word:5", T, r.dupOf, r.similarity);
+      expect(c.dropped).toBeGreaterThan(150);
+      expect(c.untrue).toEqual([]);
+      // Kept pairs at >= T are pairs LSH never made (a 0.8 pair meets in some band with p = 0.98).
+      expect(c.keptPairs.length).toBeLessThanOrEqual(c.dropped * 0.01);
+      expect(c.keptPairs.filter(([, , s]) => s >= 0.9)).toEqual([]);
+    }
+  });
+
+  test("components clusters: recall and precision >= 0.99 against brute-force components, similarity as measured", async () => {
+    const r = await nearDedup(stream(corpus.texts), options({ verify: "exact", clusters: "components" }));
+    const all = new Map(exactPairs(corpus.texts, "word:5", 0).map(([i, j, s]) => [`${i}-${j}`, s]));
+    for (let d = 0; d < corpus.texts.length; d++) {
+      const t = r.dupOf[d];
+      if (t >= 0) expect(Math.abs((all.get(`${Math.min(d, t)}-${Math.max(d, t)}`) ?? 0) - r.similarity[d])).toBeLessThan(1e-6);
+    }
     const s = score(corpus.texts.length, truth, r.dupOf);
     expect(s.shouldGo).toBeGreaterThan(150);
     if (s.recall < 0.99 || s.precision < 0.99 || s.clustersLost > 0) throw new Error(explain(s, r));
@@ -59,7 +77,7 @@ describe("near-duplicate decisions on real text with injected duplicates", () =>
     // 3 SE of the threshold can fall either way. Outside that band the decisions must be right:
     // docs that should go at T + 3SE are removed, and removed docs should go at T - 3SE.
     const delta = 3 * Math.sqrt((T * (1 - T)) / 128);
-    const r = await nearDedup(stream(corpus.texts), options({ verify: "estimate" }));
+    const r = await nearDedup(stream(corpus.texts), options({ verify: "estimate", clusters: "components" }));
     const high = score(corpus.texts.length, exactPairs(corpus.texts, "word:5", T + delta), r.dupOf);
     const low = score(corpus.texts.length, exactPairs(corpus.texts, "word:5", T - delta), r.dupOf);
     const raw = score(corpus.texts.length, truth, r.dupOf);
@@ -139,6 +157,49 @@ describe("near dedup behaviour", () => {
     expect(Array.from(r.dupOf)).toEqual([-1, -1, 0]);
     const words = await nearDedup(stream([a, cjkDoc(2, 400), b]), options({ shingle: "word:5" }));
     expect(words.dupOf[2]).toBe(-1); // no spaces: each run between punctuation is one "word"
+  });
+
+  test("components drops a chain's far end for its first document; greedy keeps it", async () => {
+    // b edits 3% of a's words, c 3% of b's: the threshold sits between a~c and the lower of a~b, b~c.
+    const a = nlpDocs(1, 31, 60, 60)[0];
+    const b = editWords(a, 0.03, 5);
+    const c = editWords(b, 0.03, 6);
+    const [ab, bc, ac] = [[a, b], [b, c], [a, c]].map((p) => exactPairs(p, "word:5", 0)[0]?.[2] ?? 0);
+    const t = (Math.max(ac, 0) + Math.min(ab, bc)) / 2;
+    expect(ac).toBeLessThan(t);
+    const o = { verify: "exact" as const, threshold: t, bands: 64, rows: 2 };
+    const comp = await nearDedup(stream([a, b, c]), options({ ...o, clusters: "components" }));
+    expect(Array.from(comp.dupOf)).toEqual([-1, 0, 0]);
+    expect(comp.similarity[2]).toBe(Math.fround(ac));
+    const greedy = await nearDedup(stream([a, b, c]), options({ ...o, clusters: "greedy" }));
+    expect(Array.from(greedy.dupOf)).toEqual([-1, 0, -1]);
+    expect(greedy.similarity[1]).toBe(Math.fround(ab));
+  });
+
+  test("greedy verifies a pair once, in the first band its documents share", async () => {
+    const a = nlpDocs(1, 51, 30, 30)[0];
+    const texts = [a, a, a, a, a, nlpDocs(1, 52, 30, 30)[0]];
+    const greedy = await nearDedup(stream(texts), options({ clusters: "greedy" }));
+    // Five identical documents meet in all 17 bands: 10 pairs, each verified once.
+    expect(greedy.stats.candidates).toBe(10);
+    expect(greedy.stats.verifiedPairs).toBe(10);
+    expect(Array.from(greedy.dupOf)).toEqual([-1, 0, 0, 0, 0, -1]);
+  });
+
+  test("an exact twin follows its twin: dup_of the twin when kept, else the twin's kept document and the similarity to it", async () => {
+    const a = nlpDocs(1, 41, 40, 40)[0];
+    const b = editWords(a, 0.01, 8);
+    async function* docs(): AsyncGenerator<NearDoc> {
+      const list = [a, b, b, a];
+      const twins = [-1, -1, 1, 0];
+      for (let i = 0; i < list.length; i++) yield { index: i, docId: `d${i}`, text: list[i], group: "", twin: twins[i] };
+    }
+    const r = await nearDedup(docs(), options({ verify: "exact" }));
+    const [[, , j]] = exactPairs([a, b], "word:5", 0);
+    expect(Array.from(r.dupOf)).toEqual([-1, 0, 0, 0]);
+    expect(Array.from(r.similarity.subarray(1))).toEqual([Math.fround(j), Math.fround(j), 1]);
+    // Followers enter no band: one candidate pair (0, 1).
+    expect(r.stats.candidates).toBe(1);
   });
 
   test("reports the LSH shape it used and honours --bands/--rows", async () => {

@@ -64,8 +64,8 @@ describe("dedup --mode both on the CPU", () => {
     expect(c.dropped.near_dup).toBeGreaterThan(5);
     expect(c.rejected.invalid_record).toBe(1);
     for (const o of runs.slice(1)) for (const f of files) expect(read(o.outDir, f).equals(read(oneThread.outDir, f))).toBe(true);
-    for (const o of runs) expect(readdirSync(o.outDir).sort()).toEqual(["decisions.jsonl.zst", "dedup.manifest.json", "deduped.jsonl.zst"]);
-    const signedInPass1 = results.map((r) => JSON.parse(readFileSync(r.manifestPath, "utf8")).near.signedInFirstPass);
+    for (const o of runs) expect(readdirSync(o.outDir).sort()).toEqual(["decisions.jsonl.zst", "dedup.manifest.json", "dedup.stats.json", "deduped.jsonl.zst"]);
+    const signedInPass1 = results.map((r) => JSON.parse(readFileSync(r.statsPath, "utf8")).near.signedInFirstPass);
     expect(signedInPass1).toEqual([true, true, false]);
   });
 
@@ -75,8 +75,27 @@ describe("dedup --mode both on the CPU", () => {
     const ra = await runDedup(a);
     const rb = await runDedup(b);
     const pass1 = (m: string) => JSON.parse(readFileSync(m, "utf8")).near.signedInFirstPass;
-    expect([pass1(ra.manifestPath), pass1(rb.manifestPath)]).toEqual([true, false]);
+    expect([pass1(ra.statsPath), pass1(rb.statsPath)]).toEqual([true, false]);
+    // Two thread counts, one manifest: nothing in it depends on the threads or the clock.
+    expect(read(a.outDir, "dedup.manifest.json").toString()).toBe(read(b.outDir, "dedup.manifest.json").toString());
     for (const f of files) expect(read(a.outDir, f).equals(read(b.outDir, f))).toBe(true);
+  });
+
+  test("two runs with the same inputs, flags and SOURCE_DATE_EPOCH write byte-identical manifests; timings go to dedup.stats.json", async () => {
+    const a = options({ threads: 2, verify: "exact" });
+    const b = { ...a, outDir: `${a.outDir}-again` };
+    const ra = await runDedup(a);
+    await runDedup(b);
+    const manifest = read(a.outDir, "dedup.manifest.json");
+    expect(manifest.equals(read(b.outDir, "dedup.manifest.json"))).toBe(true);
+    expect(manifest.toString()).not.toMatch(/kernelMs|phaseMs|_ms"|threads|FirstPass/);
+    const stats = JSON.parse(readFileSync(ra.statsPath, "utf8"));
+    expect(stats.reproducible).toBe(false);
+    expect(stats.cpu_threads).toBe(2);
+    expect(Object.keys(stats.near.phaseMs)).toEqual(["shingle", "sign", "bands", "verify", "select"]);
+    expect(stats.wall_ms).toBeGreaterThan(0);
+    expect(typeof stats.near.kernelMs).toBe("number");
+    expect(JSON.parse(manifest.toString()).near.candidates).toBeGreaterThan(0);
   });
 
   test("--decisions-only writes the same decisions and a manifest without deduped.jsonl.zst, and the report adds up", async () => {
