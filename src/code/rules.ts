@@ -129,10 +129,6 @@ function contentRules(c: CodeFilterConfig): [string, Check][] {
     const max = c.max_chars;
     r.push(["max_chars_v1", (_t, s) => (s.chars > max ? `${s.chars} chars > ${max}` : null)]);
   }
-  if (c.min_lines !== null) {
-    const min = c.min_lines;
-    r.push(["min_lines_v1", (_t, s) => (s.lines < min ? `${s.lines} lines < ${min}` : null)]);
-  }
   if (c.max_minified_line_share !== null) {
     const max = c.max_minified_line_share;
     r.push([
@@ -156,6 +152,10 @@ function contentRules(c: CodeFilterConfig): [string, Check][] {
         return f > frac ? `encoded data ${fmt(f)} of the text > ${frac}` : null;
       },
     ]);
+  }
+  if (c.min_lines !== null) {
+    const min = c.min_lines;
+    r.push(["min_lines_v1", (_t, s) => (s.lines < min ? `${s.lines} lines < ${min}` : null)]);
   }
   if (c.max_line_length !== null) {
     const max = c.max_line_length;

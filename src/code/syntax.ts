@@ -166,10 +166,26 @@ export function parsesCleanly(language: string, text: string): boolean | null {
   const tree = parser.parse(text);
   if (tree === null) throw new Error(`syntax: tree-sitter returned no tree for ${language}`);
   try {
-    return !tree.rootNode.hasError;
+    return !tree.rootNode.hasError && !(language === "python" && endsInEmptyBlock(tree.rootNode));
   } finally {
     tree.delete();
   }
+}
+
+/**
+ * tree-sitter-python accepts a block header with no body at the end of the
+ * input ("if x:" and nothing, or only comments, after it), which Python
+ * rejects: a file cut short there. Follows the last statement down.
+ */
+function endsInEmptyBlock(root: Node): boolean {
+  let n: Node | null = root;
+  while (n !== null) {
+    let last: Node | null = n.lastNamedChild;
+    while (last !== null && last.type === "comment") last = last.previousNamedSibling;
+    if (last === null) return n.type === "block";
+    n = last;
+  }
+  return false;
 }
 
 function view(n: Node, depth: number): SyntaxNode {
