@@ -117,11 +117,10 @@ function fromShebang(text: string): string | null {
   const interp = shebangInterpreter(text);
   if (interp === null) return null;
   const t = load();
-  // python3.11 -> python3 -> python
-  for (let name = interp; name.length > 0; name = name.replace(/[.\d]+$|[^.\d]$/, "")) {
+  // python3.11, perl5.36-x86_64-linux-gnu: the name without its version
+  for (const name of [interp, interp.replace(/\d+(\.\d+)*(-.*)?$/, "")]) {
     const hit = t.byInterpreter.get(name);
     if (hit !== undefined) return hit;
-    if (!/[.\d]$/.test(name)) break;
   }
   return null;
 }

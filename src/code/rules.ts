@@ -129,18 +129,6 @@ function contentRules(c: CodeFilterConfig): [string, Check][] {
     const max = c.max_chars;
     r.push(["max_chars_v1", (_t, s) => (s.chars > max ? `${s.chars} chars > ${max}` : null)]);
   }
-  if (c.max_minified_line_share !== null) {
-    const max = c.max_minified_line_share;
-    r.push([
-      "minified_v1",
-      (_t, s, d) => {
-        if (MINIFIED_NAME.test(d.path)) return `minified file name ${d.path.slice(d.path.lastIndexOf("/") + 1)}`;
-        const share = s.longLineChars / Math.max(1, s.chars);
-        const spaces = s.longLineSpaces / Math.max(1, s.longLineChars);
-        return share > max && spaces < 0.05 ? `${fmt(share)} of the text in lines of 500+ chars with ${fmt(spaces)} whitespace` : null;
-      },
-    ]);
-  }
   if (c.max_encoded_run !== null || c.max_encoded_fraction !== null) {
     const run = c.max_encoded_run ?? Infinity;
     const frac = c.max_encoded_fraction ?? Infinity;
@@ -150,6 +138,18 @@ function contentRules(c: CodeFilterConfig): [string, Check][] {
         if (s.longestEncodedRun > run) return `encoded run of ${s.longestEncodedRun} chars > ${run}`;
         const f = s.encodedChars / Math.max(1, s.chars);
         return f > frac ? `encoded data ${fmt(f)} of the text > ${frac}` : null;
+      },
+    ]);
+  }
+  if (c.max_minified_line_share !== null) {
+    const max = c.max_minified_line_share;
+    r.push([
+      "minified_v1",
+      (_t, s, d) => {
+        if (MINIFIED_NAME.test(d.path)) return `minified file name ${d.path.slice(d.path.lastIndexOf("/") + 1)}`;
+        const share = s.longLineChars / Math.max(1, s.chars);
+        const spaces = s.longLineSpaces / Math.max(1, s.longLineChars);
+        return share > max && spaces < 0.05 ? `${fmt(share)} of the text in lines of 500+ chars with ${fmt(spaces)} whitespace` : null;
       },
     ]);
   }
