@@ -7,6 +7,7 @@ import { DEFAULT_FILTERS } from "../../src/filters/rules.ts";
 import type { ShardManifest } from "../../src/io/shard-manifest.ts";
 import { countsAddUp, sumValues } from "../../src/pipeline.ts";
 import { runNormalize, type NormalizeOptions } from "../../src/stages/normalize.ts";
+import { buildReport } from "../../src/stages/report.ts";
 import { readZstJson, tempDir, writeJsonl } from "../helpers/tmp.ts";
 import { missing, NODE_MODULES, pythonLibs, sampleFiles } from "./machine-code.ts";
 
@@ -119,6 +120,12 @@ describe("normalize --filters code", () => {
     expect(keptByLang).toBe(c.kept);
     expect(manifests[0]!.by_language!.python!.docs).toBe(pyFiles.length + 2);
     expect(manifests[1]!.by_language!.javascript!.dropped.minified_v1).toBe(1);
+    // and the report sums them over shards
+    const rep = buildReport(s1.shards.map((s) => s.replace(".jsonl.zst", ".manifest.json")));
+    const byLang = rep.normalize!.by_language!;
+    expect(Object.values(byLang).reduce((t, l) => t + l.docs, 0)).toBe(docs);
+    expect(byLang.python!.docs).toBe(pyFiles.length + 2);
+    expect(byLang.python!.dropped.syntax_error_v1).toBe(1);
   });
 
   test("reads Stack-style records: the language field wins, stars set the tier, prose rules do not run", async () => {
