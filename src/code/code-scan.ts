@@ -58,25 +58,20 @@ export function commentSyntax(language: string): CommentSyntax {
   return SYNTAX.get(language) ?? FALLBACK;
 }
 
-function isAlnum(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+/** ASCII classes: alphanumeric (also base64), "+" and "/" (base64), whitespace, hex digit. */
+const ALNUM = 1;
+const B64 = 2;
+const SPACE = 4;
+const HEX = 8;
+const CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  if (/[A-Za-z0-9]/.test(ch)) CLASS[c] |= ALNUM | B64;
+  if (ch === "+" || ch === "/") CLASS[c] |= B64;
+  if (/[ \t\n\r\v\f]/.test(ch)) CLASS[c] |= SPACE;
+  if (/[0-9A-Fa-f]/.test(ch)) CLASS[c] |= HEX;
 }
-
-function isB64(c: number): boolean {
-  return isAlnum(c) || c === 43 || c === 47;
-}
-
-function isHex(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
-}
-
-function isSpace(c: number): boolean {
-  return c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12;
-}
-
-function startsWithAt(text: string, at: number, s: string): boolean {
-  return text.startsWith(s, at);
-}
+const WIDE_ALNUM_SPACE = /[\p{L}\p{N}\s]/u;
 
 export function scanCode(text: string, syntax: CommentSyntax): CodeScan {
   const n = text.length;
@@ -92,27 +87,26 @@ export function scanCode(text: string, syntax: CommentSyntax): CodeScan {
   let lineStart = 0;
   let lineSpaces = 0;
   let firstNonSpace = -1;
-  const endRun = () => {
-    if (run >= ENCODED_RUN_MIN) {
-      encoded += run;
-      if (run > longestRun) longestRun = run;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? text.charCodeAt(i) : 10;
+    const k = c < 128 ? CLASS[c]! : 0;
+    if ((k & B64) === 0 && run > 0) {
+      // a base64-alphabet run ends
+      if (run >= ENCODED_RUN_MIN) {
+        encoded += run;
+        if (run > longestRun) longestRun = run;
+      }
+      run = 0;
     }
-    run = 0;
-  };
-  const endLine = (end: number) => {
-    const len = end - lineStart;
-    if (len > maxLine) maxLine = len;
-    if (len >= LONG_LINE) {
-      longChars += len;
-      longSpaces += lineSpaces;
-    }
-    if (firstNonSpace >= 0 && isCommentLine(text, firstNonSpace, syntax)) comments++;
-  };
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
     if (c === 10) {
-      endRun();
-      endLine(i);
+      const len = i - lineStart;
+      if (len > maxLine) maxLine = len;
+      if (len >= LONG_LINE) {
+        longChars += len;
+        longSpaces += lineSpaces;
+      }
+      if (firstNonSpace >= 0 && isCommentLine(text, firstNonSpace, syntax)) comments++;
+      if (i === n) break;
       lines++;
       lineStart = i + 1;
       lineSpaces = 0;
@@ -120,37 +114,38 @@ export function scanCode(text: string, syntax: CommentSyntax): CodeScan {
       alnumSpace++;
       continue;
     }
-    if (isSpace(c)) {
+    if (k & SPACE) {
       alnumSpace++;
       lineSpaces++;
-      endRun();
       continue;
     }
     if (firstNonSpace < 0) firstNonSpace = i;
-    if (isAlnum(c)) alnumSpace++;
-    else if (c > 127 && /[\p{L}\p{N}\s]/u.test(text[i]!)) alnumSpace++;
-    if (isB64(c)) {
+    if (k & ALNUM) {
+      alnumSpace++;
       // 0x hex literals (data tables in C, byte arrays) count whatever their length
-      if (run === 0 && c === 48 && (text.charCodeAt(i + 1) | 32) === 120 && isHex(text.charCodeAt(i + 2))) {
+      if (c === 48 && run === 0 && (text.charCodeAt(i + 1) | 32) === 120 && isHex(text.charCodeAt(i + 2))) {
         let j = i + 2;
         while (j < n && isHex(text.charCodeAt(j))) j++;
-        if (j >= n || !isB64(text.charCodeAt(j))) {
+        const next = j < n ? text.charCodeAt(j) : 10;
+        if (next >= 128 || (CLASS[next]! & B64) === 0) {
           encoded += j - i;
           alnumSpace += j - i - 1;
           i = j - 1;
           continue;
         }
       }
-      run++;
-    } else endRun();
+    } else if (c >= 128 && WIDE_ALNUM_SPACE.test(text[i]!)) alnumSpace++;
+    if (k & B64) run++;
   }
-  endRun();
-  endLine(n);
   return { chars: n, lines, maxLineLength: maxLine, longLineChars: longChars, longLineSpaces: longSpaces, alnumSpace, commentLines: comments, encodedChars: encoded, longestEncodedRun: longestRun };
 }
 
+function isHex(c: number): boolean {
+  return c < 128 && (CLASS[c]! & HEX) !== 0;
+}
+
 function isCommentLine(text: string, at: number, s: CommentSyntax): boolean {
-  for (const o of s.line) if (startsWithAt(text, at, o)) return true;
+  for (const o of s.line) if (text.startsWith(o, at)) return true;
   if (s.block) {
     const c = text.charCodeAt(at);
     if (c === 42) return true; // "*" and "*/": inside a block comment
