@@ -13,6 +13,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { median, timedRun } from "./lib/timed-run.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const args = process.argv.slice(2);
@@ -101,15 +102,7 @@ function makeCorpus(): { files: string[]; bytes: number; docs: number } {
   return { files, bytes, docs };
 }
 
-function run(cmd: string[]): { seconds: number; cpu: number; out: string } {
-  const t0 = performance.now();
-  const r = Bun.spawnSync(cmd, { cwd: ROOT, stdout: "pipe", stderr: "pipe", env: { ...process.env, GAMMA_LOG_EVERY: "0" } });
-  const seconds = (performance.now() - t0) / 1000;
-  if (r.exitCode !== 0) throw new Error(`${cmd.join(" ")} failed (${r.exitCode}):\n${r.stderr.toString()}`);
-  return { seconds, cpu: Number(r.resourceUsage.cpuTime.total) / 1e6, out: r.stdout.toString() };
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const run = (cmd: string[]) => timedRun(cmd, ROOT);
 const corpus = makeCorpus();
 const noSyntax = join(work, "no-syntax.yaml");
 writeFileSync(noSyntax, "base: code\nsyntax_error_languages: null\n");
