@@ -9,6 +9,7 @@ import { countsAddUp, sumValues } from "../../src/pipeline.ts";
 import { runNormalize, type NormalizeOptions } from "../../src/stages/normalize.ts";
 import { buildReport } from "../../src/stages/report.ts";
 import { readZstJson, tempDir, writeJsonl } from "../helpers/tmp.ts";
+import { gamma } from "../helpers/cli.ts";
 import { missing, NODE_MODULES, pythonLibs, sampleFiles } from "./machine-code.ts";
 
 process.env.SOURCE_DATE_EPOCH = "1700000000";
@@ -142,5 +143,21 @@ describe("normalize --filters code", () => {
     // the prose rules drop this very text (repeated lines)
     const prose = await runNormalize(opts({ inputs: [input], outDir: join(dir, "prose"), format: "records", textField: "content", idField: null, filters: { ...DEFAULT_FILTERS }, code: undefined }));
     expect(prose.counts.kept).toBe(0);
+  });
+});
+
+describe("gamma normalize code flags", () => {
+  test("a code field flag without --filters code is a usage error naming the flag; --format files runs from the CLI", () => {
+    const input = writeJsonl(join(dir, "flags.jsonl"), [{ content: "x" }]);
+    const bad = gamma(["normalize", "--input", input, "--out-dir", join(dir, "flags"), "--source", "s", "--domain", "d", "--language-field", "lang"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--language-field");
+    const src = join(dir, "cli-tree");
+    mkdirSync(join(src, "pkg"), { recursive: true });
+    writeFileSync(join(src, "pkg", "mod.py"), "import os\n\n\ndef main():\n    for name in os.listdir('.'):\n        print(name, len(name))\n    return 0\n\n\nmain()\n");
+    const ok = gamma(["normalize", "--format", "files", "--input", src, "--out-dir", join(dir, "cli-out"), "--source", "s", "--domain", "d", "--filters", "code"]);
+    expect(ok.code).toBe(0);
+    const docs = readZstJson<{ doc_id: string; meta: { language: string } }>(join(dir, "cli-out/s/d/part-00000.jsonl.zst"));
+    expect(docs.map((d) => [d.doc_id, d.meta.language])).toEqual([["pkg/mod.py", "python"]]);
   });
 });
