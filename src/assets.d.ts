@@ -9,6 +9,7 @@ declare module "*.tiktoken" {
   export default path;
 }
 
+/** WebAssembly modules embedded as files: the kernels scripts/build-kernels.ts compiles, and the tree-sitter runtime and grammars. */
 declare module "*.wasm" {
   const path: string;
   export default path;

@@ -7,6 +7,7 @@ import { ConfigError } from "../errors.ts";
 import { DEFAULT_MAX_FILE_BYTES } from "../code/file-tree.ts";
 import { STACK_FIELDS, type CodeInputs } from "../code/code-shard.ts";
 import type { FilterConfig } from "../filters/rules.ts";
+import { addTaskFlags, readTask } from "../runtime/flags.ts";
 
 /** The code inputs of `--filters code` (or a filter file with base: code); flags that need it are an error without it. */
 function codeInputs(o: Record<string, unknown>, filters: FilterConfig, files: boolean, seed: number): CodeInputs | undefined {
@@ -25,7 +26,7 @@ const DEFAULTS = Object.entries(DEFAULT_FILTERS)
   .join(", ");
 
 export function normalizeCommand(): Command {
-  return addGlobals(new Command("normalize"))
+  return addTaskFlags(addGlobals(new Command("normalize")))
     .description(
       "Read .jsonl/.jsonl.gz/.jsonl.zst/.parquet files, normalize them to the gamma schema {text, source, domain, doc_id, license_tag, created_at, meta}, apply heuristic filters, and write DIR/<source>/<domain>/part-NNNNN.jsonl.zst with a .manifest.json and a .rejects.jsonl.zst beside each (one shard per input file).",
     )
@@ -50,6 +51,7 @@ export function normalizeCommand(): Command {
     .option("--overwrite", "replace existing shards instead of resuming")
     .action(async (o) => {
       const g = readGlobals(o);
+      const { task, merge } = readTask(o);
       const filters = loadFilterConfig(o.filters);
       const files = o.format === "files";
       const s = await runNormalize({
@@ -57,6 +59,8 @@ export function normalizeCommand(): Command {
         exclude: o.exclude ?? [],
         maxFileBytes: intArg("--max-file-bytes", o.maxFileBytes, 1),
         code: codeInputs(o, filters, files, g.seed),
+        task: o.taskIndex !== undefined || o.numTasks !== undefined || merge || task.count > 1 ? task : undefined,
+        merge,
         cpuThreads: g.cpuThreads,
         inputs: o.input,
         outDir: o.outDir,

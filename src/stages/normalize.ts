@@ -5,7 +5,7 @@
  */
 import { existsSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
-import { ConfigError } from "../errors.ts";
+import { ConfigError, InputError } from "../errors.ts";
 import { expandInputs } from "../io/glob.ts";
 import { sha256File, type FileDigest } from "../io/hash.ts";
 import { readJsonFile, type ShardManifest } from "../io/shard-manifest.ts";
@@ -15,6 +15,9 @@ import { normalizeStream, paramsRecord, shardPaths, type NormalizeParams, type S
 import { itemsFor } from "./normalize-io.ts";
 import { FileWorkers } from "./file-pool.ts";
 import { chunkDigest, DEFAULT_MAX_FILE_BYTES, fileItems, planFileChunks, type FileChunk } from "../code/file-tree.ts";
+import { sha256Hex } from "../io/hash.ts";
+import { allMarkers, readMarker, shareRange, SINGLE_TASK, writeMarker, type Task } from "../runtime/tasks.ts";
+import { removeStaleTemps } from "../runtime/outputs.ts";
 
 export interface NormalizeOptions extends NormalizeParams {
   inputs: string[];
@@ -26,6 +29,10 @@ export interface NormalizeOptions extends NormalizeParams {
   format?: "records" | "files";
   exclude?: string[];
   maxFileBytes?: number;
+  /** This process's share of the input files (one shard each); default: all of them. */
+  task?: Task;
+  /** Sum what every task of `task.count` recorded instead of normalizing. */
+  merge?: boolean;
 }
 
 export interface NormalizeSummary {
@@ -83,11 +90,27 @@ export async function runNormalize(o: NormalizeOptions): Promise<NormalizeSummar
       ? planFileChunks(o.inputs, o.exclude ?? [], o.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES).map((chunk) => ({ file: chunk.root, chunk }))
       : expandInputs(o.inputs, { what: "input files" }).map((file) => ({ file }));
   for (const f of files) if (!f.chunk) itemsFor(f.file);
-  const total = files.reduce((s, f) => s + (f.chunk ? f.chunk.files.reduce((t, r) => t + statSync(join(f.chunk!.root, r)).size, 0) : statSync(f.file).size), 0);
+  const task = o.task ?? SINGLE_TASK;
+  // Tasks share the input files (a shard each) in sorted order; their markers say what each made.
+  const stage = `normalize-${o.source}-${o.domain}`;
+  const key = sha256Hex(JSON.stringify({ files: files.map((f) => (f.chunk ? { root: f.chunk.root, files: f.chunk.files } : f.file)), params: paramsRecord(o) }));
+  if (o.merge) return mergeTasks(o, stage, task.count, key);
+  // Markers are written only when the caller runs tasks (a plain run writes none).
+  if (o.task !== undefined) {
+    const done = readMarker(o.outDir, stage, task, key);
+    if (done !== null) {
+      info(`normalize: task ${task.index} of ${task.count} already done; skipped`);
+      return done.result as NormalizeSummary;
+    }
+  }
+  removeStaleTemps(o.outDir);
+  const [first, end] = shareRange(files.length, task);
+  const total = files.slice(first, end).reduce((s, f) => s + (f.chunk ? f.chunk.files.reduce((t, r) => t + statSync(join(f.chunk!.root, r)).size, 0) : statSync(f.file).size), 0);
   const progress = new Progress("normalize", null);
-  info(`normalize: ${files.length} input file(s), ${(total / 1e6).toFixed(1)} MB -> ${o.outDir}/${o.source}/${o.domain}/`);
+  const share = task.count > 1 ? ` (task ${task.index} of ${task.count}: files ${first + 1} to ${end} of ${files.length})` : "";
+  info(`normalize: ${end - first} input file(s)${share}, ${(total / 1e6).toFixed(1)} MB -> ${o.outDir}/${o.source}/${o.domain}/`);
   const summary: NormalizeSummary = { shards: [], skipped: 0, counts: emptyCounts() };
-  const threads = Math.min(o.cpuThreads ?? 1, files.length);
+  const threads = Math.min(o.cpuThreads ?? 1, end - first);
   // Started before the inputs are hashed, so the threads load meanwhile.
   const workers = threads > 1 ? new FileWorkers(threads) : null;
   try {
@@ -101,7 +124,7 @@ export async function runNormalize(o: NormalizeOptions): Promise<NormalizeSummar
       doneText += r.manifest.bytes.text_in;
       if (doneCompressed > 0 && doneText > 0) progress.setTotal(Math.max(progress.bytes, (doneText / doneCompressed) * planned.bytes));
     };
-    const results = await normalizeAll(plan(o, files, summary, planned), o, workers, (docs, bytes) => progress.add(docs, bytes), onShard);
+    const results = await normalizeAll(plan(o, files, first, end, summary, planned), o, workers, (docs, bytes) => progress.add(docs, bytes), onShard);
     for (const r of results) {
       mergeCounts(summary.counts, r.manifest.counts);
       summary.shards.push(r.manifestPath.replace(/\.manifest\.json$/, ".jsonl.zst"));
@@ -112,6 +135,25 @@ export async function runNormalize(o: NormalizeOptions): Promise<NormalizeSummar
   summary.shards.sort();
   progress.done();
   if (!countsAddUp(summary.counts)) throw new Error("normalize: internal error: counts do not add up");
+  if (o.task !== undefined) writeMarker(o.outDir, stage, task, key, summary);
+  return summary;
+}
+
+/** --merge: the shards and counts of all tasks, or an error naming the tasks not finished. */
+function mergeTasks(o: NormalizeOptions, stage: string, count: number, key: string): NormalizeSummary {
+  const markers = allMarkers(o.outDir, stage, count, key);
+  const missing = markers.flatMap((m, i) => (m === null ? [i] : []));
+  if (missing.length > 0) {
+    throw new InputError(`normalize --merge: task(s) ${missing.join(", ")} of ${count} have not finished for these inputs and settings in ${o.outDir}; run them first`, { code: "tasks_missing" });
+  }
+  const summary: NormalizeSummary = { shards: [], skipped: 0, counts: emptyCounts() };
+  for (const m of markers) {
+    const r = m!.result as NormalizeSummary;
+    summary.shards.push(...r.shards);
+    summary.skipped += r.skipped;
+    mergeCounts(summary.counts, r.counts);
+  }
+  summary.shards.sort();
   return summary;
 }
 
@@ -133,10 +175,11 @@ interface Todo extends Input {
  * is there and --overwrite is not given), every input is checked before the
  * first shard is handed out, so that a run that stops writes nothing.
  */
-async function* plan(o: NormalizeOptions, files: Input[], summary: NormalizeSummary, planned: { bytes: number }): AsyncGenerator<Todo> {
-  const mayStop = !o.overwrite && files.some((_, part) => existsSync(shardPaths(o.outDir, o.source, o.domain, part).manifest));
+async function* plan(o: NormalizeOptions, files: Input[], first: number, end: number, summary: NormalizeSummary, planned: { bytes: number }): AsyncGenerator<Todo> {
+  let mayStop = false;
+  for (let part = first; part < end && !o.overwrite; part++) mayStop ||= existsSync(shardPaths(o.outDir, o.source, o.domain, part).manifest);
   const held: Todo[] = [];
-  for (let part = 0; part < files.length; part++) {
+  for (let part = first; part < end; part++) {
     const { file, chunk } = files[part]!;
     const digest = chunk ? await chunkDigest(chunk) : await sha256File(file);
     const paths = shardPaths(o.outDir, o.source, o.domain, part);
