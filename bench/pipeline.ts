@@ -11,6 +11,7 @@
  */
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { median, timedRun } from "./lib/timed-run.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const args = process.argv.slice(2);
@@ -36,15 +37,7 @@ if (!existsSync(bin)) {
 }
 mkdirSync(work, { recursive: true });
 
-function run(cmd: string[]): { seconds: number; cpu: number; out: string } {
-  const t0 = performance.now();
-  const r = Bun.spawnSync(cmd, { cwd: ROOT, stdout: "pipe", stderr: "pipe", env: { ...process.env, GAMMA_LOG_EVERY: "0" } });
-  const seconds = (performance.now() - t0) / 1000;
-  if (r.exitCode !== 0) throw new Error(`${cmd.join(" ")} failed (${r.exitCode}):\n${r.stderr.toString()}`);
-  return { seconds, cpu: Number(r.resourceUsage.cpuTime.total) / 1e6, out: r.stdout.toString() };
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const run = (cmd: string[]) => timedRun(cmd, ROOT);
 const inputs = Array.from(new Bun.Glob("part-*.jsonl.zst").scanSync(corpus)).sort().map((f) => join(corpus, f));
 
 interface Row {

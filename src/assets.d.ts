@@ -9,7 +9,7 @@ declare module "*.tiktoken" {
   export default path;
 }
 
-/** WebAssembly kernels compiled by scripts/build-kernels.ts, embedded as files. */
+/** WebAssembly modules embedded as files: the kernels scripts/build-kernels.ts compiles, and the tree-sitter runtime and grammars. */
 declare module "*.wasm" {
   const path: string;
   export default path;
