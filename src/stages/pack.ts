@@ -21,6 +21,7 @@ import { info, Progress } from "../log.ts";
 import { bump, emptyCounts, sortedCounts, type StageCounts } from "../pipeline.ts";
 import { createEncodePool, loadTokenizer, type Tokenizer } from "../tokenizer/index.ts";
 import { Prng } from "../util/prng.ts";
+import { firstFitDecreasing, seededOrder } from "./pack-greedy.ts";
 import { GAMMA_VERSION } from "../version.ts";
 
 export interface PackSource {
@@ -42,7 +43,15 @@ export interface PackOptions {
   cpuThreads: number;
   /** Recorded in meta.json: where the sources came from. */
   manifestPath: string | null;
+  /** contiguous (default): documents continue into the next row; greedy: whole documents, first-fit-decreasing. */
+  packing?: Packing;
+  /** greedy: documents packed together (one first-fit-decreasing run each). */
+  packWindow?: number;
 }
+
+export type Packing = "contiguous" | "greedy";
+/** Documents per first-fit-decreasing run. */
+export const PACK_WINDOW = 10_000;
 
 export interface PackMeta {
   stage: "pack";
@@ -58,6 +67,8 @@ export interface PackMeta {
   pad_id: number;
   created_at: string;
   seed: number;
+  packing: Packing;
+  pack_window: number | null;
   manifest: string | null;
   sources: { name: string; share: number; files: number }[];
   counts: {
@@ -66,7 +77,11 @@ export interface PackMeta {
     doc_tokens: number;
     eos_tokens: number;
     padding_tokens: number;
+    /** padding_tokens / (n_seqs x seq_len). */
+    padding_fraction: number;
     docs_truncated: number;
+    /** Tokens cut off documents longer than a row (greedy packing). */
+    tokens_truncated: number;
     by_source: Record<string, { docs: number; tokens: number }>;
   };
   outputs: { input_ids: { path: string; sha256: string; bytes: number }; index: { path: string; sha256: string; bytes: number } };
@@ -172,6 +187,10 @@ async function* flatten<T>(g: AsyncIterable<T[]>): AsyncGenerator<T> {
 export async function runPack(o: PackOptions): Promise<PackMeta> {
   if (!Number.isInteger(o.seqLen) || o.seqLen < 1) throw new ConfigError(`--seq-len must be a positive integer, got ${o.seqLen}`);
   if (o.numSeqs !== null && (!Number.isInteger(o.numSeqs) || o.numSeqs < 1)) throw new ConfigError(`--num-seqs must be a positive integer, got ${o.numSeqs}`);
+  const packing: Packing = o.packing ?? "contiguous";
+  if (packing !== "contiguous" && packing !== "greedy") throw new ConfigError(`--packing must be contiguous or greedy, got ${packing}`);
+  const window = o.packWindow ?? PACK_WINDOW;
+  if (!Number.isInteger(window) || window < 1) throw new ConfigError(`--pack-window must be a positive integer, got ${window}`);
   const tok: Tokenizer = await loadTokenizer(o.tokenizerPath, { eosId: o.eosId, expectedSha256: o.tokenizerSha256 ?? undefined, requireEos: true });
   const eos = tok.eosId!;
   const pad = o.padId ?? eos;
@@ -207,6 +226,8 @@ export async function runPack(o: PackOptions): Promise<PackMeta> {
   let docTokens = 0;
   let eosTokens = 0;
   let truncated = 0;
+  let tokensTruncated = 0;
+  let padding = 0;
   const bySource: Record<string, { docs: number; tokens: number }> = {};
   const progress = new Progress("pack");
   const full = () => o.numSeqs !== null && rows >= o.numSeqs;
@@ -241,6 +262,61 @@ export async function runPack(o: PackOptions): Promise<PackMeta> {
     b.tokens += pos;
   };
 
+  /** greedy: the documents waiting for their window's first-fit-decreasing run. */
+  let waiting: { docId: string; ids: Uint32Array; source: string }[] = [];
+  let windows = 0;
+
+  /** Packs the waiting documents into whole rows, each padded; rows past --num-seqs drop theirs. */
+  const flushWindow = async () => {
+    if (waiting.length === 0) return;
+    const docs = waiting;
+    waiting = [];
+    const lengths = docs.map((d) => Math.min(d.ids.length + 1, L));
+    const rowsOf = firstFitDecreasing(lengths, L, seededOrder(docs.length, o.seed, 0x67726479 ^ windows++));
+    for (const members of rowsOf) {
+      if (full()) {
+        bump(counts.dropped, "num_seqs_reached", members.length);
+        continue;
+      }
+      for (const k of members) {
+        const d = docs[k]!;
+        const n = d.ids.length + 1;
+        const take = lengths[k]!;
+        const fromIds = Math.min(take, d.ids.length);
+        out.row.set(d.ids.subarray(0, fromIds), fill);
+        if (fromIds < take) out.row[fill + fromIds] = eos;
+        segs.push(JSON.stringify({ row: rows, doc_id: d.docId, doc_token_start: 0, doc_token_end: take, row_offset: fill }) + "\n");
+        fill += take;
+        docTokens += fromIds;
+        if (take === n) eosTokens++;
+        else {
+          truncated++;
+          tokensTruncated += n - take;
+        }
+        const b = (bySource[d.source] ??= { docs: 0, tokens: 0 });
+        b.docs++;
+        b.tokens += take;
+        counts.kept++;
+      }
+      if (fill < L) {
+        padding += L - fill;
+        out.row.fill(pad, fill);
+      }
+      await emitRow();
+    }
+  };
+
+  /** Takes one document: placed at once (contiguous), or kept for its window (greedy). */
+  const takeDoc = async (docId: string, ids: Uint32Array, source: string) => {
+    if (packing === "contiguous") {
+      await place(docId, ids, source);
+      counts.kept++;
+      return;
+    }
+    waiting.push({ docId, ids, source });
+    if (waiting.length >= window) await flushWindow();
+  };
+
   /**
    * Places a group's documents in order; those that come after the last row
    * are dropped. A group counts only if the rows were not full before it
@@ -257,8 +333,7 @@ export async function runPack(o: PackOptions): Promise<PackMeta> {
         bump(counts.dropped, "num_seqs_reached");
         continue;
       }
-      await place(g.docs[i]!.docId, encoded[i]!, g.docs[i]!.source);
-      counts.kept++;
+      await takeDoc(g.docs[i]!.docId, encoded[i]!, g.docs[i]!.source);
       bytes += g.docs[i]!.text.length;
     }
     progress.add(g.docs.length, bytes);
@@ -284,9 +359,9 @@ export async function runPack(o: PackOptions): Promise<PackMeta> {
       const next = ahead.shift()!;
       more = await placeGroup(next.g, next.encoding);
     }
-    let padding = 0;
+    await flushWindow();
     if (fill > 0) {
-      padding = L - fill;
+      padding += L - fill;
       out.row.fill(pad, fill);
       await emitRow();
     }
@@ -309,6 +384,8 @@ export async function runPack(o: PackOptions): Promise<PackMeta> {
       pad_id: pad,
       created_at: createdAt(),
       seed: o.seed,
+      packing,
+      pack_window: packing === "greedy" ? window : null,
       manifest: o.manifestPath,
       sources: o.sources.map((s) => ({ name: s.name, share: s.share, files: s.files.length })),
       counts: {
@@ -317,7 +394,9 @@ export async function runPack(o: PackOptions): Promise<PackMeta> {
         doc_tokens: docTokens,
         eos_tokens: eosTokens,
         padding_tokens: padding,
+        padding_fraction: rows === 0 ? 0 : Math.round((padding / (rows * L)) * 1e6) / 1e6,
         docs_truncated: truncated,
+        tokens_truncated: tokensTruncated,
         by_source: Object.fromEntries(Object.entries(bySource).sort(([a], [b]) => (a < b ? -1 : 1))),
       },
       outputs: {

@@ -111,6 +111,38 @@ describe("pack", () => {
     for (const f of ["input_ids.mmap", "index.jsonl.zst"]) expect(readFileSync(join(dir, "t2", f)).equals(readFileSync(join(dir, "t1", f)))).toBe(true);
   });
 
+  test("greedy packing puts whole documents in rows (none split), first-fit-decreasing, padding each row and counting it", async () => {
+    const L = 256;
+    const sources = [{ name: "fiction", share: 1, files: [fiction] }];
+    const g = await runPack(opts({ sources, seqLen: L, outDir: join(dir, "greedy"), packing: "greedy", seed: 5 }));
+    const c = await runPack(opts({ sources, seqLen: L, outDir: join(dir, "greedy-contig") }));
+    const docs = new Map(paras.slice(30, 90).map((p, i) => [`fiction-${i}`, [...tok.encode(p), tok.eosId!]]));
+    const idx = readZstJson<{ row: number; doc_id: string; doc_token_start: number; doc_token_end: number; row_offset: number }>(join(dir, "greedy/index.jsonl.zst"));
+    const r = rows(join(dir, "greedy"), L);
+    const seen = new Map<string, number>();
+    const used = new Array(r.length).fill(0);
+    for (const s of idx) {
+      const full = docs.get(s.doc_id)!;
+      // The whole document (or, longer than a row, its first L tokens alone in a row), never a part.
+      expect(s.doc_token_start).toBe(0);
+      expect(s.doc_token_end).toBe(Math.min(full.length, L));
+      expect(Array.from(r[s.row]!.subarray(s.row_offset, s.row_offset + s.doc_token_end))).toEqual(full.slice(0, s.doc_token_end));
+      seen.set(s.doc_id, (seen.get(s.doc_id) ?? 0) + 1);
+      used[s.row] += s.doc_token_end;
+    }
+    expect([...seen.values()].every((n) => n === 1)).toBe(true);
+    expect(seen.size).toBe(60);
+    const padding = used.reduce((a, u) => a + (L - u), 0);
+    expect(g.counts.padding_tokens).toBe(padding);
+    for (const [row, u] of used.entries()) expect(Array.from(r[row]!.subarray(u)).every((x) => x === g.pad_id)).toBe(true);
+    expect(g.counts.docs).toMatchObject({ in: 60, kept: 60 });
+    expect(g.counts.docs_truncated).toBe([...docs.values()].filter((d) => d.length > L).length);
+    console.log(`padding fraction, seq_len ${L}, 60 documents: greedy ${g.counts.padding_fraction} (${g.n_seqs} rows), contiguous ${c.counts.padding_fraction} (${c.n_seqs} rows)`);
+    const again = await runPack(opts({ sources, seqLen: L, outDir: join(dir, "greedy2"), packing: "greedy", seed: 5, cpuThreads: 2 }));
+    expect(again.outputs.input_ids.sha256).toBe(g.outputs.input_ids.sha256);
+    expect(again.outputs.index.sha256).toBe(g.outputs.index.sha256);
+  });
+
   test("refuses a missing tokenizer with a clear error", async () => {
     await expect(runPack(opts({ outDir: join(dir, "miss"), tokenizerPath: join(dir, "nope.json") }))).rejects.toThrow("nope.json");
   });
