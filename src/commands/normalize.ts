@@ -2,7 +2,23 @@ import { Command, Option } from "commander";
 import { loadFilterConfig } from "../filters/config.ts";
 import { DEFAULT_FILTERS } from "../filters/rules.ts";
 import { runNormalize } from "../stages/normalize.ts";
-import { addGlobals, numArg, readGlobals } from "./globals.ts";
+import { addGlobals, intArg, numArg, readGlobals } from "./globals.ts";
+import { ConfigError } from "../errors.ts";
+import { DEFAULT_MAX_FILE_BYTES } from "../code/file-tree.ts";
+import { STACK_FIELDS, type CodeInputs } from "../code/code-shard.ts";
+import type { FilterConfig } from "../filters/rules.ts";
+
+/** The code inputs of `--filters code` (or a filter file with base: code); flags that need it are an error without it. */
+function codeInputs(o: Record<string, unknown>, filters: FilterConfig, files: boolean, seed: number): CodeInputs | undefined {
+  const given = (["pathField", "starsField", "languageField"] as const).filter((k) => o[k] !== undefined);
+  if (!filters.code) {
+    if (given.length > 0) throw new ConfigError(`--${given[0]!.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase())} applies to code records: use it with --filters code`);
+    return undefined;
+  }
+  if (files) return { pathFields: ["path"], starsFields: [], languageFields: [], seed };
+  const one = (k: string, fallback: string[]) => (typeof o[k] === "string" ? [o[k] as string] : fallback);
+  return { pathFields: one("pathField", STACK_FIELDS.pathFields), starsFields: one("starsField", STACK_FIELDS.starsFields), languageFields: one("languageField", STACK_FIELDS.languageFields), seed };
+}
 
 const DEFAULTS = Object.entries(DEFAULT_FILTERS)
   .map(([k, v]) => `${k}=${v === null ? "off" : v}`)
@@ -20,7 +36,13 @@ export function normalizeCommand(): Command {
     .option("--text-field <field>", "field holding the text", "text")
     .option("--id-field <field>", "field holding a document id, copied verbatim (default: derived as <source>/<first 12 hex of the input file's sha256>/<line or row>)")
     .option("--license-tag <tag>", "licence tag for every document (default: the input's license_tag field, else null)")
-    .option("--filters <spec>", `default | none | FILE.yaml (defaults: ${DEFAULTS})`, "default")
+    .option("--filters <spec>", `default | none | code | FILE.yaml (defaults: ${DEFAULTS}; code: the code rules, see README)`, "default")
+    .addOption(new Option("--format <kind>", "records: .jsonl/.parquet files of records; files: every file the inputs match is one document (source trees)").choices(["records", "files"]).default("records"))
+    .option("--exclude <pattern...>", "with --format files: .gitignore-style patterns of files to leave out (e.g. 'node_modules/' '*.lock')")
+    .option("--max-file-bytes <n>", "with --format files: reject files larger than this (file_too_large)", String(DEFAULT_MAX_FILE_BYTES))
+    .option("--path-field <field>", "with --filters code: field holding the file path (default: max_stars_repo_path, else path)")
+    .option("--stars-field <field>", "with --filters code: field holding the repository's stars (default: max_stars_count, else stars)")
+    .option("--language-field <field>", "with --filters code: field naming the language, which wins over detection (default: lang, else language)")
     .option("--nfkc", "apply Unicode NFKC normalization (off: text stays as in the source)")
     .option("--strict", "abort at the first bad record instead of rejecting it")
     .option("--keep-rejected-text", "also write the text of dropped/rejected documents into the rejects file")
@@ -28,16 +50,22 @@ export function normalizeCommand(): Command {
     .option("--overwrite", "replace existing shards instead of resuming")
     .action(async (o) => {
       const g = readGlobals(o);
+      const filters = loadFilterConfig(o.filters);
+      const files = o.format === "files";
       const s = await runNormalize({
+        format: files ? "files" : "records",
+        exclude: o.exclude ?? [],
+        maxFileBytes: intArg("--max-file-bytes", o.maxFileBytes, 1),
+        code: codeInputs(o, filters, files, g.seed),
         cpuThreads: g.cpuThreads,
         inputs: o.input,
         outDir: o.outDir,
         source: o.source,
         domain: o.domain,
-        textField: o.textField,
-        idField: o.idField ?? null,
+        textField: files ? "text" : o.textField,
+        idField: files ? "path" : (o.idField ?? null),
         licenseTag: o.licenseTag ?? null,
-        filters: loadFilterConfig(o.filters),
+        filters,
         nfkc: Boolean(o.nfkc),
         strict: Boolean(o.strict),
         keepRejectedText: Boolean(o.keepRejectedText),

@@ -1,13 +1,19 @@
 import { Command } from "commander";
 import { GammaError } from "../errors.ts";
 import { runSmoke } from "../stages/smoke.ts";
+import type { Report } from "../stages/report.ts";
 import { nearSettings } from "./dedup.ts";
 import { addGlobals, readGlobals } from "./globals.ts";
+
+function codeLine(rep: Report): string {
+  const langs = Object.entries(rep.normalize?.by_language ?? {});
+  return langs.map(([l, c]) => `${l} ${c.kept}/${c.docs} kept`).join(", ") || "no documents";
+}
 
 export function smokeCommand(): Command {
   return addGlobals(new Command("smoke"))
     .description(
-      "Run the whole pipeline (normalize -> dedup exact+near -> pack -> report) on a small real-text sample and a real tokenizer embedded in the binary, and print where everything went. Needs no network and no files.",
+      "Run the whole pipeline (normalize -> dedup exact+near -> pack -> report) on a small real-text sample and a real tokenizer embedded in the binary, and normalize --filters code on an embedded code sample, and print where everything went. Needs no network and no files.",
     )
     .option("--out-dir <dir>", "where to write (its inputs/, normalized/, dedup/, packed/ and report.json are replaced)", "out")
     .action(async (o) => {
@@ -19,6 +25,7 @@ export function smokeCommand(): Command {
         `gamma smoke: done in ${r.outDir}`,
         `  inputs        ${r.paths.inputs}/ (embedded sample and tokenizer)`,
         `  normalized    ${r.paths.normalized_shards}/part-00000.jsonl.zst (+ .manifest.json, .rejects.jsonl.zst)`,
+        `  code          ${r.paths.code_shards}/part-00000.jsonl.zst (--filters code; ${codeLine(rep)})`,
         `  deduped       ${r.paths.deduped}`,
         `  decisions     ${r.paths.decisions}`,
         `  packed        ${r.paths.input_ids} + ${r.paths.meta}`,

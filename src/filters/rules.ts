@@ -6,6 +6,7 @@
  */
 import { hasKeyword } from "./boilerplate.ts";
 import { scanText, type TextScan } from "./text-scan.ts";
+import type { CodeFilterConfig } from "../code/rules.ts";
 
 export interface FilterConfig {
   min_chars: number | null;
@@ -15,6 +16,8 @@ export interface FilterConfig {
   min_ascii_ratio: number | null;
   max_boilerplate_line_fraction: number | null;
   max_repeated_line_fraction: number | null;
+  /** The code rules (`--filters code`, src/code/rules.ts); the prose rules above are all off with them. */
+  code?: CodeFilterConfig;
 }
 
 export const DEFAULT_FILTERS: FilterConfig = {

@@ -41,14 +41,7 @@ function expandOne(pattern: string): string[] {
     if (statSync(pattern).isDirectory()) return [];
     return [resolve(pattern)];
   }
-  const parts = pattern.split(/[\\/]/);
-  const fixed: string[] = [];
-  for (const p of parts) {
-    if (GLOB_CHARS.test(p)) break;
-    fixed.push(p);
-  }
-  const root = fixed.length === 0 ? "." : fixed.join(sep) || sep;
-  const rest = parts.slice(fixed.length).join("/");
+  const { root, rest } = splitPattern(pattern);
   const base = isAbsolute(root) ? root : resolve(root);
   if (!existsSync(base)) return [];
   const out: string[] = [];
@@ -56,6 +49,22 @@ function expandOne(pattern: string): string[] {
     out.push(join(base, rel));
   }
   return out;
+}
+
+/** The directory a pattern lists: its segments before the first one with a glob character ("." when none). */
+export function patternRoot(pattern: string): string {
+  return splitPattern(pattern).root;
+}
+
+function splitPattern(pattern: string): { root: string; rest: string } {
+  const parts = pattern.split(/[\\/]/);
+  const fixed: string[] = [];
+  for (const p of parts) {
+    if (GLOB_CHARS.test(p)) break;
+    fixed.push(p);
+  }
+  const root = fixed.length === 0 ? "." : fixed.join(sep) || sep;
+  return { root, rest: parts.slice(fixed.length).join("/") };
 }
 
 export function byteOrder(a: string, b: string): number {

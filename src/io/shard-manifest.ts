@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { FileDigest } from "./hash.ts";
 import type { StageCounts } from "../pipeline.ts";
+import type { LanguageCounts } from "../code/code-shard.ts";
 
 export const SHARD_MANIFEST_KIND = "gamma.normalize.shard/v1";
 
@@ -18,6 +19,8 @@ export interface ShardManifest {
   counts: StageCounts;
   bytes: { text_in: number; text_kept: number };
   params: Record<string, unknown>;
+  /** With `--filters code`: documents, text bytes, kept and dropped by reason, per language. */
+  by_language?: Record<string, LanguageCounts>;
 }
 
 export function readJsonFile<T>(path: string): T | null {

@@ -8,11 +8,12 @@ import { normalizeStream, type NormalizeParams, type ShardTarget } from "./norma
 import { shardFacts } from "./dedup.ts";
 import type { SignRequest } from "../near/shard-signer.ts";
 import { configureLog } from "../log.ts";
+import { fileItems, type FileChunk } from "../code/file-tree.ts";
 
 declare const self: Worker;
 
 export type WorkerTask =
-  | { kind: "normalize"; file: string; target: ShardTarget; params: NormalizeParams; zstdLevel: string | undefined; sourceDateEpoch: string | undefined }
+  | { kind: "normalize"; file: string; chunk?: FileChunk; target: ShardTarget; params: NormalizeParams; zstdLevel: string | undefined; sourceDateEpoch: string | undefined }
   | { kind: "dedup-facts"; file: string; perSource: boolean; withKeys: boolean; sign: SignRequest | null };
 
 type SentError = { name: string; message: string; code?: string; exitCode?: number; reason?: string };
@@ -27,7 +28,7 @@ async function runTask(id: number, t: WorkerTask): Promise<unknown> {
   if (t.zstdLevel !== undefined) process.env.GAMMA_ZSTD_LEVEL = t.zstdLevel;
   if (t.sourceDateEpoch !== undefined) process.env.SOURCE_DATE_EPOCH = t.sourceDateEpoch;
   const progress = (docs: number, bytes: number) => self.postMessage({ id, progress: { docs, bytes } } satisfies WorkerReply);
-  return normalizeStream(itemsFor(t.file), t.target, t.params, progress);
+  return normalizeStream(t.chunk ? fileItems(t.chunk) : itemsFor(t.file), t.target, t.params, progress);
 }
 
 self.onmessage = async (ev: MessageEvent<{ id: number; task: WorkerTask }>) => {

@@ -16,6 +16,7 @@ import { ZstdTextWriter } from "../io/zstd-writer.ts";
 import { bump, docToJson, emptyCounts, sortedCounts, type Doc, type RejectRecord } from "../pipeline.ts";
 import { GAMMA_VERSION } from "../version.ts";
 import { writeJsonString } from "./normalize-json-text.ts";
+import { CodeShard, STACK_FIELDS, type CodeInputs } from "../code/code-shard.ts";
 
 export interface NormalizeParams {
   source: string;
@@ -29,12 +30,14 @@ export interface NormalizeParams {
   keepRejectedText: boolean;
   /** The shard fails when more than this fraction of its documents contain NUL. */
   maxNulFraction: number;
+  /** Where code records keep their path, stars and language, and the sampling seed (`--filters code`). */
+  code?: CodeInputs;
 }
 
 /** One item of a record stream: a parsed record, or input that could not be read as one. */
 export type SourceItem =
   | { fields: Record<string, unknown>; ordinal: number; location: string; invalidUtf8?: boolean }
-  | { reject: string; detail: string; ordinal: number; location: string };
+  | { reject: string; detail: string; ordinal: number; location: string; docId?: string };
 
 export interface ShardTarget {
   outDir: string;
@@ -71,6 +74,7 @@ export function paramsRecord(p: NormalizeParams): Record<string, unknown> {
     nfkc: p.nfkc,
     max_nul_fraction: p.maxNulFraction,
     keep_rejected_text: p.keepRejectedText,
+    ...(p.code ? { code_fields: { path: p.code.pathFields, stars: p.code.starsFields, language: p.code.languageFields }, seed: p.code.seed } : {}),
   };
 }
 
@@ -97,6 +101,7 @@ export async function normalizeStream(
     throw e;
   }
   const rules = buildRules(p.filters);
+  const code = p.filters.code ? new CodeShard(p.filters.code, p.code ?? { ...STACK_FIELDS, seed: 0 }) : null;
   const counts = emptyCounts();
   let textIn = 0;
   let textKept = 0;
@@ -112,7 +117,7 @@ export async function normalizeStream(
         const derivedId = `${target.idBase}/${item.ordinal}`;
         if ("reject" in item) {
           if (p.strict) throw new RecordError(item.reject, `${item.location}: ${item.detail} (--strict stops at the first bad record)`);
-          await reject({ doc_id: derivedId, stage: "normalize", reason: item.reject, detail: `${item.location}: ${item.detail}` }, counts.rejected);
+          await reject({ doc_id: item.docId ?? derivedId, stage: "normalize", reason: item.reject, detail: `${item.location}: ${item.detail}` }, counts.rejected);
           continue;
         }
         const f = item.fields;
@@ -146,7 +151,13 @@ export async function normalizeStream(
           if (n !== text) modified.push("nfkc");
           text = n;
         }
-        const verdict = applyRules(rules, text);
+        let verdict = applyRules(rules, text);
+        let fields = f;
+        if (code !== null) {
+          const c = await code.decide(f, text, docId, rawBytes);
+          verdict = c.verdict;
+          fields = { ...f, language: c.language };
+        }
         if (verdict) {
           await reject(
             { doc_id: docId, stage: "normalize", reason: verdict.reason, detail: verdict.detail, ...(p.keepRejectedText ? { text } : {}) },
@@ -157,7 +168,7 @@ export async function normalizeStream(
         for (const m of modified) bump(counts.modified, m);
         counts.kept++;
         textKept += text === raw ? rawBytes : Buffer.byteLength(text, "utf8");
-        await writeDocLine(out, text, toDoc(f, "", docId, p));
+        await writeDocLine(out, text, toDoc(fields, "", docId, p));
       }
       onProgress?.(counts.in, textIn);
     }
@@ -187,6 +198,7 @@ export async function normalizeStream(
     counts: sortedCounts(counts),
     bytes: { text_in: textIn, text_kept: textKept },
     params: { ...paramsRecord(p), ...target.extraParams },
+    ...(code ? { by_language: code.byLanguage() } : {}),
   };
   writeJsonAtomic(paths.manifest, manifest);
   return { manifest, manifestPath: paths.manifest };

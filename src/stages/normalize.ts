@@ -4,7 +4,7 @@
  * parameters is skipped on rerun; a different one needs --overwrite.
  */
 import { existsSync, statSync } from "node:fs";
-import { basename } from "node:path";
+import { basename, join } from "node:path";
 import { ConfigError } from "../errors.ts";
 import { expandInputs } from "../io/glob.ts";
 import { sha256File, type FileDigest } from "../io/hash.ts";
@@ -14,6 +14,7 @@ import { countsAddUp, emptyCounts, mergeCounts, type StageCounts } from "../pipe
 import { normalizeStream, paramsRecord, shardPaths, type NormalizeParams, type ShardResult, type ShardTarget } from "./normalize-core.ts";
 import { itemsFor } from "./normalize-io.ts";
 import { FileWorkers } from "./file-pool.ts";
+import { chunkDigest, DEFAULT_MAX_FILE_BYTES, fileItems, planFileChunks, type FileChunk } from "../code/file-tree.ts";
 
 export interface NormalizeOptions extends NormalizeParams {
   inputs: string[];
@@ -21,6 +22,10 @@ export interface NormalizeOptions extends NormalizeParams {
   overwrite: boolean;
   /** Input files are normalized in parallel, one per worker, when > 1. */
   cpuThreads?: number;
+  /** "files": every file the inputs match is a document (src/code/file-tree.ts); default: record files by extension. */
+  format?: "records" | "files";
+  exclude?: string[];
+  maxFileBytes?: number;
 }
 
 export interface NormalizeSummary {
@@ -73,9 +78,12 @@ export function shardToSkip(
 export async function runNormalize(o: NormalizeOptions): Promise<NormalizeSummary> {
   checkName("--source", o.source);
   checkName("--domain", o.domain);
-  const files = expandInputs(o.inputs, { what: "input files" });
-  for (const f of files) itemsFor(f);
-  const total = files.reduce((s, f) => s + statSync(f).size, 0);
+  const files: Input[] =
+    o.format === "files"
+      ? planFileChunks(o.inputs, o.exclude ?? [], o.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES).map((chunk) => ({ file: chunk.root, chunk }))
+      : expandInputs(o.inputs, { what: "input files" }).map((file) => ({ file }));
+  for (const f of files) if (!f.chunk) itemsFor(f.file);
+  const total = files.reduce((s, f) => s + (f.chunk ? f.chunk.files.reduce((t, r) => t + statSync(join(f.chunk!.root, r)).size, 0) : statSync(f.file).size), 0);
   const progress = new Progress("normalize", null);
   info(`normalize: ${files.length} input file(s), ${(total / 1e6).toFixed(1)} MB -> ${o.outDir}/${o.source}/${o.domain}/`);
   const summary: NormalizeSummary = { shards: [], skipped: 0, counts: emptyCounts() };
@@ -107,8 +115,13 @@ export async function runNormalize(o: NormalizeOptions): Promise<NormalizeSummar
   return summary;
 }
 
-interface Todo {
+/** An input file, or in files format one shard's share of a source tree (its root as `file`). */
+interface Input {
   file: string;
+  chunk?: FileChunk;
+}
+
+interface Todo extends Input {
   target: ShardTarget;
 }
 
@@ -120,21 +133,22 @@ interface Todo {
  * is there and --overwrite is not given), every input is checked before the
  * first shard is handed out, so that a run that stops writes nothing.
  */
-async function* plan(o: NormalizeOptions, files: string[], summary: NormalizeSummary, planned: { bytes: number }): AsyncGenerator<Todo> {
+async function* plan(o: NormalizeOptions, files: Input[], summary: NormalizeSummary, planned: { bytes: number }): AsyncGenerator<Todo> {
   const mayStop = !o.overwrite && files.some((_, part) => existsSync(shardPaths(o.outDir, o.source, o.domain, part).manifest));
   const held: Todo[] = [];
   for (let part = 0; part < files.length; part++) {
-    const file = files[part]!;
-    const digest = await sha256File(file);
+    const { file, chunk } = files[part]!;
+    const digest = chunk ? await chunkDigest(chunk) : await sha256File(file);
     const paths = shardPaths(o.outDir, o.source, o.domain, part);
-    const done = shardToSkip("normalize", paths, digest, paramsRecord(o), o.overwrite);
+    const extraParams = chunk ? { format: "files", max_file_bytes: chunk.maxBytes } : undefined;
+    const done = shardToSkip("normalize", paths, digest, { ...paramsRecord(o), ...extraParams }, o.overwrite);
     if (done !== null) {
       mergeCounts(summary.counts, done.counts);
       summary.shards.push(paths.shard);
       summary.skipped++;
       continue;
     }
-    const t = { file, target: { outDir: o.outDir, part, inputs: [{ ...digest }], idBase: `${o.source}/${digest.sha256.slice(0, 12)}` } };
+    const t = { file, chunk, target: { outDir: o.outDir, part, inputs: [{ ...digest }], idBase: `${o.source}/${digest.sha256.slice(0, 12)}`, extraParams } };
     planned.bytes += digest.bytes;
     if (mayStop) held.push(t);
     else yield t;
@@ -153,6 +167,7 @@ async function normalizeAll(
   const params: NormalizeParams = {
     source: o.source, domain: o.domain, textField: o.textField, idField: o.idField, licenseTag: o.licenseTag, filters: o.filters,
     nfkc: o.nfkc, strict: o.strict, keepRejectedText: o.keepRejectedText, maxNulFraction: o.maxNulFraction,
+    ...(o.code ? { code: o.code } : {}),
   };
   const results: Promise<ShardResult>[] = [];
   for await (const t of todo) {
@@ -167,10 +182,11 @@ async function normalizeAll(
       return r;
     };
     if (workers === null) {
-      results.push(Promise.resolve(done(await normalizeStream(itemsFor(t.file), t.target, params, step))));
+      const items = t.chunk ? fileItems(t.chunk) : itemsFor(t.file);
+      results.push(Promise.resolve(done(await normalizeStream(items, t.target, params, step))));
       continue;
     }
-    const task = { kind: "normalize" as const, file: t.file, target: t.target, params, zstdLevel: process.env.GAMMA_ZSTD_LEVEL, sourceDateEpoch: process.env.SOURCE_DATE_EPOCH };
+    const task = { kind: "normalize" as const, file: t.file, chunk: t.chunk, target: t.target, params, zstdLevel: process.env.GAMMA_ZSTD_LEVEL, sourceDateEpoch: process.env.SOURCE_DATE_EPOCH };
     const result = workers.run<ShardResult>(task, step).then(done);
     result.catch(() => {}); // handled by Promise.all below, once every shard is handed out
     results.push(result);

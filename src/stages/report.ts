@@ -13,6 +13,7 @@ import { info } from "../log.ts";
 import { countsAddUp, emptyCounts, mergeCounts, sortedCounts, sumValues, type StageCounts } from "../pipeline.ts";
 import { GAMMA_VERSION } from "../version.ts";
 import type { PackMeta } from "./pack.ts";
+import { mergeLanguageCounts, sortLanguageCounts, type LanguageCounts } from "../code/code-shard.ts";
 
 interface Bucket {
   counts: StageCounts;
@@ -25,7 +26,8 @@ export interface Report {
   gamma_version: string;
   created_at: string;
   inputs: string[];
-  normalize: (Bucket & { by_source: Record<string, Bucket> }) | null;
+  /** by_language: from shards normalized with --filters code (absent when there are none). */
+  normalize: (Bucket & { by_source: Record<string, Bucket>; by_language?: Record<string, LanguageCounts> }) | null;
   dedup: { manifest: string; mode: unknown; counts: StageCounts; dedup_rate: number; by_source: Record<string, StageCounts & { dedup_rate: number }>; backend: unknown }[];
   pack: { meta: string; seq_len: number; n_seqs: number; tokens: number; padding_tokens: number; counts: StageCounts; by_source: Record<string, { docs: number; tokens: number }> }[];
   checks: { stage: string; where: string; in: number; kept: number; dropped: number; rejected: number; adds_up: boolean }[];
@@ -54,6 +56,7 @@ export function buildReport(files: string[]): Report {
   };
   const bySource: Record<string, Bucket> = {};
   const total: Bucket = { counts: emptyCounts(), bytes: { text_in: 0, text_kept: 0 }, shards: 0 };
+  let byLanguage: Record<string, LanguageCounts> | null = null;
   for (const f of files) {
     let m: Record<string, unknown>;
     try {
@@ -71,6 +74,7 @@ export function buildReport(files: string[]): Report {
         x.bytes.text_kept += s.bytes.text_kept;
         x.shards++;
       }
+      if (s.by_language) mergeLanguageCounts((byLanguage ??= {}), s.by_language);
       rep.checks.push(check("normalize", f, s.counts));
     } else if (m.kind === "gamma.dedup/v1") {
       const c = m.counts as StageCounts;
@@ -107,6 +111,7 @@ export function buildReport(files: string[]): Report {
       ...total,
       counts: sortedCounts(total.counts),
       by_source: Object.fromEntries(Object.entries(bySource).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, { ...v, counts: sortedCounts(v.counts) }])),
+      ...(byLanguage ? { by_language: sortLanguageCounts(byLanguage) } : {}),
     };
     rep.checks.push(check("normalize", "(all shards)", total.counts));
   }

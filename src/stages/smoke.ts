@@ -1,10 +1,14 @@
 /**
  * `gamma smoke`: normalize -> dedup (both) -> pack -> report on the real-text
- * sample and tokenizer embedded in the binary (assets/smoke/SOURCES.md).
+ * sample and tokenizer embedded in the binary (assets/smoke/SOURCES.md), and
+ * normalize --filters code on the embedded code sample (into code/).
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import sampleFile from "../../assets/smoke/sample.jsonl.zst" with { type: "file" };
+import codeFile from "../../assets/smoke/code.jsonl.zst" with { type: "file" };
+import { STACK_FIELDS } from "../code/code-shard.ts";
+import { loadFilterConfig } from "../filters/config.ts";
 import { DEFAULT_FILTERS } from "../filters/rules.ts";
 import { O200K_BASE_PATH } from "../tokenizer/shipped.ts";
 import { info } from "../log.ts";
@@ -30,8 +34,9 @@ export async function runSmoke(outDir: string, g: Globals, near: NearSettings): 
     dedup: join(out, "dedup"),
     packed: join(out, "packed"),
     report: join(out, "report.json"),
+    code: join(out, "code"),
   };
-  for (const d of [p.inputs, p.normalized, p.dedup, p.packed]) rmSync(d, { recursive: true, force: true });
+  for (const d of [p.inputs, p.normalized, p.dedup, p.packed, p.code]) rmSync(d, { recursive: true, force: true });
   rmSync(p.report, { force: true });
   mkdirSync(p.inputs, { recursive: true });
   const sample = join(p.inputs, "sample.jsonl.zst");
@@ -39,8 +44,10 @@ export async function runSmoke(outDir: string, g: Globals, near: NearSettings): 
   // Embedded files live in the binary's own file system: read them, then write them out.
   writeFileSync(sample, readFileSync(sampleFile));
   writeFileSync(tok, readFileSync(O200K_BASE_PATH));
+  const code = join(p.inputs, "code.jsonl.zst");
+  writeFileSync(code, readFileSync(codeFile));
 
-  info("smoke: 1/4 normalize");
+  info("smoke: 1/5 normalize");
   await runNormalize({
     inputs: [sample],
     outDir: p.normalized,
@@ -56,9 +63,27 @@ export async function runSmoke(outDir: string, g: Globals, near: NearSettings): 
     maxNulFraction: 0.05,
     overwrite: true,
   });
-  info("smoke: 2/4 dedup (exact, then near)");
+  info("smoke: 2/5 normalize --filters code");
+  await runNormalize({
+    inputs: [code],
+    outDir: p.code,
+    source: "code-sample",
+    domain: "code",
+    textField: "content",
+    idField: null,
+    licenseTag: null,
+    filters: loadFilterConfig("code"),
+    code: { ...STACK_FIELDS, seed: g.seed },
+    nfkc: false,
+    strict: false,
+    keepRejectedText: false,
+    maxNulFraction: 0.01,
+    overwrite: true,
+    cpuThreads: 1,
+  });
+  info("smoke: 3/5 dedup (exact, then near)");
   await runDedup({ inputs: [join(p.normalized, "**", "*.jsonl.zst")], outDir: p.dedup, mode: "both", scope: "global", near });
-  info("smoke: 3/4 pack");
+  info("smoke: 4/5 pack");
   await runPack({
     sources: [{ name: "brown", share: 1, files: [join(p.dedup, "deduped.jsonl.zst")] }],
     tokenizerPath: tok,
@@ -70,7 +95,7 @@ export async function runSmoke(outDir: string, g: Globals, near: NearSettings): 
     cpuThreads: g.cpuThreads,
     manifestPath: null,
   });
-  info("smoke: 4/4 report");
-  const report = runReport([join(p.normalized, "**", "*.manifest.json"), join(p.dedup, "dedup.manifest.json"), join(p.packed, "meta.json")], p.report);
-  return { outDir: out, report, paths: { ...p, normalized_shards: join(p.normalized, "brown", "prose"), deduped: join(p.dedup, "deduped.jsonl.zst"), decisions: join(p.dedup, "decisions.jsonl.zst"), input_ids: join(p.packed, "input_ids.mmap"), meta: join(p.packed, "meta.json") } };
+  info("smoke: 5/5 report");
+  const report = runReport([join(p.normalized, "**", "*.manifest.json"), join(p.code, "**", "*.manifest.json"), join(p.dedup, "dedup.manifest.json"), join(p.packed, "meta.json")], p.report);
+  return { outDir: out, report, paths: { ...p, normalized_shards: join(p.normalized, "brown", "prose"), code_shards: join(p.code, "code-sample", "code"), deduped: join(p.dedup, "deduped.jsonl.zst"), decisions: join(p.dedup, "decisions.jsonl.zst"), input_ids: join(p.packed, "input_ids.mmap"), meta: join(p.packed, "meta.json") } };
 }
