@@ -3,6 +3,7 @@
  * tag, the fill-in-the-middle layout, the special tokens the text may name, EOS; then, after
  * encoding, the cut into chunks of at most --max-length tokens.
  */
+import { fimNodeSpans } from "../code/fim-nodes.ts";
 import { ConfigError } from "../errors.ts";
 import type { Doc } from "../pipeline.ts";
 import { chooseFim, fimParts, SENTINEL_TEXTS, type FimChoice, type FimSentinels, type FimSettings } from "../tokenizer/fim.ts";
@@ -88,7 +89,7 @@ export function docSequence(doc: Doc, plan: SequencePlan): DocSequence {
     }
   }
   const allowed = plan.allowed;
-  const fim = plan.fim === null ? null : chooseFim(doc.text, doc.doc_id, plan.fim.settings);
+  const fim = plan.fim === null ? null : chooseFim(doc.text, doc.doc_id, plan.fim.settings, plan.fim.settings.mode === "ast" ? () => fimNodeSpans(language, doc.text) : undefined);
   if (fim === null) splitSpecials(doc.text, allowed, parts);
   else fimParts(doc.text, fim, plan.fim!.sentinels, parts, (piece, out) => void splitSpecials(piece, allowed, out));
   if (plan.eos !== null) parts.push(plan.eos);

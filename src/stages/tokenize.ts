@@ -23,7 +23,8 @@ import { codePointOffsets, FIM_MODES, SENTINEL_TEXTS, type FimMode } from "../to
 import { joinParts, textsOf } from "../tokenizer/parts.ts";
 import { ZstdTextWriter } from "../io/zstd-writer.ts";
 import type { Doc } from "../pipeline.ts";
-import { chunkRanges, docSequence, sequencePlan, tagText, type DocSequence, type MissingTag } from "./tokenize-sequence.ts";
+import { loadFimGrammars } from "../code/fim-nodes.ts";
+import { chunkRanges, docSequence, languageOf, sequencePlan, tagText, type DocSequence, type MissingTag } from "./tokenize-sequence.ts";
 import { GAMMA_VERSION, gitSha } from "../version.ts";
 import { narrowToUint16, openSink, SAMPLES_PER_SHARD, type SinkDtype, type SplitSink, type TokenFormat } from "./tokenize-sinks.ts";
 
@@ -147,7 +148,17 @@ export async function runTokenize(o: TokenizeOptions) {
   const progress = new Progress("tokenize");
 
   /** Reads one batch into a group (its sequences given to the encoders), or null when it holds no document. */
-  const readGroup = (batch: ReadItem[]): Group | null => {
+  const grammarsTried = new Set<string>();
+  const readGroup = async (batch: ReadItem[]): Promise<Group | null> => {
+    if (plan.fim?.settings.mode === "ast") {
+      const fresh = new Set<string>();
+      for (const item of batch) {
+        const l = "bad" in item ? null : languageOf(item.doc);
+        if (l !== null && !grammarsTried.has(l)) fresh.add(l);
+      }
+      for (const l of fresh) grammarsTried.add(l);
+      await loadFimGrammars(fresh);
+    }
     const docs: Group["docs"] = [];
     let missing: Map<string, string> | null = null;
     for (const item of batch) {
@@ -238,7 +249,7 @@ export async function runTokenize(o: TokenizeOptions) {
     // the encoders never wait for the reader.
     const ahead: Group[] = [];
     for await (const batch of readDocBatches(files)) {
-      const g = readGroup(batch);
+      const g = await readGroup(batch);
       if (g === null) continue;
       ahead.push(g);
       if (ahead.length > READ_AHEAD) await writeGroup(ahead.shift()!);

@@ -187,13 +187,14 @@ describe("tokenize for code", () => {
   });
 
   test("outputs are byte-identical for 1 or 2 threads and either input order", async () => {
-    const base = { languageTags: true, fim: { rate: 0.5, spmRate: 0.3, mode: "line" as const }, maxLength: 300, minChunkTokens: 50 };
+    const base = { languageTags: true, fim: { rate: 0.5, spmRate: 0.3, mode: "ast" as const }, maxLength: 300, minChunkTokens: 50 };
     for (const format of ["jsonl", "parquet"] as const) {
       const a = await runTokenize(opts({ ...base, format, outDir: join(dir, `det-${format}-1`), cpuThreads: 1 }));
       const b = await runTokenize(opts({ ...base, format, outDir: join(dir, `det-${format}-2`), cpuThreads: 2, inputs: [...shards].reverse() }));
       expect(JSON.stringify(b.outputs)).toBe(JSON.stringify(a.outputs));
       expect(JSON.stringify(b.metrics)).toBe(JSON.stringify(a.metrics));
       expect(a.outputs.train.length).toBeGreaterThan(0);
+      expect(a.metrics.fim!.by_mode.ast).toBeGreaterThan(10);
     }
   });
 });

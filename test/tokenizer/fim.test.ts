@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { chooseFim, codePointOffsets, docRng, fimParts, undoFim, type FimChoice, type FimMode, type FimSentinels } from "../../src/tokenizer/fim.ts";
+import { fimNodeSpans, loadFimGrammars } from "../../src/code/fim-nodes.ts";
 import { joinParts, splitSpecials, textsOf } from "../../src/tokenizer/parts.ts";
 import { loadTokenizer } from "../../src/tokenizer/index.ts";
 import { codeFiles } from "../helpers/code-files.ts";
@@ -75,6 +76,28 @@ describe("fill-in-the-middle transforms", () => {
     expect(files.filter((f) => f.language === "python").length).toBeGreaterThan(3);
     expect(files.filter((f) => f.language === "javascript").length).toBeGreaterThan(3);
     expect(transformed).toBe(files.length * 6);
+  });
+
+  test("ast mode cuts out one whole syntax node of real Python and JavaScript, and undoes exactly", async () => {
+    await loadFimGrammars(["python", "javascript"]);
+    let ast = 0;
+    for (const f of files) {
+      const nodes = fimNodeSpans(f.language, f.text)!;
+      expect(nodes.length).toBeGreaterThan(10);
+      for (let k = 0; k < 3; k++) {
+        const c = chooseFim(f.text, `${f.path}#${k}`, { rate: 1, spmRate: 0.5, mode: "ast", seed: 2 }, () => fimNodeSpans(f.language, f.text))!;
+        expect(c.mode).toBe("ast");
+        expect(c.spans.length).toBe(1);
+        expect(nodes).toContainEqual(c.spans[0]!);
+        expect(undoFim(encodeLayout(f.text, c), S, (x) => tok.decode(x))).toBe(f.text);
+        ast++;
+      }
+    }
+    expect(ast).toBe(files.length * 3);
+    // No grammar for the language: two character cuts, recorded as "char".
+    expect(fimNodeSpans("cobol", "IDENTIFICATION DIVISION.")).toBeNull();
+    const c = chooseFim("IDENTIFICATION DIVISION.", "x", { rate: 1, spmRate: 0, mode: "ast", seed: 2 }, () => fimNodeSpans("cobol", "IDENTIFICATION DIVISION."))!;
+    expect(c.mode).toBe("char");
   });
 
   test("undo refuses ids that are not a FIM layout", () => {
