@@ -29,7 +29,9 @@ export interface Report {
   /** by_language: from shards normalized with --filters code (absent when there are none). */
   normalize: (Bucket & { by_source: Record<string, Bucket>; by_language?: Record<string, LanguageCounts> }) | null;
   dedup: { manifest: string; mode: unknown; counts: StageCounts; dedup_rate: number; by_source: Record<string, StageCounts & { dedup_rate: number }>; backend: unknown }[];
-  pack: { meta: string; seq_len: number; n_seqs: number; tokens: number; padding_tokens: number; counts: StageCounts; by_source: Record<string, { docs: number; tokens: number }> }[];
+  pack: { meta: string; seq_len: number; n_seqs: number; packing: string; tokens: number; padding_tokens: number; padding_fraction: number; counts: StageCounts; by_source: Record<string, { docs: number; tokens: number }> }[];
+  /** tokenize manifests: their metrics (samples, tokens, average length, languages, FIM, chunks). */
+  tokenize: { manifest: string; format: unknown; counts: StageCounts; metrics: unknown }[];
   checks: { stage: string; where: string; in: number; kept: number; dropped: number; rejected: number; adds_up: boolean }[];
   adds_up: boolean;
 }
@@ -51,6 +53,7 @@ export function buildReport(files: string[]): Report {
     normalize: null,
     dedup: [],
     pack: [],
+    tokenize: [],
     checks: [],
     adds_up: true,
   };
@@ -94,16 +97,22 @@ export function buildReport(files: string[]): Report {
         meta: f,
         seq_len: p.seq_len,
         n_seqs: p.n_seqs,
+        packing: p.packing ?? "contiguous",
         tokens: p.counts.tokens,
         padding_tokens: p.counts.padding_tokens,
+        padding_fraction: p.counts.padding_fraction ?? (p.n_seqs === 0 ? 0 : Math.round((p.counts.padding_tokens / (p.n_seqs * p.seq_len)) * 1e6) / 1e6),
         counts: p.counts.docs,
         by_source: p.counts.by_source,
       });
       rep.checks.push(check("pack", f, p.counts.docs));
+    } else if (m.kind === "gamma.tokenize/v1") {
+      const c = (m.counts as { docs: StageCounts }).docs;
+      rep.tokenize.push({ manifest: f, format: (m.config as Record<string, unknown> | undefined)?.format ?? null, counts: c, metrics: m.metrics ?? null });
+      rep.checks.push(check("tokenize", f, c));
     } else if (typeof m.kind === "string" && m.kind.startsWith("gamma.")) {
       info(`report: ${f}: ${m.kind} is not summarised by this version; skipped`);
     } else {
-      throw new ConfigError(`report: ${f} is not a gamma manifest (no "kind"); pass normalize *.manifest.json, dedup.manifest.json or pack meta.json files`);
+      throw new ConfigError(`report: ${f} is not a gamma manifest (no "kind"); pass normalize *.manifest.json, dedup.manifest.json, tokenize manifest.json or pack meta.json files`);
     }
   }
   if (total.shards > 0) {

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { parquetMetadata, parquetReadObjects } from "hyparquet";
 import { NO_FILTERS } from "../../src/filters/rules.ts";
 import { runNormalize } from "../../src/stages/normalize.ts";
+import { runReport } from "../../src/stages/report.ts";
 import { runTokenize, type TokenizeOptions } from "../../src/stages/tokenize.ts";
 import { undoFim } from "../../src/tokenizer/fim.ts";
 import { loadTokenizer } from "../../src/tokenizer/index.ts";
@@ -125,6 +126,14 @@ describe("tokenize for code", () => {
     expect(fim).toBeGreaterThan(0);
     expect(spm).toBeGreaterThan(0);
     expect(m.metrics.fim).toMatchObject({ docs: n, transformed: fim, by_mode: { multi: fim }, spm });
+    expect(m.metrics.languages).toEqual({
+      javascript: expect.objectContaining({ docs: files.filter((f) => f.language === "javascript").length }),
+      python: expect.objectContaining({ docs: files.filter((f) => f.language === "python").length }),
+    });
+    // The report carries the metrics and checks the counts.
+    const rep = runReport([join(dir, "fim/manifest.json")], join(dir, "fim-report.json"));
+    expect(rep.tokenize[0]!.metrics).toEqual(JSON.parse(JSON.stringify(m.metrics)));
+    expect(rep.checks).toEqual([expect.objectContaining({ stage: "tokenize", in: n, kept: n, adds_up: true })]);
   });
 
   test("a tokenizer without the sentinels is refused, naming them", async () => {
