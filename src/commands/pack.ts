@@ -18,7 +18,7 @@ export function packCommand(): Command {
     .option("--num-seqs <n>", "stop after N rows (default: pack everything)")
     .option("--eos-id <id>", "EOS id to append when the tokenizer's config does not name one")
     .option("--pad-id <id>", "id used to pad the last row (default: the EOS id; recorded in meta.json)")
-    .addOption(new Option("--packing <how>", "contiguous: documents continue into the next row; greedy: whole documents only (a longer one is cut to one row), rows filled first-fit-decreasing, each padded").choices(["contiguous", "greedy"]).default("contiguous"))
+    .addOption(new Option("--packing <how>", "contiguous: documents continue into the next row; greedy: no document that fits a row is split (a longer one is cut every seq-len tokens), rows filled first-fit-decreasing, each padded").choices(["contiguous", "greedy"]).default("contiguous"))
     .option("--pack-window <n>", "greedy: documents packed together in one first-fit-decreasing run", String(PACK_WINDOW))
     .requiredOption("--out-dir <dir>", "output folder")
     .action(async (o) => {

@@ -4,8 +4,9 @@
  * Documents are drawn in a deterministic order (one input in file order, or a
  * seeded weighted mixture of manifest sources), tokenized, EOS appended, and
  * their tokens fill rows contiguously: a document continues into the next row
- * when a row is full. Padding happens only after the last token, and is
- * recorded. Outputs: input_ids.mmap (little-endian int32, n_seqs x seq_len),
+ * when a row is full, and padding happens only after the last token. With
+ * greedy packing (pack-greedy.ts) no document that fits a row is split, and
+ * every row is padded. Padding is recorded. Outputs: input_ids.mmap (little-endian int32, n_seqs x seq_len),
  * meta.json and index.jsonl.zst (row -> document segments).
  */
 import { closeSync, mkdirSync, openSync } from "node:fs";
@@ -43,7 +44,7 @@ export interface PackOptions {
   cpuThreads: number;
   /** Recorded in meta.json: where the sources came from. */
   manifestPath: string | null;
-  /** contiguous (default): documents continue into the next row; greedy: whole documents, first-fit-decreasing. */
+  /** contiguous (default): documents continue into the next row; greedy: whole documents (cut every seqLen when longer), first-fit-decreasing. */
   packing?: Packing;
   /** greedy: documents packed together (one first-fit-decreasing run each). */
   packWindow?: number;
@@ -80,8 +81,10 @@ export interface PackMeta {
     /** padding_tokens / (n_seqs x seq_len). */
     padding_fraction: number;
     docs_truncated: number;
-    /** Tokens cut off documents longer than a row (greedy packing). */
+    /** Tokens of documents left unplaced when --num-seqs was reached (greedy packing). */
     tokens_truncated: number;
+    /** greedy: documents longer than a row, cut every seq_len tokens (their full pieces fill rows alone). */
+    docs_cut_long: number;
     by_source: Record<string, { docs: number; tokens: number }>;
   };
   outputs: { input_ids: { path: string; sha256: string; bytes: number }; index: { path: string; sha256: string; bytes: number } };
@@ -228,6 +231,8 @@ export async function runPack(o: PackOptions): Promise<PackMeta> {
   let truncated = 0;
   let tokensTruncated = 0;
   let padding = 0;
+  /** greedy: documents longer than a row, cut into row-length pieces. */
+  let longDocs = 0;
   const bySource: Record<string, { docs: number; tokens: number }> = {};
   const progress = new Progress("pack");
   const full = () => o.numSeqs !== null && rows >= o.numSeqs;
@@ -271,38 +276,50 @@ export async function runPack(o: PackOptions): Promise<PackMeta> {
     if (waiting.length === 0) return;
     const docs = waiting;
     waiting = [];
-    const lengths = docs.map((d) => Math.min(d.ids.length + 1, L));
-    const rowsOf = firstFitDecreasing(lengths, L, seededOrder(docs.length, o.seed, 0x67726479 ^ windows++));
+    // Items: a document (tokens + EOS) that fits a row is one item; a longer one is cut every
+    // L tokens, so its full pieces fill rows alone and only its last piece shares a row.
+    const items: { doc: number; start: number; end: number }[] = [];
+    const placed = new Array<number>(docs.length).fill(0);
+    for (const [k, d] of docs.entries()) {
+      const n = d.ids.length + 1;
+      for (let a = 0; a < n; a += L) items.push({ doc: k, start: a, end: Math.min(n, a + L) });
+      if (n > L) longDocs++;
+    }
+    const lengths = items.map((it) => it.end - it.start);
+    const rowsOf = firstFitDecreasing(lengths, L, seededOrder(items.length, o.seed, 0x67726479 ^ windows++));
     for (const members of rowsOf) {
-      if (full()) {
-        bump(counts.dropped, "num_seqs_reached", members.length);
-        continue;
-      }
+      if (full()) break;
       for (const k of members) {
-        const d = docs[k]!;
-        const n = d.ids.length + 1;
-        const take = lengths[k]!;
-        const fromIds = Math.min(take, d.ids.length);
-        out.row.set(d.ids.subarray(0, fromIds), fill);
-        if (fromIds < take) out.row[fill + fromIds] = eos;
-        segs.push(JSON.stringify({ row: rows, doc_id: d.docId, doc_token_start: 0, doc_token_end: take, row_offset: fill }) + "\n");
-        fill += take;
+        const it = items[k]!;
+        const d = docs[it.doc]!;
+        const fromIds = Math.max(0, Math.min(it.end, d.ids.length) - it.start);
+        out.row.set(d.ids.subarray(it.start, it.start + fromIds), fill);
+        if (fromIds < it.end - it.start) out.row[fill + fromIds] = eos;
+        segs.push(JSON.stringify({ row: rows, doc_id: d.docId, doc_token_start: it.start, doc_token_end: it.end, row_offset: fill }) + "\n");
+        fill += it.end - it.start;
         docTokens += fromIds;
-        if (take === n) eosTokens++;
-        else {
-          truncated++;
-          tokensTruncated += n - take;
-        }
-        const b = (bySource[d.source] ??= { docs: 0, tokens: 0 });
-        b.docs++;
-        b.tokens += take;
-        counts.kept++;
+        placed[it.doc] += it.end - it.start;
+        (bySource[d.source] ??= { docs: 0, tokens: 0 }).tokens += it.end - it.start;
       }
       if (fill < L) {
         padding += L - fill;
         out.row.fill(pad, fill);
       }
       await emitRow();
+    }
+    for (const [k, d] of docs.entries()) {
+      const n = d.ids.length + 1;
+      if (placed[k] === 0) {
+        bump(counts.dropped, "num_seqs_reached");
+        continue;
+      }
+      counts.kept++;
+      bySource[d.source]!.docs++;
+      if (placed[k] === n) eosTokens++;
+      else {
+        truncated++;
+        tokensTruncated += n - placed[k]!;
+      }
     }
   };
 
@@ -397,6 +414,7 @@ export async function runPack(o: PackOptions): Promise<PackMeta> {
         padding_fraction: rows === 0 ? 0 : Math.round((padding / (rows * L)) * 1e6) / 1e6,
         docs_truncated: truncated,
         tokens_truncated: tokensTruncated,
+        docs_cut_long: longDocs,
         by_source: Object.fromEntries(Object.entries(bySource).sort(([a], [b]) => (a < b ? -1 : 1))),
       },
       outputs: {
