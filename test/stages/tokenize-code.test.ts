@@ -9,6 +9,7 @@ import { runReport } from "../../src/stages/report.ts";
 import { runTokenize, type TokenizeOptions } from "../../src/stages/tokenize.ts";
 import { undoFim } from "../../src/tokenizer/fim.ts";
 import { loadTokenizer } from "../../src/tokenizer/index.ts";
+import { gamma } from "../helpers/cli.ts";
 import { codeFiles } from "../helpers/code-files.ts";
 import { writeCodeTokenizer } from "../helpers/code-tokenizer.ts";
 import { readZstJson, tempDir, writeJsonl } from "../helpers/tmp.ts";
@@ -193,6 +194,21 @@ describe("tokenize for code", () => {
       rows.push(...((await parquetReadObjects({ file, compressors: { ZSTD: (b: Uint8Array) => new Uint8Array(zlib.zstdDecompressSync(b)) } })) as Sample[]));
     }
     expect(rows.map((r) => [Array.from(r.input_ids), r.language, r.length])).toEqual(all.map((s) => [s.input_ids, s.language, s.length]));
+  });
+
+  test("the command line takes the flags: tags, FIM, allowed specials, samples, format; a missing tag exits 2 listing it", () => {
+    const out = join(dir, "cli");
+    const r = gamma(["tokenize", "--input", ...shards, "--tokenizer", TOKENIZER, "--out-dir", out, "--format", "jsonl", "--language-tags", "--fim-rate", "1", "--fim-spm-rate", "0", "--fim-mode", "line", "--allow-special", "<|endoftext|>,<|fim_prefix|>", "--max-length", "512", "--min-chunk-tokens", "10", "--samples-per-shard", "50", "--seed", "4", "--cpu-threads", "1"]);
+    expect(r.code).toBe(0);
+    const m = JSON.parse(r.stdout).metrics;
+    expect(m.fim).toMatchObject({ docs: files.length, transformed: files.length, by_mode: { line: files.length }, spm: 0 });
+    expect(m.language_tags.tagged).toBe(files.length);
+    const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
+    expect(manifest.config).toMatchObject({ seed: 4, max_length: 512, min_chunk_tokens: 10, samples_per_shard: 50, allow_special: { "<|endoftext|>": tok.eosId!, "<|fim_prefix|>": S.prefix } });
+    expect(samples(out).every((x) => x.length <= 512 && x.length >= 10)).toBe(true);
+    const bad = gamma(["tokenize", "--input", ruby, "--tokenizer", TOKENIZER, "--out-dir", join(dir, "cli-bad"), "--language-tags", "--cpu-threads", "1"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("ruby (<|lang_ruby|>)");
   });
 
   test("outputs are byte-identical for 1 or 2 threads and either input order", async () => {
