@@ -3,7 +3,7 @@ import { ConfigError } from "../errors.ts";
 import { expandInputs } from "../io/glob.ts";
 import { loadStageAManifest } from "../manifest/stage-a.ts";
 import { PACK_WINDOW, runPack, sourcesFromGlob, type PackSource } from "../stages/pack.ts";
-import { addGlobals, intArg, readGlobals } from "./globals.ts";
+import { addGlobals, intArg, listArg, readGlobals } from "./globals.ts";
 
 export function packCommand(): Command {
   return addGlobals(new Command("pack"))
@@ -20,6 +20,7 @@ export function packCommand(): Command {
     .option("--pad-id <id>", "id used to pad the last row (default: the EOS id; recorded in meta.json)")
     .addOption(new Option("--packing <how>", "contiguous: documents continue into the next row; greedy: no document that fits a row is split (a longer one is cut every seq-len tokens), rows filled first-fit-decreasing, each padded").choices(["contiguous", "greedy"]).default("contiguous"))
     .option("--pack-window <n>", "greedy: documents packed together in one first-fit-decreasing run", String(PACK_WINDOW))
+    .option("--allow-special <tokens>", "comma-separated special tokens whose text in a document becomes the token (default: none; such text is encoded as ordinary text)")
     .requiredOption("--out-dir <dir>", "output folder")
     .action(async (o) => {
       const g = readGlobals(o);
@@ -52,6 +53,7 @@ export function packCommand(): Command {
         cpuThreads: g.cpuThreads,
         manifestPath: o.manifest ?? null,
         packing: o.packing,
+        allowSpecial: listArg(o.allowSpecial),
         packWindow: intArg("--pack-window", o.packWindow, 1),
       });
       process.stdout.write(JSON.stringify({ out_dir: o.outDir, n_seqs: meta.n_seqs, seq_len: meta.seq_len, tokens: meta.counts.tokens, padding_tokens: meta.counts.padding_tokens, padding_fraction: meta.counts.padding_fraction }) + "\n");

@@ -1,6 +1,6 @@
 import { Command, Option } from "commander";
 import { DEFAULT_TAG_TEMPLATE, runTokenize } from "../stages/tokenize.ts";
-import { addGlobals, intArg, numArg, readGlobals } from "./globals.ts";
+import { addGlobals, intArg, listArg, numArg, readGlobals } from "./globals.ts";
 
 export function tokenizeCommand(): Command {
   return addGlobals(new Command("tokenize"))
@@ -42,7 +42,7 @@ export function tokenizeCommand(): Command {
         noEos: o.eos === false,
         cpuThreads: g.cpuThreads,
         seed: g.seed,
-        allowSpecial: o.allowSpecial === undefined ? [] : String(o.allowSpecial).split(",").filter((t: string) => t.length > 0),
+        allowSpecial: listArg(o.allowSpecial),
         languageTags: Boolean(o.languageTags),
         languageTagTemplate: o.languageTagTemplate,
         missingTag: o.missingTag,

@@ -23,6 +23,7 @@ import { bump, emptyCounts, sortedCounts, type StageCounts } from "../pipeline.t
 import { createEncodePool, loadTokenizer, type Tokenizer } from "../tokenizer/index.ts";
 import { Prng } from "../util/prng.ts";
 import { firstFitDecreasing, seededOrder } from "./pack-greedy.ts";
+import { allowedSpecials, joinParts, splitSpecials, textsOf } from "../tokenizer/parts.ts";
 import { GAMMA_VERSION } from "../version.ts";
 
 export interface PackSource {
@@ -46,6 +47,8 @@ export interface PackOptions {
   manifestPath: string | null;
   /** contiguous (default): documents continue into the next row; greedy: whole documents (cut every seqLen when longer), first-fit-decreasing. */
   packing?: Packing;
+  /** Special tokens whose text in a document becomes the token (default none: text stays text). */
+  allowSpecial?: string[];
   /** greedy: documents packed together (one first-fit-decreasing run each). */
   packWindow?: number;
 }
@@ -68,6 +71,7 @@ export interface PackMeta {
   pad_id: number;
   created_at: string;
   seed: number;
+  allow_special: Record<string, number>;
   packing: Packing;
   pack_window: number | null;
   manifest: string | null;
@@ -196,6 +200,8 @@ export async function runPack(o: PackOptions): Promise<PackMeta> {
   if (!Number.isInteger(window) || window < 1) throw new ConfigError(`--pack-window must be a positive integer, got ${window}`);
   const tok: Tokenizer = await loadTokenizer(o.tokenizerPath, { eosId: o.eosId, expectedSha256: o.tokenizerSha256 ?? undefined, requireEos: true });
   const eos = tok.eosId!;
+  const { allowed, missing } = allowedSpecials(o.allowSpecial ?? [], (t) => tok.tokenId(t));
+  if (missing.length > 0) throw new ConfigError(`--allow-special: ${missing.join(", ")} ${missing.length === 1 ? "is not a token" : "are not tokens"} of ${tok.path}`);
   const pad = o.padId ?? eos;
   mkdirSync(o.outDir, { recursive: true });
   const idsPath = join(o.outDir, "input_ids.mmap");
@@ -220,6 +226,14 @@ export async function runPack(o: PackOptions): Promise<PackMeta> {
     await index.abort();
     throw e;
   }
+  /** Each text's ids; special-token text becomes the token only where --allow-special names it. */
+  const encodeDocs = async (texts: string[]): Promise<Uint32Array[]> => {
+    if (allowed.size === 0) return pool.encodeBatch(texts);
+    const parts = texts.map((t) => splitSpecials(t, allowed));
+    const encoded = await pool.encodeBatch(textsOf(parts));
+    const cursor = { i: 0 };
+    return parts.map((p) => joinParts(p, encoded, cursor));
+  };
   const L = o.seqLen;
   const out = new RowFile(fd, L);
   let fill = 0;
@@ -363,7 +377,7 @@ export async function runPack(o: PackOptions): Promise<PackMeta> {
     const ahead: { g: Group; encoding: Promise<Uint32Array[]> }[] = [];
     let more = true;
     for await (const g of groups(o.sources, o.seed)) {
-      const encoding = pool.encodeBatch(g.docs.map((d) => d.text));
+      const encoding = encodeDocs(g.docs.map((d) => d.text));
       encoding.catch(() => {}); // awaited when placed, unless reading stops first
       ahead.push({ g, encoding });
       if (ahead.length > READ_AHEAD) {
@@ -401,6 +415,7 @@ export async function runPack(o: PackOptions): Promise<PackMeta> {
       pad_id: pad,
       created_at: createdAt(),
       seed: o.seed,
+      allow_special: Object.fromEntries(allowed),
       packing,
       pack_window: packing === "greedy" ? window : null,
       manifest: o.manifestPath,

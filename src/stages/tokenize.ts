@@ -102,6 +102,7 @@ export async function runTokenize(o: TokenizeOptions) {
     if (!(fimOpt.spmRate >= 0 && fimOpt.spmRate <= 1)) throw new ConfigError(`--fim-spm-rate must be from 0 to 1, got ${fimOpt.spmRate}`);
     if (!FIM_MODES.includes(fimOpt.mode)) throw new ConfigError(`--fim-mode must be one of ${FIM_MODES.join(", ")}, got ${fimOpt.mode}`);
   }
+  if ((o.format === "jsonl" || o.format === "parquet") && o.dtype === "uint16") throw new ConfigError(`--dtype uint16 applies to --format megatron and npy; ${o.format} holds int32 ids`);
   const seed = o.seed ?? 0;
   const files = expandInputs(o.inputs, { what: "normalized shards" });
   const tok = await loadTokenizer(o.tokenizer, { eosId: o.eosId, expectedSha256: o.tokenizerSha256 ?? undefined, requireEos: !o.noEos });

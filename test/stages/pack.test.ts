@@ -165,6 +165,20 @@ describe("pack", () => {
     expect(c.dropped.num_seqs_reached).toBeGreaterThan(0);
   });
 
+  test("special-token text is ordinary text unless --allow-special names it", async () => {
+    const eotShard = await shard("eot", ["before<|endoftext|>after, and some more words to pack"]);
+    const sources = [{ name: "eot", share: 1, files: [eotShard] }];
+    const plain = await runPack(opts({ sources, seqLen: 64, outDir: join(dir, "eot-plain") }));
+    const allowed = await runPack(opts({ sources, seqLen: 64, outDir: join(dir, "eot-allowed"), allowSpecial: ["<|endoftext|>"] }));
+    const eot = tok.tokenId("<|endoftext|>")!;
+    const text = [...tok.encode("before<|endoftext|>after, and some more words to pack"), tok.eosId!];
+    expect(Array.from(rows(join(dir, "eot-plain"), 64)[0]!.subarray(0, text.length))).toEqual(text);
+    const want = [...tok.encode("before"), eot, ...tok.encode("after, and some more words to pack"), tok.eosId!];
+    expect(Array.from(rows(join(dir, "eot-allowed"), 64)[0]!.subarray(0, want.length))).toEqual(want);
+    expect(plain.allow_special).toEqual({});
+    expect(allowed.allow_special).toEqual({ "<|endoftext|>": eot });
+  });
+
   test("refuses a missing tokenizer with a clear error", async () => {
     await expect(runPack(opts({ outDir: join(dir, "miss"), tokenizerPath: join(dir, "nope.json") }))).rejects.toThrow("nope.json");
   });
