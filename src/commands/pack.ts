@@ -1,9 +1,9 @@
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { ConfigError } from "../errors.ts";
 import { expandInputs } from "../io/glob.ts";
 import { loadStageAManifest } from "../manifest/stage-a.ts";
-import { runPack, sourcesFromGlob, type PackSource } from "../stages/pack.ts";
-import { addGlobals, intArg, readGlobals } from "./globals.ts";
+import { PACK_WINDOW, runPack, sourcesFromGlob, type PackSource } from "../stages/pack.ts";
+import { addGlobals, intArg, listArg, readGlobals } from "./globals.ts";
 
 export function packCommand(): Command {
   return addGlobals(new Command("pack"))
@@ -18,6 +18,9 @@ export function packCommand(): Command {
     .option("--num-seqs <n>", "stop after N rows (default: pack everything)")
     .option("--eos-id <id>", "EOS id to append when the tokenizer's config does not name one")
     .option("--pad-id <id>", "id used to pad the last row (default: the EOS id; recorded in meta.json)")
+    .addOption(new Option("--packing <how>", "contiguous: documents continue into the next row; greedy: no document that fits a row is split (a longer one is cut every seq-len tokens), rows filled first-fit-decreasing, each padded").choices(["contiguous", "greedy"]).default("contiguous"))
+    .option("--pack-window <n>", "greedy: documents packed together in one first-fit-decreasing run", String(PACK_WINDOW))
+    .option("--allow-special <tokens>", "comma-separated special tokens whose text in a document becomes the token (default: none; such text is encoded as ordinary text)")
     .requiredOption("--out-dir <dir>", "output folder")
     .action(async (o) => {
       const g = readGlobals(o);
@@ -49,7 +52,10 @@ export function packCommand(): Command {
         seed: g.seed,
         cpuThreads: g.cpuThreads,
         manifestPath: o.manifest ?? null,
+        packing: o.packing,
+        allowSpecial: listArg(o.allowSpecial),
+        packWindow: intArg("--pack-window", o.packWindow, 1),
       });
-      process.stdout.write(JSON.stringify({ out_dir: o.outDir, n_seqs: meta.n_seqs, seq_len: meta.seq_len, tokens: meta.counts.tokens }) + "\n");
+      process.stdout.write(JSON.stringify({ out_dir: o.outDir, n_seqs: meta.n_seqs, seq_len: meta.seq_len, tokens: meta.counts.tokens, padding_tokens: meta.counts.padding_tokens, padding_fraction: meta.counts.padding_fraction }) + "\n");
     });
 }

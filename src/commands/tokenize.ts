@@ -1,6 +1,6 @@
 import { Command, Option } from "commander";
-import { runTokenize } from "../stages/tokenize.ts";
-import { addGlobals, intArg, numArg, readGlobals } from "./globals.ts";
+import { DEFAULT_TAG_TEMPLATE, runTokenize } from "../stages/tokenize.ts";
+import { addGlobals, intArg, listArg, numArg, readGlobals } from "./globals.ts";
 
 export function tokenizeCommand(): Command {
   return addGlobals(new Command("tokenize"))
@@ -11,7 +11,17 @@ export function tokenizeCommand(): Command {
     .requiredOption("--tokenizer <file>", "tokenizer.json or .tiktoken rank file (a bare name such as o200k_base only resolves to a file you supply)")
     .option("--tokenizer-sha256 <hex>", "refuse a tokenizer file with another sha256")
     .requiredOption("--out-dir <dir>", "output folder")
-    .addOption(new Option("--format <format>", "output format").choices(["megatron", "npy"]).default("megatron"))
+    .addOption(new Option("--format <format>", "output format: megatron (.bin/.idx), npy, jsonl (part-NNNNN.jsonl.zst of {input_ids, language, length}), parquet (the same columns, zstd, readable by Hugging Face datasets)").choices(["megatron", "npy", "jsonl", "parquet"]).default("megatron"))
+    .option("--samples-per-shard <n>", "samples per jsonl/parquet shard", "10000")
+    .option("--allow-special <tokens>", "comma-separated special tokens whose text in a document becomes the token (default: none; such text is encoded as ordinary text)")
+    .option("--language-tags", "prepend each document's language tag token (from meta.language)")
+    .option("--language-tag-template <t>", "the tag token's text; {language} is replaced by meta.language", DEFAULT_TAG_TEMPLATE)
+    .addOption(new Option("--missing-tag <what>", "a language whose tag is not a token: error (list them), skip (keep the document untagged, counted) or drop (leave it out, counted)").choices(["error", "skip", "drop"]).default("error"))
+    .option("--fim-rate <f>", "share of documents given a fill-in-the-middle layout (needs <|fim_prefix|>, <|fim_suffix|>, <|fim_middle|> tokens)", "0")
+    .option("--fim-spm-rate <f>", "share of FIM documents laid out suffix-prefix-middle instead of prefix-suffix-middle", "0")
+    .addOption(new Option("--fim-mode <mode>", "how the middle is cut: char (two random cuts), line (whole lines), ast (one whole syntax node, tree-sitter), multi (2-3 spans)").choices(["char", "line", "ast", "multi"]).default("char"))
+    .option("--max-length <n>", "cut each sequence into samples of at most N tokens (default: one sample per document)")
+    .option("--min-chunk-tokens <n>", "leave out samples shorter than N tokens (counted)", "0")
     .option("--valid-fraction <f>", "share of documents in valid (by sha256 of doc_id)", "0")
     .option("--token-budget <n>", "stop at N tokens in total: documents in input order while they fit; the rest are counted as left out")
     .addOption(new Option("--dtype <dtype>", "token dtype; auto picks uint16 only when every id actually written fits").choices(["int32", "uint16", "auto"]).default("int32"))
@@ -31,7 +41,16 @@ export function tokenizeCommand(): Command {
         dtype: o.dtype,
         noEos: o.eos === false,
         cpuThreads: g.cpuThreads,
+        seed: g.seed,
+        allowSpecial: listArg(o.allowSpecial),
+        languageTags: Boolean(o.languageTags),
+        languageTagTemplate: o.languageTagTemplate,
+        missingTag: o.missingTag,
+        fim: { rate: numArg("--fim-rate", o.fimRate, 0, 1), spmRate: numArg("--fim-spm-rate", o.fimSpmRate, 0, 1), mode: o.fimMode },
+        maxLength: o.maxLength === undefined ? null : intArg("--max-length", o.maxLength, 1),
+        minChunkTokens: intArg("--min-chunk-tokens", o.minChunkTokens, 0),
+        samplesPerShard: intArg("--samples-per-shard", o.samplesPerShard, 1),
       });
-      process.stdout.write(JSON.stringify({ out_dir: o.outDir, dtype: m.dtype, counts: m.counts }) + "\n");
+      process.stdout.write(JSON.stringify({ out_dir: o.outDir, dtype: m.dtype, counts: m.counts, metrics: m.metrics }) + "\n");
     });
 }

@@ -4,8 +4,9 @@
  * Documents are drawn in a deterministic order (one input in file order, or a
  * seeded weighted mixture of manifest sources), tokenized, EOS appended, and
  * their tokens fill rows contiguously: a document continues into the next row
- * when a row is full. Padding happens only after the last token, and is
- * recorded. Outputs: input_ids.mmap (little-endian int32, n_seqs x seq_len),
+ * when a row is full, and padding happens only after the last token. With
+ * greedy packing (pack-greedy.ts) no document that fits a row is split, and
+ * every row is padded. Padding is recorded. Outputs: input_ids.mmap (little-endian int32, n_seqs x seq_len),
  * meta.json and index.jsonl.zst (row -> document segments).
  */
 import { closeSync, mkdirSync, openSync } from "node:fs";
@@ -23,6 +24,8 @@ import { info, Progress } from "../log.ts";
 import { bump, emptyCounts, sortedCounts, type StageCounts } from "../pipeline.ts";
 import { createEncodePool, loadTokenizer, type Tokenizer } from "../tokenizer/index.ts";
 import { Prng } from "../util/prng.ts";
+import { firstFitDecreasing, seededOrder } from "./pack-greedy.ts";
+import { allowedSpecials, joinParts, splitSpecials, textsOf } from "../tokenizer/parts.ts";
 import { GAMMA_VERSION } from "../version.ts";
 
 export interface PackSource {
@@ -44,7 +47,17 @@ export interface PackOptions {
   cpuThreads: number;
   /** Recorded in meta.json: where the sources came from. */
   manifestPath: string | null;
+  /** contiguous (default): documents continue into the next row; greedy: whole documents (cut every seqLen when longer), first-fit-decreasing. */
+  packing?: Packing;
+  /** Special tokens whose text in a document becomes the token (default none: text stays text). */
+  allowSpecial?: string[];
+  /** greedy: documents packed together (one first-fit-decreasing run each). */
+  packWindow?: number;
 }
+
+export type Packing = "contiguous" | "greedy";
+/** Documents per first-fit-decreasing run. */
+export const PACK_WINDOW = 10_000;
 
 export interface PackMeta {
   stage: "pack";
@@ -60,6 +73,9 @@ export interface PackMeta {
   pad_id: number;
   created_at: string;
   seed: number;
+  allow_special: Record<string, number>;
+  packing: Packing;
+  pack_window: number | null;
   manifest: string | null;
   sources: { name: string; share: number; files: number }[];
   /** Every input file with its sha256, in source then file order: where index.jsonl.zst's doc_ids come from. */
@@ -72,7 +88,13 @@ export interface PackMeta {
     doc_tokens: number;
     eos_tokens: number;
     padding_tokens: number;
+    /** padding_tokens / (n_seqs x seq_len). */
+    padding_fraction: number;
     docs_truncated: number;
+    /** Tokens of documents left unplaced when --num-seqs was reached (greedy packing). */
+    tokens_truncated: number;
+    /** greedy: documents longer than a row, cut every seq_len tokens (their full pieces fill rows alone). */
+    docs_cut_long: number;
     by_source: Record<string, { docs: number; tokens: number }>;
   };
   outputs: { input_ids: { path: string; sha256: string; bytes: number }; index: { path: string; sha256: string; bytes: number } };
@@ -178,8 +200,14 @@ async function* flatten<T>(g: AsyncIterable<T[]>): AsyncGenerator<T> {
 export async function runPack(o: PackOptions): Promise<PackMeta> {
   if (!Number.isInteger(o.seqLen) || o.seqLen < 1) throw new ConfigError(`--seq-len must be a positive integer, got ${o.seqLen}`);
   if (o.numSeqs !== null && (!Number.isInteger(o.numSeqs) || o.numSeqs < 1)) throw new ConfigError(`--num-seqs must be a positive integer, got ${o.numSeqs}`);
+  const packing: Packing = o.packing ?? "contiguous";
+  if (packing !== "contiguous" && packing !== "greedy") throw new ConfigError(`--packing must be contiguous or greedy, got ${packing}`);
+  const window = o.packWindow ?? PACK_WINDOW;
+  if (!Number.isInteger(window) || window < 1) throw new ConfigError(`--pack-window must be a positive integer, got ${window}`);
   const tok: Tokenizer = await loadTokenizer(o.tokenizerPath, { eosId: o.eosId, expectedSha256: o.tokenizerSha256 ?? undefined, requireEos: true });
   const eos = tok.eosId!;
+  const { allowed, missing } = allowedSpecials(o.allowSpecial ?? [], (t) => tok.tokenId(t));
+  if (missing.length > 0) throw new ConfigError(`--allow-special: ${missing.join(", ")} ${missing.length === 1 ? "is not a token" : "are not tokens"} of ${tok.path}`);
   const pad = o.padId ?? eos;
   removeStaleTemps(o.outDir);
   mkdirSync(o.outDir, { recursive: true });
@@ -205,6 +233,14 @@ export async function runPack(o: PackOptions): Promise<PackMeta> {
     await index.abort();
     throw e;
   }
+  /** Each text's ids; special-token text becomes the token only where --allow-special names it. */
+  const encodeDocs = async (texts: string[]): Promise<Uint32Array[]> => {
+    if (allowed.size === 0) return pool.encodeBatch(texts);
+    const parts = texts.map((t) => splitSpecials(t, allowed));
+    const encoded = await pool.encodeBatch(textsOf(parts));
+    const cursor = { i: 0 };
+    return parts.map((p) => joinParts(p, encoded, cursor));
+  };
   const L = o.seqLen;
   const out = new RowFile(fd, L);
   let fill = 0;
@@ -214,6 +250,10 @@ export async function runPack(o: PackOptions): Promise<PackMeta> {
   let docTokens = 0;
   let eosTokens = 0;
   let truncated = 0;
+  let tokensTruncated = 0;
+  let padding = 0;
+  /** greedy: documents longer than a row, cut into row-length pieces. */
+  let longDocs = 0;
   const bySource: Record<string, { docs: number; tokens: number }> = {};
   const progress = new Progress("pack");
   const full = () => o.numSeqs !== null && rows >= o.numSeqs;
@@ -248,6 +288,73 @@ export async function runPack(o: PackOptions): Promise<PackMeta> {
     b.tokens += pos;
   };
 
+  /** greedy: the documents waiting for their window's first-fit-decreasing run. */
+  let waiting: { docId: string; ids: Uint32Array; source: string }[] = [];
+  let windows = 0;
+
+  /** Packs the waiting documents into whole rows, each padded; rows past --num-seqs drop theirs. */
+  const flushWindow = async () => {
+    if (waiting.length === 0) return;
+    const docs = waiting;
+    waiting = [];
+    // Items: a document (tokens + EOS) that fits a row is one item; a longer one is cut every
+    // L tokens, so its full pieces fill rows alone and only its last piece shares a row.
+    const items: { doc: number; start: number; end: number }[] = [];
+    const placed = new Array<number>(docs.length).fill(0);
+    for (const [k, d] of docs.entries()) {
+      const n = d.ids.length + 1;
+      for (let a = 0; a < n; a += L) items.push({ doc: k, start: a, end: Math.min(n, a + L) });
+      if (n > L) longDocs++;
+    }
+    const lengths = items.map((it) => it.end - it.start);
+    const rowsOf = firstFitDecreasing(lengths, L, seededOrder(items.length, o.seed, 0x67726479 ^ windows++));
+    for (const members of rowsOf) {
+      if (full()) break;
+      for (const k of members) {
+        const it = items[k]!;
+        const d = docs[it.doc]!;
+        const fromIds = Math.max(0, Math.min(it.end, d.ids.length) - it.start);
+        out.row.set(d.ids.subarray(it.start, it.start + fromIds), fill);
+        if (fromIds < it.end - it.start) out.row[fill + fromIds] = eos;
+        segs.push(JSON.stringify({ row: rows, doc_id: d.docId, doc_token_start: it.start, doc_token_end: it.end, row_offset: fill }) + "\n");
+        fill += it.end - it.start;
+        docTokens += fromIds;
+        placed[it.doc] += it.end - it.start;
+        (bySource[d.source] ??= { docs: 0, tokens: 0 }).tokens += it.end - it.start;
+      }
+      if (fill < L) {
+        padding += L - fill;
+        out.row.fill(pad, fill);
+      }
+      await emitRow();
+    }
+    for (const [k, d] of docs.entries()) {
+      const n = d.ids.length + 1;
+      if (placed[k] === 0) {
+        bump(counts.dropped, "num_seqs_reached");
+        continue;
+      }
+      counts.kept++;
+      bySource[d.source]!.docs++;
+      if (placed[k] === n) eosTokens++;
+      else {
+        truncated++;
+        tokensTruncated += n - placed[k]!;
+      }
+    }
+  };
+
+  /** Takes one document: placed at once (contiguous), or kept for its window (greedy). */
+  const takeDoc = async (docId: string, ids: Uint32Array, source: string) => {
+    if (packing === "contiguous") {
+      await place(docId, ids, source);
+      counts.kept++;
+      return;
+    }
+    waiting.push({ docId, ids, source });
+    if (waiting.length >= window) await flushWindow();
+  };
+
   /**
    * Places a group's documents in order; those that come after the last row
    * are dropped. A group counts only if the rows were not full before it
@@ -264,8 +371,7 @@ export async function runPack(o: PackOptions): Promise<PackMeta> {
         bump(counts.dropped, "num_seqs_reached");
         continue;
       }
-      await place(g.docs[i]!.docId, encoded[i]!, g.docs[i]!.source);
-      counts.kept++;
+      await takeDoc(g.docs[i]!.docId, encoded[i]!, g.docs[i]!.source);
       bytes += g.docs[i]!.text.length;
     }
     progress.add(g.docs.length, bytes);
@@ -278,7 +384,7 @@ export async function runPack(o: PackOptions): Promise<PackMeta> {
     const ahead: { g: Group; encoding: Promise<Uint32Array[]> }[] = [];
     let more = true;
     for await (const g of groups(o.sources, o.seed)) {
-      const encoding = pool.encodeBatch(g.docs.map((d) => d.text));
+      const encoding = encodeDocs(g.docs.map((d) => d.text));
       encoding.catch(() => {}); // awaited when placed, unless reading stops first
       ahead.push({ g, encoding });
       if (ahead.length > READ_AHEAD) {
@@ -291,9 +397,9 @@ export async function runPack(o: PackOptions): Promise<PackMeta> {
       const next = ahead.shift()!;
       more = await placeGroup(next.g, next.encoding);
     }
-    let padding = 0;
+    await flushWindow();
     if (fill > 0) {
-      padding = L - fill;
+      padding += L - fill;
       out.row.fill(pad, fill);
       await emitRow();
     }
@@ -316,6 +422,9 @@ export async function runPack(o: PackOptions): Promise<PackMeta> {
       pad_id: pad,
       created_at: createdAt(),
       seed: o.seed,
+      allow_special: Object.fromEntries(allowed),
+      packing,
+      pack_window: packing === "greedy" ? window : null,
       manifest: o.manifestPath,
       sources: o.sources.map((s) => ({ name: s.name, share: s.share, files: s.files.length })),
       inputs: await inputDigests(o.sources),
@@ -326,7 +435,10 @@ export async function runPack(o: PackOptions): Promise<PackMeta> {
         doc_tokens: docTokens,
         eos_tokens: eosTokens,
         padding_tokens: padding,
+        padding_fraction: rows === 0 ? 0 : Math.round((padding / (rows * L)) * 1e6) / 1e6,
         docs_truncated: truncated,
+        tokens_truncated: tokensTruncated,
+        docs_cut_long: longDocs,
         by_source: Object.fromEntries(Object.entries(bySource).sort(([a], [b]) => (a < b ? -1 : 1))),
       },
       outputs: {

@@ -32,10 +32,11 @@ export interface Report {
   /** by_language: from shards normalized with --filters code (absent when there are none). */
   normalize: (Bucket & { by_source: Record<string, Bucket>; by_language?: Record<string, LanguageCounts> }) | null;
   dedup: { manifest: string; mode: unknown; counts: StageCounts; dedup_rate: number; by_source: Record<string, StageCounts & { dedup_rate: number }>; backend: unknown }[];
-  tokenize: { manifest: string; tokens: number; counts: StageCounts; splits: Record<string, { docs: number; tokens: number }> }[];
+  /** tokenize manifests: tokens and splits, and their metrics (samples, average length, languages, FIM, chunks) when recorded. */
+  tokenize: { manifest: string; tokens: number; counts: StageCounts; splits: Record<string, { docs: number; tokens: number }>; format: unknown; metrics: unknown }[];
   /** Every manifest given: read, or refused with the reason. */
   manifests: { path: string; kind: string; read: boolean; reason?: string }[];
-  pack: { meta: string; seq_len: number; n_seqs: number; tokens: number; padding_tokens: number; counts: StageCounts; by_source: Record<string, { docs: number; tokens: number }> }[];
+  pack: { meta: string; seq_len: number; n_seqs: number; packing: string; tokens: number; padding_tokens: number; padding_fraction: number; counts: StageCounts; by_source: Record<string, { docs: number; tokens: number }> }[];
   checks: { stage: string; where: string; in: number; kept: number; dropped: number; rejected: number; adds_up: boolean }[];
   adds_up: boolean;
 }
@@ -108,15 +109,17 @@ export function buildReport(files: string[]): Report {
         meta: f,
         seq_len: p.seq_len,
         n_seqs: p.n_seqs,
+        packing: p.packing ?? "contiguous",
         tokens: p.counts.tokens,
         padding_tokens: p.counts.padding_tokens,
+        padding_fraction: p.counts.padding_fraction ?? (p.n_seqs === 0 ? 0 : Math.round((p.counts.padding_tokens / (p.n_seqs * p.seq_len)) * 1e6) / 1e6),
         counts: p.counts.docs,
         by_source: p.counts.by_source,
       });
       rep.checks.push(check("pack", f, p.counts.docs));
     } else if (m.kind === "gamma.tokenize/v1") {
       const t = m.counts as { docs: StageCounts; tokens: number; splits: Record<string, { docs: number; tokens: number }> };
-      rep.tokenize.push({ manifest: f, tokens: t.tokens, counts: t.docs, splits: t.splits });
+      rep.tokenize.push({ manifest: f, tokens: t.tokens, counts: t.docs, splits: t.splits, format: (m.config as Record<string, unknown> | undefined)?.format ?? null, metrics: m.metrics ?? null });
       rep.checks.push(check("tokenize", f, t.docs));
     } else if (c.understood && isStageCounts(m.counts)) {
       rep.checks.push(check(c.stage, f, m.counts));

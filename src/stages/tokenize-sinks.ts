@@ -6,20 +6,95 @@ import { renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { sha256File, type FileDigest } from "../io/hash.ts";
 import { NpyWriter } from "../io/npy.ts";
+import { ZstdTextWriter } from "../io/zstd-writer.ts";
+import { parquetShard } from "./tokenize-parquet.ts";
 import { MegatronWriter, openMegatron, binPath, idxPath } from "../megatron/index.ts";
 
-export type TokenFormat = "megatron" | "npy";
+export type TokenFormat = "megatron" | "npy" | "jsonl" | "parquet";
 export type SinkDtype = "int32" | "uint16";
 
+/** Samples per .jsonl.zst or .parquet shard. */
+export const SAMPLES_PER_SHARD = 10_000;
+
 export interface SplitSink {
-  add(ids: Uint32Array): void;
+  /** One sample (a chunk of a document's sequence) and the document's language. */
+  add(ids: Uint32Array, language: string | null): void;
   /** Closes the files; returns them with their digests. */
   finish(): Promise<FileDigest[]>;
   abort(): void;
 }
 
-export function openSink(format: TokenFormat, dir: string, dtype: SinkDtype): SplitSink {
-  return format === "megatron" ? megatronSink(join(dir, "tokens"), dtype) : npySink(dir, dtype);
+export function openSink(format: TokenFormat, dir: string, dtype: SinkDtype, samplesPerShard = SAMPLES_PER_SHARD): SplitSink {
+  if (format === "megatron") return megatronSink(join(dir, "tokens"), dtype);
+  if (format === "npy") return npySink(dir, dtype);
+  if (format === "jsonl") return shardedSink(dir, samplesPerShard, jsonlShard);
+  return shardedSink(dir, samplesPerShard, parquetShard);
+}
+
+/** The name of shard i: part-00000.jsonl.zst, part-00001.parquet, ... */
+export function shardName(i: number, ext: string): string {
+  return `part-${String(i).padStart(5, "0")}.${ext}`;
+}
+
+interface Shard {
+  add(ids: Uint32Array, language: string | null): void;
+  finish(): Promise<FileDigest>;
+  abort(): void | Promise<void>;
+}
+
+/** Samples in shards of `per` each, opened as the first sample of each arrives. */
+function shardedSink(dir: string, per: number, open: (dir: string, i: number) => Shard): SplitSink {
+  const done: FileDigest[] = [];
+  let cur: Shard | null = null;
+  let inCur = 0;
+  let pending: Promise<void> = Promise.resolve();
+  return {
+    add(ids, language) {
+      if (cur === null) cur = open(dir, done.length + (inCur = 0));
+      cur.add(ids, language);
+      if (++inCur === per) {
+        const full = cur;
+        cur = null;
+        // Each finished shard is committed in order; its digest is kept in the same order.
+        const slot = done.length;
+        done.push({ path: "", sha256: "", bytes: 0 });
+        pending = pending.then(async () => {
+          done[slot] = await full.finish();
+        });
+      }
+    },
+    async finish() {
+      if (cur !== null) {
+        const last = cur;
+        cur = null;
+        const slot = done.length;
+        done.push({ path: "", sha256: "", bytes: 0 });
+        pending = pending.then(async () => {
+          done[slot] = await last.finish();
+        });
+      }
+      await pending;
+      return done;
+    },
+    abort() {
+      void cur?.abort();
+      for (const d of done) if (d.path !== "") rmSync(d.path, { force: true });
+    },
+  };
+}
+
+function jsonlShard(dir: string, i: number): Shard {
+  const w = new ZstdTextWriter(join(dir, shardName(i, "jsonl.zst")));
+  return {
+    add(ids, language) {
+      void w.write(`{"input_ids":[${ids.join(",")}],"language":${JSON.stringify(language)},"length":${ids.length}}\n`);
+    },
+    async finish() {
+      await w.finish();
+      return w.digest();
+    },
+    abort: () => w.abort(),
+  };
 }
 
 function megatronSink(prefix: string, dtype: SinkDtype): SplitSink {

@@ -12,7 +12,7 @@ import { removeStaleTemps } from "../runtime/outputs.ts";
 import { join } from "node:path";
 import { ConfigError } from "../errors.ts";
 import { writeJsonAtomic } from "../io/atomic.ts";
-import { readDocBatches } from "../io/doc-reader.ts";
+import { readDocBatches, type ReadItem } from "../io/doc-reader.ts";
 import { expandInputs } from "../io/glob.ts";
 import { sha256File, sha256Hex, type FileDigest } from "../io/hash.ts";
 import { isValid, SPLIT_RULE, splitThreshold } from "../io/split.ts";
@@ -20,8 +20,14 @@ import { createdAt } from "../io/timestamp.ts";
 import { info, Progress } from "../log.ts";
 import { bump, countsAddUp, emptyCounts, sortedCounts } from "../pipeline.ts";
 import { createEncodePool, loadTokenizer } from "../tokenizer/index.ts";
+import { codePointOffsets, FIM_MODES, SENTINEL_TEXTS, type FimMode } from "../tokenizer/fim.ts";
+import { joinParts, textsOf } from "../tokenizer/parts.ts";
+import { ZstdTextWriter } from "../io/zstd-writer.ts";
+import type { Doc } from "../pipeline.ts";
+import { loadFimGrammars } from "../code/fim-nodes.ts";
+import { chunkRanges, docSequence, languageOf, sequencePlan, tagText, type DocSequence, type MissingTag } from "./tokenize-sequence.ts";
 import { GAMMA_VERSION, gitSha } from "../version.ts";
-import { narrowToUint16, openSink, type SinkDtype, type SplitSink, type TokenFormat } from "./tokenize-sinks.ts";
+import { narrowToUint16, openSink, SAMPLES_PER_SHARD, type SinkDtype, type SplitSink, type TokenFormat } from "./tokenize-sinks.ts";
 
 export interface TokenizeOptions {
   inputs: string[];
@@ -35,6 +41,20 @@ export interface TokenizeOptions {
   dtype: "int32" | "uint16" | "auto";
   noEos: boolean;
   cpuThreads: number;
+  /** Seed of the FIM choices (with each doc_id). */
+  seed?: number;
+  /** Special tokens whose text in a document becomes the token (default: none; text stays text). */
+  allowSpecial?: string[];
+  languageTags?: boolean;
+  languageTagTemplate?: string;
+  missingTag?: MissingTag;
+  fim?: { rate: number; spmRate: number; mode: FimMode } | null;
+  /** Cut sequences into chunks of at most this many tokens (null: one chunk per document). */
+  maxLength?: number | null;
+  /** Chunks with fewer tokens are left out (counted). */
+  minChunkTokens?: number;
+  /** Samples per .jsonl.zst / .parquet shard. */
+  samplesPerShard?: number;
 }
 
 const SPLITS = ["train", "valid"] as const;
@@ -55,73 +75,202 @@ function inputManifests(files: string[]): FileDigest[] {
   });
 }
 
+/** Groups handed to the encoders while an earlier one is being written. */
+const READ_AHEAD = 2;
+
+interface Group {
+  /** One entry per valid document read: its sequence's parts (null once the budget was reached). */
+  docs: { doc: Doc; seq: DocSequence | null }[];
+  encoding: Promise<Uint32Array[]>;
+}
+
+interface LanguageCounts {
+  docs: number;
+  samples: number;
+  tokens: number;
+}
+
 export async function runTokenize(o: TokenizeOptions) {
   if (!(o.validFraction >= 0 && o.validFraction <= 1)) throw new ConfigError(`--valid-fraction must be from 0 to 1, got ${o.validFraction}`);
   if (o.tokenBudget !== null && !(Number.isSafeInteger(o.tokenBudget) && o.tokenBudget > 0)) throw new ConfigError(`--token-budget must be a positive integer, got ${o.tokenBudget}`);
+  const maxLength = o.maxLength ?? null;
+  const minChunk = o.minChunkTokens ?? 0;
+  if (maxLength !== null && !(Number.isSafeInteger(maxLength) && maxLength > 0)) throw new ConfigError(`--max-length must be a positive integer, got ${maxLength}`);
+  if (!(Number.isSafeInteger(minChunk) && minChunk >= 0)) throw new ConfigError(`--min-chunk-tokens must be a non-negative integer, got ${minChunk}`);
+  const fimOpt = o.fim ?? null;
+  if (fimOpt !== null) {
+    if (!(fimOpt.rate >= 0 && fimOpt.rate <= 1)) throw new ConfigError(`--fim-rate must be from 0 to 1, got ${fimOpt.rate}`);
+    if (!(fimOpt.spmRate >= 0 && fimOpt.spmRate <= 1)) throw new ConfigError(`--fim-spm-rate must be from 0 to 1, got ${fimOpt.spmRate}`);
+    if (!FIM_MODES.includes(fimOpt.mode)) throw new ConfigError(`--fim-mode must be one of ${FIM_MODES.join(", ")}, got ${fimOpt.mode}`);
+  }
+  if ((o.format === "jsonl" || o.format === "parquet") && o.dtype === "uint16") throw new ConfigError(`--dtype uint16 applies to --format megatron and npy; ${o.format} holds int32 ids`);
+  const seed = o.seed ?? 0;
   const files = expandInputs(o.inputs, { what: "normalized shards" });
   const tok = await loadTokenizer(o.tokenizer, { eosId: o.eosId, expectedSha256: o.tokenizerSha256 ?? undefined, requireEos: !o.noEos });
   const eos = o.noEos ? null : tok.eosId!;
+  const plan = sequencePlan(tok, {
+    eos,
+    allowSpecial: o.allowSpecial ?? [],
+    languageTags: o.languageTags ?? false,
+    languageTagTemplate: o.languageTagTemplate ?? DEFAULT_TAG_TEMPLATE,
+    missingTag: o.missingTag ?? "error",
+    fim: fimOpt === null ? null : { ...fimOpt, seed },
+  });
   const writeDtype: SinkDtype = o.dtype === "uint16" ? "uint16" : "int32";
   const threshold = splitThreshold(o.validFraction);
   removeStaleTemps(o.outDir);
   const sinks = {} as Record<Split, SplitSink>;
-  for (const s of SPLITS) {
-    mkdirSync(join(o.outDir, s), { recursive: true });
-    sinks[s] = openSink(o.format, join(o.outDir, s), writeDtype);
+  let index: ZstdTextWriter | null = null;
+  const abortAll = async () => {
+    for (const s of SPLITS) sinks[s]?.abort();
+    await index?.abort();
+  };
+  try {
+    for (const s of SPLITS) {
+      mkdirSync(join(o.outDir, s), { recursive: true });
+      sinks[s] = openSink(o.format, join(o.outDir, s), writeDtype, o.samplesPerShard ?? SAMPLES_PER_SHARD);
+    }
+    index = new ZstdTextWriter(join(o.outDir, "index.jsonl.zst"));
+  } catch (e) {
+    await abortAll();
+    throw e;
   }
   const counts = emptyCounts();
-  const perSplit: Record<Split, { docs: number; tokens: number }> = { train: { docs: 0, tokens: 0 }, valid: { docs: 0, tokens: 0 } };
+  const perSplit: Record<Split, { docs: number; samples: number; tokens: number }> = { train: { docs: 0, samples: 0, tokens: 0 }, valid: { docs: 0, samples: 0, tokens: 0 } };
+  const languages: Record<string, LanguageCounts> = {};
+  const missingTags: Record<string, number> = {};
+  const fimByMode: Record<string, number> = {};
+  let fimSpm = 0;
+  let tagged = 0;
+  let chunksKept = 0;
+  let chunksDropped = 0;
   let total = 0;
   let maxEmitted = -1;
   let budgetHit = false;
   const pool = await createEncodePool(tok, o.cpuThreads);
   const progress = new Progress("tokenize");
-  try {
-    for await (const batch of readDocBatches(files)) {
-      const live: { docId: string; text: string }[] = [];
+
+  /** Reads one batch into a group (its sequences given to the encoders), or null when it holds no document. */
+  const grammarsTried = new Set<string>();
+  const readGroup = async (batch: ReadItem[]): Promise<Group | null> => {
+    if (plan.fim?.settings.mode === "ast") {
+      const fresh = new Set<string>();
       for (const item of batch) {
-        counts.in++;
-        if ("bad" in item) bump(counts.rejected, "invalid_record");
-        else if (budgetHit) bump(counts.dropped, "token_budget");
-        else live.push({ docId: item.doc.doc_id, text: item.doc.text });
+        const l = "bad" in item ? null : languageOf(item.doc);
+        if (l !== null && !grammarsTried.has(l)) fresh.add(l);
       }
-      if (live.length === 0) continue;
-      const encoded = await pool.encodeBatch(live.map((d) => d.text));
-      let bytes = 0;
-      for (let i = 0; i < live.length; i++) {
-        const body = encoded[i]!;
-        const n = body.length + (eos === null ? 0 : 1);
-        if (budgetHit || (o.tokenBudget !== null && total + n > o.tokenBudget)) {
-          budgetHit = true;
-          bump(counts.dropped, "token_budget");
-          continue;
-        }
-        let ids = body;
-        if (eos !== null) {
-          ids = new Uint32Array(n);
-          ids.set(body);
-          ids[n - 1] = eos;
-        }
-        for (let k = 0; k < ids.length; k++) if (ids[k]! > maxEmitted) maxEmitted = ids[k]!;
-        const split: Split = isValid(live[i]!.docId, threshold) ? "valid" : "train";
-        sinks[split].add(ids);
-        perSplit[split].docs++;
-        perSplit[split].tokens += n;
-        total += n;
-        counts.kept++;
-        bytes += live[i]!.text.length;
-      }
-      progress.add(live.length, bytes);
+      for (const l of fresh) grammarsTried.add(l);
+      await loadFimGrammars(fresh);
     }
+    const docs: Group["docs"] = [];
+    let missing: Map<string, string> | null = null;
+    for (const item of batch) {
+      counts.in++;
+      if ("bad" in item) {
+        bump(counts.rejected, "invalid_record");
+        continue;
+      }
+      const seq = budgetHit ? null : docSequence(item.doc, plan);
+      if (seq !== null && seq.tag === "missing" && plan.tags!.missing === "error") (missing ??= new Map()).set(seq.language ?? NO_LANGUAGE, item.location);
+      docs.push({ doc: item.doc, seq });
+    }
+    if (missing !== null) {
+      const list = [...missing.keys()].sort().map((l) => (l === NO_LANGUAGE ? "documents without meta.language" : `${l} (${tagText(plan, l)})`));
+      throw new ConfigError(
+        `--language-tags: ${tok.path} has no tag token for ${list.join(", ")} (first at ${[...missing.values()][0]}); add the tokens, or pass --missing-tag skip (keep the documents untagged) or drop`,
+      );
+    }
+    if (docs.length === 0) return null;
+    const texts = textsOf(docs.flatMap((d) => (d.seq === null ? [] : [d.seq.parts])));
+    const encoding = pool.encodeBatch(texts);
+    encoding.catch(() => {}); // awaited when written, unless an error stops the run first
+    return { docs, encoding };
+  };
+
+  const writeGroup = async (g: Group) => {
+    const encoded = await g.encoding;
+    const cursor = { i: 0 };
+    let bytes = 0;
+    for (const { doc, seq } of g.docs) {
+      if (seq === null) {
+        bump(counts.dropped, "token_budget");
+        continue;
+      }
+      const ids = joinParts(seq.parts, encoded, cursor);
+      if (budgetHit) {
+        bump(counts.dropped, "token_budget");
+        continue;
+      }
+      if (seq.tag === "missing" && plan.tags!.missing === "drop") {
+        bump(counts.dropped, "missing_language_tag");
+        bump(missingTags, seq.language ?? NO_LANGUAGE);
+        continue;
+      }
+      const chunks = chunkRanges(ids.length, maxLength, minChunk);
+      let n = 0;
+      for (const [a, b] of chunks.kept) n += b - a;
+      if (o.tokenBudget !== null && total + n > o.tokenBudget) {
+        budgetHit = true;
+        bump(counts.dropped, "token_budget");
+        continue;
+      }
+      chunksDropped += chunks.dropped;
+      if (chunks.kept.length === 0) {
+        bump(counts.dropped, "short_chunks");
+        continue;
+      }
+      for (let k = 0; k < ids.length; k++) if (ids[k]! > maxEmitted) maxEmitted = ids[k]!;
+      const split: Split = isValid(doc.doc_id, threshold) ? "valid" : "train";
+      const language = seq.language ?? NO_LANGUAGE;
+      const first = perSplit[split].samples;
+      for (const [a, b] of chunks.kept) sinks[split].add(ids.subarray(a, b), seq.language);
+      const ps = perSplit[split];
+      ps.docs++;
+      ps.samples += chunks.kept.length;
+      ps.tokens += n;
+      const lc = (languages[language] ??= { docs: 0, samples: 0, tokens: 0 });
+      lc.docs++;
+      lc.samples += chunks.kept.length;
+      lc.tokens += n;
+      chunksKept += chunks.kept.length;
+      total += n;
+      counts.kept++;
+      if (seq.tag === "tagged") tagged++;
+      else if (seq.tag === "missing") bump(missingTags, language);
+      if (seq.fim !== null) {
+        bump(fimByMode, seq.fim.mode);
+        if (seq.fim.spm) fimSpm++;
+      }
+      await index!.write(indexRow(doc, seq, split, first, chunks.kept.length, chunks.dropped, n));
+      bytes += doc.text.length;
+    }
+    progress.add(g.docs.length, bytes);
+  };
+
+  try {
+    // Groups are read and given to the encoders READ_AHEAD groups before they are written, so
+    // the encoders never wait for the reader.
+    const ahead: Group[] = [];
+    for await (const batch of readDocBatches(files)) {
+      const g = await readGroup(batch);
+      if (g === null) continue;
+      ahead.push(g);
+      if (ahead.length > READ_AHEAD) await writeGroup(ahead.shift()!);
+    }
+    while (ahead.length > 0) await writeGroup(ahead.shift()!);
     const outputs: Record<Split, FileDigest[]> = { train: [], valid: [] };
-    for (const s of SPLITS) outputs[s] = await sinks[s].finish();
     let dtype: SinkDtype = writeDtype;
-    if (o.dtype === "auto" && maxEmitted <= 0xffff) {
+    const narrow = o.dtype === "auto" && maxEmitted <= 0xffff && (o.format === "megatron" || o.format === "npy");
+    for (const s of SPLITS) outputs[s] = await sinks[s].finish();
+    if (narrow) {
       dtype = "uint16";
       for (const s of SPLITS) outputs[s] = await narrowToUint16(o.format, join(o.outDir, s));
     }
+    await index!.finish();
+    const indexDigest = { ...index!.digest(), path: "index.jsonl.zst" };
     progress.done();
     if (!countsAddUp(counts)) throw new Error("tokenize: internal error: counts do not add up");
+    const fimSetting = plan.fim === null ? null : { rate: plan.fim.settings.rate, spm_rate: plan.fim.settings.spmRate, mode: plan.fim.settings.mode, sentinels: SENTINEL_TEXTS, sentinel_ids: plan.fim.sentinels };
     const config = {
       format: o.format,
       dtype_requested: o.dtype,
@@ -130,6 +279,27 @@ export async function runTokenize(o: TokenizeOptions) {
       eos: !o.noEos,
       eos_id: eos,
       tokenizer_sha256: tok.sha256,
+      seed,
+      allow_special: Object.fromEntries(plan.allowed),
+      language_tags: plan.tags === null ? null : { template: plan.tags.template, missing_tag: plan.tags.missing },
+      fim: fimSetting,
+      max_length: maxLength,
+      min_chunk_tokens: minChunk,
+      samples_per_shard: o.format === "jsonl" || o.format === "parquet" ? (o.samplesPerShard ?? SAMPLES_PER_SHARD) : null,
+    };
+    const samples = chunksKept;
+    const fimDocs = Object.values(fimByMode).reduce((a, b) => a + b, 0);
+    const metrics = {
+      samples,
+      tokens: total,
+      avg_length: samples === 0 ? 0 : Math.round((total / samples) * 100) / 100,
+      languages: sortedObject(languages),
+      language_tags: plan.tags === null ? null : { tagged, missing: sortedObject(missingTags), tag_ids: sortedObject(Object.fromEntries([...plan.tags.ids].filter(([, v]) => v !== null))) },
+      fim:
+        plan.fim === null
+          ? null
+          : { docs: counts.kept, transformed: fimDocs, rate: counts.kept === 0 ? 0 : Math.round((fimDocs / counts.kept) * 1e6) / 1e6, by_mode: sortedObject(fimByMode), spm: fimSpm, psm: fimDocs - fimSpm },
+      chunks: { kept: chunksKept, dropped_short: chunksDropped },
     };
     const manifest = {
       kind: "gamma.tokenize/v1",
@@ -147,15 +317,42 @@ export async function runTokenize(o: TokenizeOptions) {
       dtype,
       max_token_id: maxEmitted,
       counts: { docs: sortedCounts(counts), tokens: total, splits: perSplit },
-      outputs: Object.fromEntries(SPLITS.map((s) => [s, outputs[s].map((d) => ({ ...d, path: d.path.slice(o.outDir.length).replace(/^\/+/, "") }))])),
+      metrics,
+      outputs: {
+        ...Object.fromEntries(SPLITS.map((s) => [s, outputs[s].map((d) => ({ ...d, path: d.path.slice(o.outDir.length).replace(/^\/+/, "") }))])),
+        index: indexDigest,
+      } as Record<Split, FileDigest[]> & { index: FileDigest },
     };
     writeJsonAtomic(join(o.outDir, "manifest.json"), manifest);
-    info(`tokenize: ${counts.kept} docs, ${total} tokens (${dtype}) -> ${o.outDir} (train ${perSplit.train.docs} docs, valid ${perSplit.valid.docs} docs${budgetHit ? `; budget reached, ${counts.dropped.token_budget ?? 0} docs left out` : ""})`);
+    info(
+      `tokenize: ${counts.kept} docs, ${samples} samples, ${total} tokens (${dtype}) -> ${o.outDir} (train ${perSplit.train.docs} docs, valid ${perSplit.valid.docs} docs` +
+        `${fimSetting === null ? "" : `; FIM on ${fimDocs}`}${chunksDropped > 0 ? `; ${chunksDropped} short chunks left out` : ""}${budgetHit ? `; budget reached, ${counts.dropped.token_budget ?? 0} docs left out` : ""})`,
+    );
     return manifest;
   } catch (e) {
-    for (const s of SPLITS) sinks[s].abort();
+    await abortAll();
     throw e;
   } finally {
     await pool.close();
   }
+}
+
+const NO_LANGUAGE = "(none)";
+export const DEFAULT_TAG_TEMPLATE = "<|lang_{language}|>";
+
+function sortedObject<T>(o: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** One line of index.jsonl.zst: where a document's samples are, and how it was transformed. */
+function indexRow(doc: Doc, seq: DocSequence, split: Split, first: number, samples: number, dropped: number, tokens: number): string {
+  let fim = "null";
+  if (seq.fim !== null) {
+    const flat = seq.fim.spans.flat();
+    const cp = codePointOffsets(doc.text, flat);
+    const spans: [number, number][] = [];
+    for (let i = 0; i < cp.length; i += 2) spans.push([cp[i]!, cp[i + 1]!]);
+    fim = JSON.stringify({ mode: seq.fim.mode, layout: seq.fim.spm ? "spm" : "psm", spans });
+  }
+  return `{"doc_id":${JSON.stringify(doc.doc_id)},"split":"${split}","language":${JSON.stringify(seq.language)},"tag":${seq.tag === "tagged"},"fim":${fim},"first_sample":${first},"samples":${samples},"chunks_dropped":${dropped},"tokens":${tokens}}\n`;
 }

@@ -45,6 +45,8 @@ interface Parts {
   vocabSize: number;
   maxId: number;
   isToken: (id: number) => boolean;
+  /** Token text -> id for tokens named as a whole (special/added tokens, vocabulary entries). */
+  named: (content: string) => number | undefined;
   note: string;
 }
 
@@ -64,6 +66,7 @@ function assemble(p: Parts, opts: LoadOptions): Tokenizer {
     vocabSize: p.vocabSize,
     maxId: p.maxId,
     note: `${p.note}; ${eosNote}`,
+    tokenId: (content) => p.named(content) ?? null,
     encode: (text) => encoder().encode(text),
     decode: (ids) => encoder().decode(ids),
   };
@@ -126,6 +129,7 @@ function fromTiktoken(path: string, sha256: string, text: string, encodingName: 
     vocabSize: maxId + 1,
     maxId,
     isToken: (id) => rankSet.has(id) || specialIds.has(id),
+    named: (content) => (Object.hasOwn(enc.specials, content) ? enc.specials[content] : undefined),
     note: `gamma-bpe, ${enc.name} (${patternKind(enc.pattern)} pre-tokenizer, tiktoken ranks)`,
   };
 }
@@ -162,5 +166,5 @@ function fromTokenizerJson(path: string, sha256: string, text: string): Parts {
     typeof fast === "string"
       ? `hf-tokenizers, because ${fast}`
       : `gamma-bpe, ${json.model.type} (${patternKind(fast.pattern)} pre-tokenizer, tokenizer.json merges)`;
-  return { path, sha256, kind: "tokenizer.json", spec, ids, vocabSize, maxId, isToken: (id) => allIds.has(id), note };
+  return { path, sha256, kind: "tokenizer.json", spec, ids, vocabSize, maxId, isToken: (id) => allIds.has(id), named: (c) => byContent.get(c), note };
 }

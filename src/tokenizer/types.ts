@@ -11,6 +11,8 @@ export interface Tokenizer {
   maxId: number;
   /** One line for manifests: encoding, where EOS came from, why the fallback ran. */
   note: string;
+  /** The id of a token given by its text (added/special tokens, or a whole vocabulary entry), or null. */
+  tokenId(content: string): number | null;
   encode(text: string): Uint32Array;
   decode(ids: ArrayLike<number>): string;
 }

@@ -111,6 +111,74 @@ describe("pack", () => {
     for (const f of ["input_ids.mmap", "index.jsonl.zst"]) expect(readFileSync(join(dir, "t2", f)).equals(readFileSync(join(dir, "t1", f)))).toBe(true);
   });
 
+  test("greedy packing never splits a document that fits a row; longer ones fill whole rows; rows are first-fit-decreasing and padded", async () => {
+    const L = 128;
+    const sources = [{ name: "fiction", share: 1, files: [fiction] }];
+    const g = await runPack(opts({ sources, seqLen: L, outDir: join(dir, "greedy"), packing: "greedy", seed: 5 }));
+    const c = await runPack(opts({ sources, seqLen: L, outDir: join(dir, "greedy-contig") }));
+    const docs = new Map(paras.slice(30, 90).map((p, i) => [`fiction-${i}`, [...tok.encode(p), tok.eosId!]]));
+    const idx = readZstJson<{ row: number; doc_id: string; doc_token_start: number; doc_token_end: number; row_offset: number }>(join(dir, "greedy/index.jsonl.zst"));
+    const r = rows(join(dir, "greedy"), L);
+    const pieces = new Map<string, [number, number][]>();
+    const used = new Array(r.length).fill(0);
+    const perRow = new Array(r.length).fill(0);
+    for (const s of idx) {
+      const full = docs.get(s.doc_id)!;
+      expect(Array.from(r[s.row]!.subarray(s.row_offset, s.row_offset + s.doc_token_end - s.doc_token_start))).toEqual(full.slice(s.doc_token_start, s.doc_token_end));
+      (pieces.get(s.doc_id) ?? pieces.set(s.doc_id, []).get(s.doc_id)!).push([s.doc_token_start, s.doc_token_end]);
+      used[s.row] += s.doc_token_end - s.doc_token_start;
+      perRow[s.row]++;
+    }
+    expect(pieces.size).toBe(60);
+    let long = 0;
+    for (const [id, ps] of pieces) {
+      const n = docs.get(id)!.length;
+      ps.sort((a, b) => a[0] - b[0]);
+      // A document that fits a row is one piece: no row holds part of it.
+      if (n <= L) expect(ps).toEqual([[0, n]]);
+      else {
+        long++;
+        expect(ps).toEqual(Array.from({ length: Math.ceil(n / L) }, (_, k) => [k * L, Math.min(n, (k + 1) * L)]));
+      }
+    }
+    expect(long).toBeGreaterThan(0);
+    expect(g.counts.docs_cut_long).toBe(long);
+    // Pieces of L tokens fill their rows alone.
+    for (const s of idx) if (s.doc_token_end - s.doc_token_start === L) expect(perRow[s.row]).toBe(1);
+    const padding = used.reduce((a, u) => a + (L - u), 0);
+    expect(g.counts.padding_tokens).toBe(padding);
+    for (const [row, u] of used.entries()) expect(Array.from(r[row]!.subarray(u)).every((x) => x === g.pad_id)).toBe(true);
+    expect(g.counts.docs).toMatchObject({ in: 60, kept: 60 });
+    expect(g.counts.tokens).toBe([...docs.values()].reduce((a, d) => a + d.length, 0));
+    console.log(`padding fraction, seq_len ${L}, 60 documents: greedy ${g.counts.padding_fraction} (${g.n_seqs} rows), contiguous ${c.counts.padding_fraction} (${c.n_seqs} rows)`);
+    const again = await runPack(opts({ sources, seqLen: L, outDir: join(dir, "greedy2"), packing: "greedy", seed: 5, cpuThreads: 2 }));
+    expect(again.outputs.input_ids.sha256).toBe(g.outputs.input_ids.sha256);
+    expect(again.outputs.index.sha256).toBe(g.outputs.index.sha256);
+  });
+
+  test("greedy packing with --num-seqs counts the documents left out", async () => {
+    const g = await runPack(opts({ sources: [{ name: "fiction", share: 1, files: [fiction] }], seqLen: 256, numSeqs: 4, outDir: join(dir, "greedy-n"), packing: "greedy", packWindow: 20 }));
+    expect(g.n_seqs).toBe(4);
+    const c = g.counts.docs;
+    expect(c.kept).toBeGreaterThan(0);
+    expect(c.in).toBe(c.kept + (c.dropped.num_seqs_reached ?? 0));
+    expect(c.dropped.num_seqs_reached).toBeGreaterThan(0);
+  });
+
+  test("special-token text is ordinary text unless --allow-special names it", async () => {
+    const eotShard = await shard("eot", ["before<|endoftext|>after, and some more words to pack"]);
+    const sources = [{ name: "eot", share: 1, files: [eotShard] }];
+    const plain = await runPack(opts({ sources, seqLen: 64, outDir: join(dir, "eot-plain") }));
+    const allowed = await runPack(opts({ sources, seqLen: 64, outDir: join(dir, "eot-allowed"), allowSpecial: ["<|endoftext|>"] }));
+    const eot = tok.tokenId("<|endoftext|>")!;
+    const text = [...tok.encode("before<|endoftext|>after, and some more words to pack"), tok.eosId!];
+    expect(Array.from(rows(join(dir, "eot-plain"), 64)[0]!.subarray(0, text.length))).toEqual(text);
+    const want = [...tok.encode("before"), eot, ...tok.encode("after, and some more words to pack"), tok.eosId!];
+    expect(Array.from(rows(join(dir, "eot-allowed"), 64)[0]!.subarray(0, want.length))).toEqual(want);
+    expect(plain.allow_special).toEqual({});
+    expect(allowed.allow_special).toEqual({ "<|endoftext|>": eot });
+  });
+
   test("refuses a missing tokenizer with a clear error", async () => {
     await expect(runPack(opts({ outDir: join(dir, "miss"), tokenizerPath: join(dir, "nope.json") }))).rejects.toThrow("nope.json");
   });

@@ -67,7 +67,7 @@ describe("report of other manifest kinds", () => {
     const odd = join(dir, "odd.json");
     writeFileSync(odd, JSON.stringify({ kind: "gamma.future-stage/v9", counts: {} }));
     const rep = runReport([tok, odd], join(dir, "r2.json"));
-    expect(rep.tokenize).toEqual([{ manifest: tok, tokens: 99, counts: expect.objectContaining({ in: 5, kept: 4 }), splits: { train: { docs: 3, tokens: 70 }, valid: { docs: 1, tokens: 29 } } }]);
+    expect(rep.tokenize).toEqual([{ manifest: tok, tokens: 99, counts: expect.objectContaining({ in: 5, kept: 4 }), splits: { train: { docs: 3, tokens: 70 }, valid: { docs: 1, tokens: 29 } }, format: null, metrics: null }]);
     expect(rep.checks.find((c) => c.stage === "tokenize")!.adds_up).toBe(true);
     expect(rep.manifests).toEqual([
       { path: odd, kind: "gamma.future-stage/v9", read: false, reason: "not understood: kind gamma.future-stage/v9" },
