@@ -15,7 +15,7 @@ const outIdx = args.indexOf("--outfile");
 const outfile = outIdx >= 0 ? args[outIdx + 1]! : join(root, "dist", "gamma");
 
 /** Modules started as Bun Workers; each must be an entrypoint of the compiled binary. */
-export const WORKER_ENTRYPOINTS: string[] = ["src/stages/file-worker.ts", "src/kernels/cpu-worker.ts", "src/tokenizer/encode-worker.ts"];
+export const WORKER_ENTRYPOINTS: string[] = ["src/stages/file-worker.ts", "src/kernels/cpu-worker.ts", "src/tokenizer/encode-worker.ts", "src/tokenizer/train/count-worker.ts"];
 
 const entry = ["src/cli.ts", ...WORKER_ENTRYPOINTS].map((p) => join(root, p));
 for (const e of entry) if (!existsSync(e)) throw new Error(`build: missing entrypoint ${e}`);

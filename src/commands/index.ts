@@ -7,6 +7,7 @@ import { packCommand } from "./pack.ts";
 import { reportCommand } from "./report.ts";
 import { smokeCommand } from "./smoke.ts";
 import { tokenizeCommand } from "./tokenize.ts";
+import { trainTokenizerCommand } from "./train-tokenizer.ts";
 import { checksumCommand } from "./checksum.ts";
 import { inspectMegatronCommand } from "./inspect-megatron.ts";
 import { hfConfigsCommand } from "./hf-configs.ts";
@@ -17,5 +18,5 @@ import { ingestWikipediaCommand } from "./ingest-wikipedia.ts";
 import { sampleCommand } from "./sample.ts";
 
 export function commands(): Command[] {
-  return [smokeCommand(), hfConfigsCommand(), hfStreamCommand(), ingestManifestCommand(), ingestWikipediaCommand(), ingestStackExchangeCommand(), normalizeCommand(), sampleCommand(), dedupCommand(), packCommand(), reportCommand(), tokenizeCommand(), inspectMegatronCommand(), checksumCommand(), doctorCommand()];
+  return [smokeCommand(), hfConfigsCommand(), hfStreamCommand(), ingestManifestCommand(), ingestWikipediaCommand(), ingestStackExchangeCommand(), normalizeCommand(), sampleCommand(), dedupCommand(), packCommand(), reportCommand(), trainTokenizerCommand(), tokenizeCommand(), inspectMegatronCommand(), checksumCommand(), doctorCommand()];
 }

@@ -345,12 +345,14 @@ export function trainBpe(counts: WordCountsData, o: BpeTrainOptions): TrainedBpe
   const steps: number[] = []; // pair index of each merge step
   let step = 0;
   let touched: number[] = [];
-  let lists: number[][] = [];
+  // Word lists of the pairs that gained in this step; kept dense (no holes) for speed.
+  const lists: (number[] | null)[] = [];
   /** count += delta for (a, b); a pair that gains records word w for its new heap entry. */
   const change = (a: number, b: number, delta: number, w: number) => {
     const p = pairs.index(a, b);
     pairs.count[p] += delta;
     if (delta > 0) {
+      while (lists.length <= p) lists.push(null);
       if (pairs.mark[p] !== step) {
         pairs.mark[p] = step;
         lists[p] = [w];
@@ -411,16 +413,14 @@ export function trainBpe(counts: WordCountsData, o: BpeTrainOptions): TrainedBpe
     const words = heap.words[e]!;
     heap.words[e] = null;
     for (let k = 0; k < words.length; k++) mergeWord(words[k]!, a, b, r);
-    if (lists.length < pairs.size) lists.length = pairs.size;
     for (const q of touched) {
       const l = lists[q]!;
-      lists[q] = undefined as unknown as number[];
+      lists[q] = null;
       if (pairs.count[q]! > 0) heap.add(q, pairs.count[q]!, l);
     }
     touched = [];
     if (o.onProgress && steps.length % 1000 === 0) o.onProgress(steps.length, vocab.length);
   }
-  lists = [];
 
   // Each pair once, at the rank of its last merge.
   const lastStep = new Map<number, number>();
