@@ -60,10 +60,11 @@ interface Measured {
 /** Runs argv under /usr/bin/time -v; wall time measured here, CPU and peak RSS from time. */
 function measure(argv: string[], env: Record<string, string> = {}): Measured {
   const t0 = performance.now();
-  const r = Bun.spawnSync(["/usr/bin/time", "-v", ...argv], { cwd: ROOT, env: { ...process.env, GAMMA_LOG_EVERY: "0", ...env }, stdout: "pipe", stderr: "pipe" });
+  const stats = join(work, "time.txt");
+  const r = Bun.spawnSync(["/usr/bin/time", "-v", "-o", stats, ...argv], { cwd: ROOT, env: { ...process.env, GAMMA_LOG_EVERY: "0", ...env }, stdout: "pipe", stderr: "pipe" });
   const wall = (performance.now() - t0) / 1000;
-  const err = r.stderr.toString();
-  if (r.exitCode !== 0) throw new Error(`${argv.join(" ")} failed (${r.exitCode}):\n${err.slice(-3000)}`);
+  if (r.exitCode !== 0) throw new Error(`${argv.join(" ")} failed (${r.exitCode}):\n${r.stderr.toString().slice(-2000)}`);
+  const err = readFileSync(stats, "utf8");
   const num = (label: string) => Number(new RegExp(`${label}: ([0-9.]+)`).exec(err)?.[1] ?? NaN);
   return { wall, cpu: num("User time \\(seconds\\)") + num("System time \\(seconds\\)"), rssMb: num("Maximum resident set size \\(kbytes\\)") / 1024, out: r.stdout.toString() };
 }

@@ -8,7 +8,7 @@
  * (scripts/build.ts WORKER_ENTRYPOINTS); src/workers/worker-url.ts finds it inside the binary.
  */
 import { GammaError } from "../../errors.ts";
-import { workerUrl } from "../../workers/worker-url.ts";
+import { startWorker } from "../../workers/start-worker.ts";
 import { WordCounter, type PretokenizerName } from "./count-words.ts";
 import { WordCountTable, type WordCountsData } from "./word-counts.ts";
 
@@ -42,22 +42,8 @@ class CountWorker {
     worker.onerror = (ev: ErrorEvent) => this.fail(new GammaError("tokenizer-worker", `counting worker crashed: ${ev.message}`));
   }
 
-  static start(pretokenizer: PretokenizerName): Promise<CountWorker> {
-    const worker = new Worker(workerUrl("tokenizer/train/count-worker.ts"));
-    return new Promise((resolve, reject) => {
-      worker.onmessage = (ev: MessageEvent) => {
-        if (ev.data.type === "ready") resolve(new CountWorker(worker));
-        else {
-          worker.terminate();
-          reject(new GammaError("tokenizer-worker", `counting worker could not start: ${ev.data.message}`));
-        }
-      };
-      worker.onerror = (ev: ErrorEvent) => {
-        worker.terminate();
-        reject(new GammaError("tokenizer-worker", `counting worker could not start: ${ev.message} (${HINT})`));
-      };
-      worker.postMessage({ type: "init", pretokenizer });
-    });
+  static async start(pretokenizer: PretokenizerName): Promise<CountWorker> {
+    return new CountWorker(await startWorker("tokenizer/train/count-worker.ts", { pretokenizer }, "counting worker", HINT));
   }
 
   private fail(e: Error): void {
