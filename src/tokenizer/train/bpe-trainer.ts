@@ -16,8 +16,8 @@
  * - training stops at the vocabulary size, an empty heap, or a count below --min-frequency.
  *
  * Words are ordered by their bytes before training so the result does not depend on the order
- * counts were gathered in. Everything lives in typed arrays; the merge loop allocates only the
- * word lists of new heap entries.
+ * counts were gathered in. Everything lives in typed arrays; the merge loop allocates nothing
+ * but the arrays' growth.
  */
 import { byteLevelChar } from "../byte-level.ts";
 import type { WordCountsData } from "./word-counts.ts";
@@ -80,13 +80,21 @@ function sortedWords(d: WordCountsData): Uint32Array {
   return Uint32Array.from(order);
 }
 
+function grownInt32(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(n);
+  b.set(a);
+  return b;
+}
+
 /** (left, right) -> pair index, open addressing; counts and per-step scratch per pair. */
 class PairTable {
   left = new Uint32Array(1 << 16);
   right = new Uint32Array(1 << 16);
   count = new Float64Array(1 << 16);
-  /** Step in which the pair last gained a word (for the new entry's word list). */
+  /** Step in which the pair last gained a word, the last such word, and how many this step. */
   mark = new Int32Array(1 << 16).fill(-1);
+  lastWord = new Int32Array(1 << 16);
+  gained = new Int32Array(1 << 16);
   size = 0;
   private slots = new Int32Array(1 << 17).fill(-1);
   private mask = (1 << 17) - 1;
@@ -131,6 +139,12 @@ class PairTable {
     const m = new Int32Array(n).fill(-1);
     m.set(this.mark);
     this.mark = m;
+    const lw = new Int32Array(n);
+    lw.set(this.lastWord);
+    this.lastWord = lw;
+    const g = new Int32Array(n);
+    g.set(this.gained);
+    this.gained = g;
   }
 
   private rehash(): void {
@@ -145,11 +159,12 @@ class PairTable {
   }
 }
 
-/** Heap entries: a pair, the count it was pushed with, and the words it was made for. */
+/** Heap entries: a pair, the count it was pushed with, and the words it was made for (a run of the word pool). */
 class MergeHeap {
   count = new Float64Array(1 << 16);
   pair = new Int32Array(1 << 16);
-  words: (ArrayLike<number> | null)[] = [];
+  wordsAt = new Int32Array(1 << 16);
+  wordsLen = new Int32Array(1 << 16);
   private entries = 0;
   private heap = new Int32Array(1 << 16);
   size = 0;
@@ -157,19 +172,20 @@ class MergeHeap {
   constructor(private readonly pairs: PairTable) {}
 
   /** A new entry (its id is its tie-break among equal count and pair). */
-  add(pair: number, count: number, words: ArrayLike<number>): void {
+  add(pair: number, count: number, wordsAt: number, wordsLen: number): void {
     const e = this.entries++;
     if (e === this.count.length) {
       const c = new Float64Array(e * 2);
       c.set(this.count);
       this.count = c;
-      const p = new Int32Array(e * 2);
-      p.set(this.pair);
-      this.pair = p;
+      this.pair = grownInt32(this.pair, e * 2);
+      this.wordsAt = grownInt32(this.wordsAt, e * 2);
+      this.wordsLen = grownInt32(this.wordsLen, e * 2);
     }
     this.count[e] = count;
     this.pair[e] = pair;
-    this.words[e] = words;
+    this.wordsAt[e] = wordsAt;
+    this.wordsLen[e] = wordsLen;
     this.push(e);
   }
 
@@ -265,7 +281,8 @@ export function trainBpe(counts: WordCountsData, o: BpeTrainOptions): TrainedBpe
   const order = sortedWords(counts);
   let total = 0;
   let nWords = 0;
-  for (const w of order) {
+  for (let k = 0; k < order.length; k++) {
+    const w = order[k]!;
     if (counts.lens[w]! >= 2) {
       total += counts.lens[w]!;
       nWords++;
@@ -278,7 +295,8 @@ export function trainBpe(counts: WordCountsData, o: BpeTrainOptions): TrainedBpe
   {
     let at = 0;
     let k = 0;
-    for (const w of order) {
+    for (let j = 0; j < order.length; j++) {
+      const w = order[j]!;
       const len = counts.lens[w]!;
       if (len < 2) continue;
       const from = counts.starts[w]!;
@@ -337,31 +355,72 @@ export function trainBpe(counts: WordCountsData, o: BpeTrainOptions): TrainedBpe
   lastWord = new Int32Array(0);
   const heap = new MergeHeap(pairs);
   for (let p = 0; p < nPairs; p++) {
-    if (pairs.count[p]! > 0) heap.add(p, pairs.count[p]!, pos.subarray(posStart[p]!, posStart[p + 1]!));
+    if (pairs.count[p]! > 0) heap.add(p, pairs.count[p]!, posStart[p]!, posStart[p + 1]! - posStart[p]!);
   }
+  // The word pool: every entry's words are a run of it. It starts as the lists above and grows
+  // by the words of each step's new entries (at most one per merge made in a word, so the total
+  // stays below the number of symbols).
+  let pool = pos;
+  let poolUsed = pos.length;
 
   // 4. Merges.
   const maxLen = o.maxTokenLength ?? Number.POSITIVE_INFINITY;
   const steps: number[] = []; // pair index of each merge step
   let step = 0;
-  let touched: number[] = [];
-  // Word lists of the pairs that gained in this step; kept dense (no holes) for speed.
-  const lists: (number[] | null)[] = [];
+  let touched = new Int32Array(1 << 12);
+  let nTouched = 0;
+  // (pair, word) of every gain in this step, in order; grouped by pair at the end of the step.
+  let gainPair = new Int32Array(1 << 14);
+  let gainWord = new Int32Array(1 << 14);
+  let nGains = 0;
   /** count += delta for (a, b); a pair that gains records word w for its new heap entry. */
   const change = (a: number, b: number, delta: number, w: number) => {
     const p = pairs.index(a, b);
     pairs.count[p] += delta;
-    if (delta > 0) {
-      while (lists.length <= p) lists.push(null);
-      if (pairs.mark[p] !== step) {
-        pairs.mark[p] = step;
-        lists[p] = [w];
-        touched.push(p);
-      } else {
-        const l = lists[p]!;
-        if (l[l.length - 1] !== w) l.push(w);
+    if (delta <= 0) return;
+    if (pairs.mark[p] !== step) {
+      pairs.mark[p] = step;
+      pairs.gained[p] = 0;
+      pairs.lastWord[p] = -1;
+      if (nTouched === touched.length) touched = grownInt32(touched, nTouched * 2);
+      touched[nTouched++] = p;
+    }
+    if (pairs.lastWord[p] === w) return;
+    pairs.lastWord[p] = w;
+    pairs.gained[p]++;
+    if (nGains === gainPair.length) {
+      gainPair = grownInt32(gainPair, nGains * 2);
+      gainWord = grownInt32(gainWord, nGains * 2);
+    }
+    gainPair[nGains] = p;
+    gainWord[nGains++] = w;
+  };
+  /** Gives each pair that gained (and still counts) a run of the pool and a heap entry. */
+  const pushGains = () => {
+    let need = poolUsed;
+    for (let k = 0; k < nTouched; k++) {
+      const q = touched[k]!;
+      if (pairs.count[q]! > 0) need += pairs.gained[q]!;
+    }
+    if (need > pool.length) pool = grownInt32(pool, Math.max(need, pool.length * 2));
+    for (let k = 0; k < nTouched; k++) {
+      const q = touched[k]!;
+      if (pairs.count[q]! > 0) {
+        heap.add(q, pairs.count[q]!, poolUsed, pairs.gained[q]!);
+        pairs.lastWord[q] = poolUsed; // from here on: where the pair's next word goes
+        poolUsed += pairs.gained[q]!;
+      } else pairs.lastWord[q] = -1;
+    }
+    for (let k = 0; k < nGains; k++) {
+      const q = gainPair[k]!;
+      const at = pairs.lastWord[q]!;
+      if (at >= 0) {
+        pool[at] = gainWord[k]!;
+        pairs.lastWord[q] = at + 1;
       }
     }
+    nTouched = 0;
+    nGains = 0;
   };
   const mergeWord = (w: number, c1: number, c2: number, r: number) => {
     const s = wStart[w]!;
@@ -410,15 +469,10 @@ export function trainBpe(counts: WordCountsData, o: BpeTrainOptions): TrainedBpe
     if (r === tokLen.length) tokLen.push(token.length);
     steps.push(p);
     step++;
-    const words = heap.words[e]!;
-    heap.words[e] = null;
-    for (let k = 0; k < words.length; k++) mergeWord(words[k]!, a, b, r);
-    for (const q of touched) {
-      const l = lists[q]!;
-      lists[q] = null;
-      if (pairs.count[q]! > 0) heap.add(q, pairs.count[q]!, l);
-    }
-    touched = [];
+    const at = heap.wordsAt[e]!;
+    const end = at + heap.wordsLen[e]!;
+    for (let k = at; k < end; k++) mergeWord(pool[k]!, a, b, r);
+    pushGains();
     if (o.onProgress && steps.length % 1000 === 0) o.onProgress(steps.length, vocab.length);
   }
 
