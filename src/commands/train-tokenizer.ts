@@ -20,7 +20,7 @@ export function trainTokenizerCommand(): Command {
     .requiredOption("--out-dir <dir>", "output folder")
     .option("--vocab-size <n>", "vocabulary size, special tokens and the 256-byte alphabet included", "32000")
     .option("--min-frequency <n>", "stop merging when the best pair occurs fewer times", "0")
-    .option("--special-tokens <list>", "comma-separated special tokens, ids 0.. in this order (repeatable)", collect)
+    .option("--special-tokens <list>", "comma-separated special tokens, ids 0.. in this order (repeatable; default: <|endoftext|>)", collect)
     .option("--max-token-length <n>", "tokens stay shorter than N bytes, as in tokenizers (default: no limit)")
     .addOption(new Option("--pretokenizer <name>", "pre-tokenizer regex applied to each document").choices([...PRETOKENIZERS]).default("gpt2"))
     .option("--eos-token <token>", "eos_token in tokenizer_config.json (one of the special tokens)", "<|endoftext|>")

@@ -144,6 +144,7 @@ export async function runTrainTokenizer(o: TrainTokenizerOptions): Promise<Recor
     outs.text(join(o.outDir, "tokenizer_config.json"), configText);
     const inputs: FileDigest[] = [];
     for (const f of plan.files) inputs.push(await sha256File(f));
+    const mixture = o.corpus.manifest === null ? null : await sha256File(o.corpus.manifest);
     const tokenizerSha = sha256Hex(model.tokenizerJson);
     const manifestPath = join(o.outDir, "train-tokenizer.manifest.json");
     // Written last, once the document list is finished and its digest known.
@@ -162,7 +163,7 @@ export async function runTrainTokenizer(o: TrainTokenizerOptions): Promise<Recor
             pad_token: o.padToken,
             bos_token: o.bosToken,
             model_max_length: o.modelMaxLength,
-            manifest: o.corpus.manifest,
+            manifest: mixture,
             text_field: o.corpus.manifest === null ? o.corpus.textField : null,
             max_docs: o.corpus.maxDocs,
             max_bytes: o.corpus.maxBytes,

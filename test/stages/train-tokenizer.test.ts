@@ -106,6 +106,8 @@ describe("gamma train-tokenizer", () => {
     expect(list("mix-c").map((d) => d.doc_id)).not.toEqual(a.map((d) => d.doc_id));
     const m = JSON.parse(readFileSync(join(dir, "mix-a", "train-tokenizer.manifest.json"), "utf8"));
     expect(m.sources).toEqual([{ name: "brown", share: 0.75, files: 1 }, { name: "nlp", share: 0.25, files: 1 }]);
+    expect(m.params.manifest.sha256).toBe(new Bun.CryptoHasher("sha256").update(readFileSync(manifest)).digest("hex"));
+    expect(m.params.seed).toBe(7);
   });
 
   test("--max-bytes stops after the document that reaches the budget", () => {
