@@ -14,7 +14,7 @@ import { tempPathFor } from "../io/atomic.ts";
 import { info, Progress } from "../log.ts";
 import { emptyCounts, type StageCounts } from "../pipeline.ts";
 import { Outputs, stageManifest } from "../runtime/index.ts";
-import { checkTrainOptions, trainBpe } from "../tokenizer/train/bpe-trainer.ts";
+import { checkTrainOptions, trainBpe, TrainSettingError } from "../tokenizer/train/bpe-trainer.ts";
 import { corpusDocs, DocList, planCorpus, type CorpusDoc, type CorpusOptions } from "../tokenizer/train/corpus.ts";
 import { createCountPool } from "../tokenizer/train/count-pool.ts";
 import type { PretokenizerName } from "../tokenizer/train/count-words.ts";
@@ -47,7 +47,7 @@ export interface TrainedModel {
 }
 
 /** A model's trainer: consumes the documents (each also goes to `seen`) and returns the model. */
-export type Trainer = (docs: AsyncIterable<CorpusDoc>, o: TrainTokenizerOptions, seen: (d: CorpusDoc, text: string) => Promise<void>) => Promise<TrainedModel>;
+export type Trainer = (docs: AsyncIterable<CorpusDoc>, o: TrainTokenizerOptions, seen: (d: CorpusDoc) => Promise<void>) => Promise<TrainedModel>;
 
 /** Characters of text handed to a counting worker at once. */
 const BATCH_CHARS = 1 << 20;
@@ -59,7 +59,7 @@ const trainBpeModel: Trainer = async (docs, o, seen) => {
     let batch: string[] = [];
     let chars = 0;
     for await (const d of docs) {
-      await seen(d, d.text);
+      await seen(d);
       batch.push(d.text);
       chars += d.text.length;
       if (chars >= BATCH_CHARS) {
@@ -102,14 +102,15 @@ const trainBpeModel: Trainer = async (docs, o, seen) => {
 export const TRAINERS = { bpe: trainBpeModel } satisfies Record<string, Trainer>;
 export type TrainerName = keyof typeof TRAINERS;
 
+const SETTING_FLAGS: Record<TrainSettingError["setting"], string> = { vocabSize: "--vocab-size", specialTokens: "--special-tokens", maxTokenLength: "--max-token-length" };
+
 /** Bad settings exit 2 naming the flag. */
 export function checkTrainTokenizerOptions(o: TrainTokenizerOptions): void {
   try {
     checkTrainOptions({ vocabSize: o.vocabSize, minFrequency: o.minFrequency, specialTokens: o.specialTokens, maxTokenLength: o.maxTokenLength });
   } catch (e) {
-    const msg = (e as Error).message;
-    const flag = msg.startsWith("vocabulary") ? "--vocab-size" : msg.startsWith("max token") ? "--max-token-length" : "--special-tokens";
-    throw new ConfigError(`${flag}: ${msg}`, { cause: e });
+    if (!(e instanceof TrainSettingError)) throw e;
+    throw new ConfigError(`${SETTING_FLAGS[e.setting]}: ${e.message}`, { cause: e });
   }
   for (const [flag, tok] of [["--eos-token", o.eosToken], ["--pad-token", o.padToken], ["--bos-token", o.bosToken]] as const) {
     if (tok !== null && !o.specialTokens.includes(tok)) {
@@ -126,8 +127,8 @@ export async function runTrainTokenizer(o: TrainTokenizerOptions): Promise<Recor
   await Outputs.within(async (outs) => {
     const docList = new DocList(outs.zst(join(o.outDir, "documents.jsonl.zst"), Math.min(2, o.threads)));
     const progress = new Progress("train-tokenizer");
-    const seen = async (d: CorpusDoc, text: string) => {
-      const bytes = Buffer.byteLength(text, "utf8");
+    const seen = async (d: CorpusDoc) => {
+      const bytes = Buffer.byteLength(d.text, "utf8");
       await docList.add(d, bytes);
       progress.add(1, bytes);
     };

@@ -242,20 +242,30 @@ class MergeHeap {
   }
 }
 
-/** Throws RangeError on settings the trainer cannot run; the command turns them into flag errors. */
+/** A setting the trainer cannot run; `setting` names the option, so a command can name its flag. */
+export class TrainSettingError extends RangeError {
+  constructor(
+    readonly setting: "vocabSize" | "specialTokens" | "maxTokenLength",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Throws TrainSettingError on settings the trainer cannot run. */
 export function checkTrainOptions(o: BpeTrainOptions): void {
   const seen = new Set<string>();
   for (const t of o.specialTokens) {
-    if (t.length === 0) throw new RangeError("a special token is empty");
-    if (seen.has(t)) throw new RangeError(`special token ${JSON.stringify(t)} is given twice`);
+    if (t.length === 0) throw new TrainSettingError("specialTokens", "a special token is empty");
+    if (seen.has(t)) throw new TrainSettingError("specialTokens", `special token ${JSON.stringify(t)} is given twice`);
     seen.add(t);
   }
   const floor = 256 + o.specialTokens.length;
   if (!Number.isInteger(o.vocabSize) || o.vocabSize < floor) {
-    throw new RangeError(`vocabulary size ${o.vocabSize} is smaller than the 256-byte alphabet plus ${o.specialTokens.length} special tokens (${floor})`);
+    throw new TrainSettingError("vocabSize", `vocabulary size ${o.vocabSize} is smaller than the 256-byte alphabet plus ${o.specialTokens.length} special tokens (${floor})`);
   }
   if (o.maxTokenLength !== null && (!Number.isInteger(o.maxTokenLength) || o.maxTokenLength < 1)) {
-    throw new RangeError(`max token length must be a positive integer, got ${o.maxTokenLength}`);
+    throw new TrainSettingError("maxTokenLength", `max token length must be a positive integer, got ${o.maxTokenLength}`);
   }
 }
 
