@@ -80,8 +80,11 @@ function sortedWords(d: WordCountsData): Uint32Array {
   return Uint32Array.from(order);
 }
 
-function grownInt32(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(n);
+type Grows = Int32Array<ArrayBuffer> | Uint32Array<ArrayBuffer> | Float64Array<ArrayBuffer>;
+
+/** A copy of `a` with room for `n` elements. */
+function grown<T extends Grows>(a: T, n: number): T {
+  const b = new (a.constructor as new (n: number) => T)(n);
   b.set(a);
   return b;
 }
@@ -127,24 +130,12 @@ class PairTable {
 
   private grow(): void {
     const n = this.left.length * 2;
-    const l = new Uint32Array(n);
-    l.set(this.left);
-    this.left = l;
-    const r = new Uint32Array(n);
-    r.set(this.right);
-    this.right = r;
-    const c = new Float64Array(n);
-    c.set(this.count);
-    this.count = c;
-    const m = new Int32Array(n).fill(-1);
-    m.set(this.mark);
-    this.mark = m;
-    const lw = new Int32Array(n);
-    lw.set(this.lastWord);
-    this.lastWord = lw;
-    const g = new Int32Array(n);
-    g.set(this.gained);
-    this.gained = g;
+    this.left = grown(this.left, n);
+    this.right = grown(this.right, n);
+    this.count = grown(this.count, n);
+    this.mark = grown(this.mark, n); // index() sets a new pair's mark
+    this.lastWord = grown(this.lastWord, n);
+    this.gained = grown(this.gained, n);
   }
 
   private rehash(): void {
@@ -175,12 +166,10 @@ class MergeHeap {
   add(pair: number, count: number, wordsAt: number, wordsLen: number): void {
     const e = this.entries++;
     if (e === this.count.length) {
-      const c = new Float64Array(e * 2);
-      c.set(this.count);
-      this.count = c;
-      this.pair = grownInt32(this.pair, e * 2);
-      this.wordsAt = grownInt32(this.wordsAt, e * 2);
-      this.wordsLen = grownInt32(this.wordsLen, e * 2);
+      this.count = grown(this.count, e * 2);
+      this.pair = grown(this.pair, e * 2);
+      this.wordsAt = grown(this.wordsAt, e * 2);
+      this.wordsLen = grown(this.wordsLen, e * 2);
     }
     this.count[e] = count;
     this.pair[e] = pair;
@@ -392,15 +381,15 @@ export function trainBpe(counts: WordCountsData, o: BpeTrainOptions): TrainedBpe
       pairs.mark[p] = step;
       pairs.gained[p] = 0;
       pairs.lastWord[p] = -1;
-      if (nTouched === touched.length) touched = grownInt32(touched, nTouched * 2);
+      if (nTouched === touched.length) touched = grown(touched, nTouched * 2);
       touched[nTouched++] = p;
     }
     if (pairs.lastWord[p] === w) return;
     pairs.lastWord[p] = w;
     pairs.gained[p]++;
     if (nGains === gainPair.length) {
-      gainPair = grownInt32(gainPair, nGains * 2);
-      gainWord = grownInt32(gainWord, nGains * 2);
+      gainPair = grown(gainPair, nGains * 2);
+      gainWord = grown(gainWord, nGains * 2);
     }
     gainPair[nGains] = p;
     gainWord[nGains++] = w;
@@ -412,7 +401,7 @@ export function trainBpe(counts: WordCountsData, o: BpeTrainOptions): TrainedBpe
       const q = touched[k]!;
       if (pairs.count[q]! > 0) need += pairs.gained[q]!;
     }
-    if (need > pool.length) pool = grownInt32(pool, Math.max(need, pool.length * 2));
+    if (need > pool.length) pool = grown(pool, Math.max(need, pool.length * 2));
     for (let k = 0; k < nTouched; k++) {
       const q = touched[k]!;
       if (pairs.count[q]! > 0) {
