@@ -16,7 +16,7 @@ const outIdx = args.indexOf("--outfile");
 const outfile = outIdx >= 0 ? args[outIdx + 1]! : join(root, "dist", "gamma");
 
 /** Modules started as Bun Workers; each must be an entrypoint of the compiled binary. */
-export const WORKER_ENTRYPOINTS: string[] = ["src/stages/file-worker.ts", "src/kernels/cpu-worker.ts", "src/tokenizer/encode-worker.ts"];
+export const WORKER_ENTRYPOINTS: string[] = ["src/stages/file-worker.ts", "src/kernels/cpu-worker.ts", "src/tokenizer/encode-worker.ts", "src/tokenizer/train/count-worker.ts"];
 
 // The WebAssembly kernels are compiled from AssemblyScript first (they are embedded as files).
 const kernels = spawnSync(process.execPath, ["run", join(root, "scripts/build-kernels.ts")], { cwd: root, stdio: "inherit" });

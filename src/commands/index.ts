@@ -7,6 +7,7 @@ import { packCommand } from "./pack.ts";
 import { reportCommand } from "./report.ts";
 import { smokeCommand } from "./smoke.ts";
 import { tokenizeCommand } from "./tokenize.ts";
+import { trainTokenizerCommand } from "./train-tokenizer.ts";
 import { checksumCommand } from "./checksum.ts";
 import { inspectMegatronCommand } from "./inspect-megatron.ts";
 import { hfConfigsCommand } from "./hf-configs.ts";
@@ -21,5 +22,5 @@ import { verifyCommand } from "./verify.ts";
 import { inspectCommand } from "./inspect.ts";
 
 export function commands(): Command[] {
-  return [smokeCommand(), hfConfigsCommand(), hfStreamCommand(), ingestManifestCommand(), ingestWikipediaCommand(), ingestStackExchangeCommand(), normalizeCommand(), sampleCommand(), encodeCommand(), batchesCommand(), checkEncodeCommand(), dedupCommand(), packCommand(), reportCommand(), verifyCommand(), tokenizeCommand(), inspectCommand(), inspectMegatronCommand(), checksumCommand(), doctorCommand()];
+  return [smokeCommand(), hfConfigsCommand(), hfStreamCommand(), ingestManifestCommand(), ingestWikipediaCommand(), ingestStackExchangeCommand(), normalizeCommand(), sampleCommand(), encodeCommand(), batchesCommand(), checkEncodeCommand(), dedupCommand(), packCommand(), reportCommand(), verifyCommand(), trainTokenizerCommand(), tokenizeCommand(), inspectCommand(), inspectMegatronCommand(), checksumCommand(), doctorCommand()];
 }

@@ -163,7 +163,7 @@ class RowFile {
 }
 
 /** Yields documents from the sources in mixture order (deterministic given the seed). */
-async function* mixedDocs(sources: PackSource[], seed: number): AsyncGenerator<{ item: ReadItem; source: string }> {
+export async function* mixedDocs(sources: PackSource[], seed: number): AsyncGenerator<{ item: ReadItem; source: string }> {
   if (sources.length === 1) {
     for await (const b of readDocBatches(sources[0]!.files)) for (const item of b) yield { item, source: sources[0]!.name };
     return;
@@ -186,7 +186,7 @@ async function* mixedDocs(sources: PackSource[], seed: number): AsyncGenerator<{
     const next = await pick.it.next();
     if (next.done) {
       pick.live = false;
-      info(`pack: source ${pick.s.name} is exhausted; the mixture continues with the others`);
+      info(`source ${pick.s.name} is exhausted; the mixture continues with the others`);
       continue;
     }
     yield { item: next.value, source: pick.s.name };

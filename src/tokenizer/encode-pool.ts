@@ -9,7 +9,7 @@
  * (scripts/build.ts WORKER_ENTRYPOINTS); src/workers/worker-url.ts finds it inside the binary.
  */
 import { GammaError } from "../errors.ts";
-import { workerUrl } from "../workers/worker-url.ts";
+import { startWorker } from "../workers/start-worker.ts";
 import { encoderSpecOf } from "./load.ts";
 import type { EncodePool, Tokenizer } from "./types.ts";
 
@@ -37,22 +37,8 @@ class WorkerHandle {
     worker.onerror = (ev: ErrorEvent) => this.fail(new GammaError("tokenizer-worker", `tokenizer worker crashed: ${ev.message}`));
   }
 
-  static start(spec: unknown): Promise<WorkerHandle> {
-    const worker = new Worker(workerUrl("tokenizer/encode-worker.ts"));
-    return new Promise((resolve, reject) => {
-      worker.onmessage = (ev: MessageEvent) => {
-        if (ev.data.type === "ready") resolve(new WorkerHandle(worker));
-        else {
-          worker.terminate();
-          reject(new GammaError("tokenizer-worker", `tokenizer worker could not start: ${ev.data.message}`));
-        }
-      };
-      worker.onerror = (ev: ErrorEvent) => {
-        worker.terminate();
-        reject(new GammaError("tokenizer-worker", `tokenizer worker could not start: ${ev.message} (${HINT})`));
-      };
-      worker.postMessage({ type: "init", spec });
-    });
+  static async start(spec: unknown): Promise<WorkerHandle> {
+    return new WorkerHandle(await startWorker("tokenizer/encode-worker.ts", { spec }, "tokenizer worker", HINT));
   }
 
   private fail(e: Error): void {

@@ -41,5 +41,13 @@ describe("the compiled binary", () => {
     expect(Array.isArray(doc.adapters)).toBe(true);
     expect(typeof doc.auto).toBe("string");
     if (process.env.GAMMA_REQUIRE_GPU === "1") expect(doc.adapters.length).toBeGreaterThan(0);
+    // Tokenizer training counts on workers embedded in the binary; same tokenizer as from source on one thread.
+    const shard = join(alone, "out/normalized/brown/prose/part-00000.jsonl.zst");
+    const t = gamma(["train-tokenizer", "--input", shard, "--out-dir", "tok", "--vocab-size", "400", "--cpu-threads", "2"], { cwd: alone, bin: "./gamma", env });
+    expect(t.stderr).not.toContain("error");
+    expect(t.code).toBe(0);
+    const ts = gamma(["train-tokenizer", "--input", shard, "--out-dir", join(dir, "tok-source"), "--vocab-size", "400", "--cpu-threads", "1"], { env });
+    expect(ts.code).toBe(0);
+    expect(readFileSync(join(alone, "tok/tokenizer.json")).equals(readFileSync(join(dir, "tok-source/tokenizer.json")))).toBe(true);
   }, 180_000);
 });
