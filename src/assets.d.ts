@@ -8,3 +8,8 @@ declare module "*.tiktoken" {
   const path: string;
   export default path;
 }
+
+declare module "*.ftz" {
+  const path: string;
+  export default path;
+}

@@ -21,6 +21,7 @@ export function normalizeCommand(): Command {
     .option("--id-field <field>", "field holding a document id, copied verbatim (default: derived as <source>/<first 12 hex of the input file's sha256>/<line or row>)")
     .option("--license-tag <tag>", "licence tag for every document (default: the input's license_tag field, else null)")
     .option("--filters <spec>", `default | none | FILE.yaml (defaults: ${DEFAULTS})`, "default")
+    .option("--lid-model <path>", "fastText model for the language rule (lang_threshold/languages in the --filters file; default: the embedded lid.176.ftz)")
     .option("--nfkc", "apply Unicode NFKC normalization (off: text stays as in the source)")
     .option("--strict", "abort at the first bad record instead of rejecting it")
     .option("--keep-rejected-text", "also write the text of dropped/rejected documents into the rejects file")
@@ -37,7 +38,7 @@ export function normalizeCommand(): Command {
         textField: o.textField,
         idField: o.idField ?? null,
         licenseTag: o.licenseTag ?? null,
-        filters: loadFilterConfig(o.filters),
+        filters: loadFilterConfig(o.filters, o.lidModel ?? null),
         nfkc: Boolean(o.nfkc),
         strict: Boolean(o.strict),
         keepRejectedText: Boolean(o.keepRejectedText),

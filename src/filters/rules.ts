@@ -4,6 +4,7 @@
  * The rule name is the reason code in manifests and rejects files. All rules
  * decide on one scan of the text (text-scan.ts).
  */
+import type { LanguageFilter } from "../lang/language-filter.ts";
 import { hasKeyword } from "./boilerplate.ts";
 import { scanText, type TextScan } from "./text-scan.ts";
 
@@ -15,6 +16,8 @@ export interface FilterConfig {
   min_ascii_ratio: number | null;
   max_boilerplate_line_fraction: number | null;
   max_repeated_line_fraction: number | null;
+  /** The language rule (src/lang/language-filter.ts), when the filter file asks for one. */
+  language?: LanguageFilter;
 }
 
 export const DEFAULT_FILTERS: FilterConfig = {

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { InputError, RecordError } from "../errors.ts";
 import { applyRules, buildRules, type FilterConfig } from "../filters/rules.ts";
 import type { FileDigest } from "../io/hash.ts";
+import { filterParams, LanguageGate } from "../lang/language-filter.ts";
 import { SHARD_MANIFEST_KIND, type ShardManifest } from "../io/shard-manifest.ts";
 import { writeJsonAtomic } from "../io/atomic.ts";
 import { createdAt } from "../io/timestamp.ts";
@@ -67,7 +68,7 @@ export function paramsRecord(p: NormalizeParams): Record<string, unknown> {
     text_field: p.textField,
     id_field: p.idField,
     license_tag: p.licenseTag,
-    filters: p.filters,
+    ...filterParams(p.filters),
     nfkc: p.nfkc,
     max_nul_fraction: p.maxNulFraction,
     keep_rejected_text: p.keepRejectedText,
@@ -97,6 +98,7 @@ export async function normalizeStream(
     throw e;
   }
   const rules = buildRules(p.filters);
+  const lang = p.filters.language ? new LanguageGate(p.filters.language) : null;
   const counts = emptyCounts();
   let textIn = 0;
   let textKept = 0;
@@ -146,7 +148,7 @@ export async function normalizeStream(
           if (n !== text) modified.push("nfkc");
           text = n;
         }
-        const verdict = applyRules(rules, text);
+        const verdict = applyRules(rules, text) ?? lang?.judge(f, text) ?? null;
         if (verdict) {
           await reject(
             { doc_id: docId, stage: "normalize", reason: verdict.reason, detail: verdict.detail, ...(p.keepRejectedText ? { text } : {}) },
@@ -157,7 +159,9 @@ export async function normalizeStream(
         for (const m of modified) bump(counts.modified, m);
         counts.kept++;
         textKept += text === raw ? rawBytes : Buffer.byteLength(text, "utf8");
-        await writeDocLine(out, text, toDoc(f, "", docId, p));
+        const doc = toDoc(f, "", docId, p);
+        lang?.stamp(doc);
+        await writeDocLine(out, text, doc);
       }
       onProgress?.(counts.in, textIn);
     }
