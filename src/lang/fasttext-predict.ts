@@ -18,6 +18,7 @@
  * two float32 computed in double and rounded once equals the float32 sum).
  */
 import { LOSS, centroidAt, type FastTextModel } from "./fasttext-model.ts";
+import { popHeap, pushHeap, sortHeap, type Scored } from "./std-heap.ts";
 
 export interface Prediction {
   /** The label without fastText's `__label__` prefix. */
@@ -159,13 +160,13 @@ export class FastTextPredictor {
     if (this.rowsAdded === 0) return [];
     const scale = f32(1 / this.rowsAdded);
     for (let j = 0; j < this.dim; j++) this.hidden[j] = this.hidden[j]! * scale;
-    const heap: [number, number][] = [];
+    const heap: Scored[] = [];
     if (this.m.args.loss === LOSS.hs) {
       if (this.m.nlabels > 0) this.dfs(k, stdLog(threshold), 2 * this.m.nlabels - 2, 0, heap);
     } else {
       this.scoreAll(k, f32(threshold), heap);
     }
-    heap.sort((x, y) => y[0] - x[0]);
+    sortHeap(heap);
     return heap.map(([score, label]) => ({ label: this.labels[label]!, prob: f32(Math.exp(score)) }));
   }
 
@@ -297,9 +298,9 @@ export class FastTextPredictor {
     }
   }
 
-  private dfs(k: number, logThreshold: number, node: number, score: number, heap: [number, number][]): void {
+  private dfs(k: number, logThreshold: number, node: number, score: number, heap: Scored[]): void {
     if (score < logThreshold) return;
-    if (heap.length === k && score < minScore(heap)) return;
+    if (heap.length === k && score < heap[0]![0]) return;
     if (this.left[node] === -1 && this.right[node] === -1) {
       push(heap, k, score, node);
       return;
@@ -311,7 +312,7 @@ export class FastTextPredictor {
   }
 
   /** Softmax or one-vs-all: every label's probability, then the k best. */
-  private scoreAll(k: number, threshold: number, heap: [number, number][]): void {
+  private scoreAll(k: number, threshold: number, heap: Scored[]): void {
     const osz = this.m.nlabels;
     const out = new Float32Array(osz);
     for (let i = 0; i < osz; i++) out[i] = this.dot(i);
@@ -330,7 +331,7 @@ export class FastTextPredictor {
     for (let i = 0; i < osz; i++) {
       if (out[i]! < threshold) continue;
       const s = stdLog(out[i]!);
-      if (heap.length === k && s < minScore(heap)) continue;
+      if (heap.length === k && s < heap[0]![0]) continue;
       push(heap, k, s, i);
     }
   }
@@ -342,19 +343,10 @@ export class FastTextPredictor {
   }
 }
 
-function minScore(heap: [number, number][]): number {
-  let m = Infinity;
-  for (const [s] of heap) if (s < m) m = s;
-  return m;
-}
-
-/** Adds a candidate and, past k, drops the lowest score (the first such, as a binary heap's pop would for distinct scores). */
-function push(heap: [number, number][], k: number, score: number, label: number): void {
-  heap.push([score, label]);
-  if (heap.length <= k) return;
-  let lo = 0;
-  for (let i = 1; i < heap.length; i++) if (heap[i]![0] < heap[lo]![0]) lo = i;
-  heap.splice(lo, 1);
+/** Adds a candidate and, past k, drops the lowest score, as fastText does. */
+function push(heap: Scored[], k: number, score: number, label: number): void {
+  pushHeap(heap, [score, label]);
+  if (heap.length > k) popHeap(heap);
 }
 
 function wrap(w: Uint8Array): Uint8Array {
