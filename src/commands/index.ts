@@ -15,7 +15,8 @@ import { ingestManifestCommand } from "./ingest-manifest.ts";
 import { ingestStackExchangeCommand } from "./ingest-stackexchange.ts";
 import { ingestWikipediaCommand } from "./ingest-wikipedia.ts";
 import { sampleCommand } from "./sample.ts";
+import { licensesCommand } from "./licenses.ts";
 
 export function commands(): Command[] {
-  return [smokeCommand(), hfConfigsCommand(), hfStreamCommand(), ingestManifestCommand(), ingestWikipediaCommand(), ingestStackExchangeCommand(), normalizeCommand(), sampleCommand(), dedupCommand(), packCommand(), reportCommand(), tokenizeCommand(), inspectMegatronCommand(), checksumCommand(), doctorCommand()];
+  return [smokeCommand(), hfConfigsCommand(), hfStreamCommand(), ingestManifestCommand(), ingestWikipediaCommand(), ingestStackExchangeCommand(), normalizeCommand(), sampleCommand(), dedupCommand(), packCommand(), reportCommand(), tokenizeCommand(), inspectMegatronCommand(), checksumCommand(), doctorCommand(), licensesCommand()];
 }
