@@ -65,7 +65,6 @@ export class FastTextPredictor {
   private readonly pruned: Int32Array | null;
   private readonly noNgrams: boolean;
   private readonly hidden: Float32Array;
-  private readonly scratch: number[] = [];
   private readonly wordHashes: number[] = [];
   private text = new Uint8Array(1 << 16);
   private word = new Uint8Array(1 << 10);
@@ -118,9 +117,7 @@ export class FastTextPredictor {
       rows.push(i);
       const w = m.bytes.subarray(m.offsets[i]!, m.offsets[i + 1]!);
       if (!sameBytes(w, EOS)) {
-        this.scratch.length = 0;
-        this.subwords(wrap(w), w.length + 2, this.scratch);
-        for (const r of this.scratch) rows.push(r);
+        this.subwords(wrap(w), w.length + 2, rows);
       }
     }
     start[size] = rows.length;
@@ -192,9 +189,7 @@ export class FastTextPredictor {
       this.word[0] = 0x3c;
       this.word.set(buf.subarray(s, e), 1);
       this.word[len - 1] = 0x3e;
-      this.scratch.length = 0;
-      this.subwords(this.word, len, this.scratch);
-      for (const r of this.scratch) this.addRow(r);
+      this.subwords(this.word, len, null);
     }
     this.wordHashes.push(h | 0);
     return isEos;
@@ -214,8 +209,8 @@ export class FastTextPredictor {
     }
   }
 
-  /** The n-gram rows of `<word>` (w[0, len)), as fastText's computeSubwords lists them. */
-  private subwords(w: Uint8Array, len: number, out: number[]): void {
+  /** The n-gram rows of `<word>` (w[0, len)) in fastText's computeSubwords order: listed in `out`, or added when out is null. */
+  private subwords(w: Uint8Array, len: number, out: number[] | null): void {
     if (this.bucket <= 0) return;
     for (let i = 0; i < len; i++) {
       if ((w[i]! & 0xc0) === 0x80) continue;
@@ -228,28 +223,27 @@ export class FastTextPredictor {
     }
   }
 
-  private pushHash(id: number, out: number[]): void {
+  private pushHash(id: number, out: number[] | null): void {
     if (this.noNgrams) return;
     if (this.pruned !== null) {
       id = this.pruned[id]!;
       if (id < 0) return;
     }
-    out.push(this.nwords + id);
+    if (out === null) this.addRow(this.nwords + id);
+    else out.push(this.nwords + id);
   }
 
   private addWordNgrams(): void {
     const hs = this.wordHashes;
     const bucket = BigInt(this.bucket);
     if (this.bucket <= 0) return;
-    this.scratch.length = 0;
     for (let i = 0; i < hs.length; i++) {
       let h = U64(BigInt(hs[i]!));
       for (let j = i + 1; j < hs.length && j < i + this.wordNgrams; j++) {
         h = U64(h * WORD_NGRAM_PRIME + U64(BigInt(hs[j]!)));
-        this.pushHash(Number(h % bucket), this.scratch);
+        this.pushHash(Number(h % bucket), null);
       }
     }
-    for (const r of this.scratch) this.addRow(r);
   }
 
   private addRow(r: number): void {
