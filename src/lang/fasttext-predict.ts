@@ -19,6 +19,7 @@
  */
 import { LOSS, centroidAt, type FastTextModel } from "./fasttext-model.ts";
 import { popHeap, pushHeap, sortHeap, type Scored } from "./std-heap.ts";
+import { CACHED_WORD_BYTES, SubwordCache } from "./subword-cache.ts";
 
 export interface Prediction {
   /** The label without fastText's `__label__` prefix. */
@@ -63,6 +64,13 @@ export class FastTextPredictor {
   private readonly subRows: Int32Array;
   /** Hash bucket -> row offset after the words, or -1; null when n-grams are not pruned. */
   private readonly pruned: Int32Array | null;
+  /**
+   * One bit per bucket, set where `pruned` maps it: most n-grams of real text
+   * have no row in a pruned model, and this 32-times-smaller table answers
+   * them from cache.
+   */
+  private readonly kept: Int32Array | null;
+  private readonly invBucket: number;
   private readonly noNgrams: boolean;
   private readonly hidden: Float32Array;
   private readonly wordHashes: number[] = [];
@@ -73,6 +81,7 @@ export class FastTextPredictor {
   private readonly right: Int32Array;
   private readonly sigmoidTable: Float32Array;
   private readonly encoder = new TextEncoder();
+  private readonly cache = new SubwordCache();
 
   constructor(private readonly m: FastTextModel) {
     const a = m.args;
@@ -102,11 +111,18 @@ export class FastTextPredictor {
       this.table[s] = i + 1;
     }
     this.noNgrams = m.pruneSize === 0;
+    this.invBucket = 1 / a.bucket;
     if (m.pruneSize > 0) {
       this.pruned = new Int32Array(a.bucket).fill(-1);
-      for (const [from, to] of m.prune) if (from >= 0 && from < a.bucket) this.pruned[from] = to;
+      this.kept = new Int32Array((a.bucket >>> 5) + 1);
+      for (const [from, to] of m.prune) {
+        if (from < 0 || from >= a.bucket) continue;
+        this.pruned[from] = to;
+        this.kept[from >>> 5]! |= 1 << (from & 31);
+      }
     } else {
       this.pruned = null;
+      this.kept = null;
     }
     // Each word's rows, as fastText's dictionary lists them when it loads.
     const start = new Int32Array(size + 1);
@@ -184,15 +200,29 @@ export class FastTextPredictor {
       if (this.maxn <= 0) this.addRow(id);
       else for (let r = this.subStart[id]!; r < this.subStart[id + 1]!; r++) this.addRow(this.subRows[r]!);
     } else if (!isEos) {
+      this.unknownWord(buf, s, e, h);
+    }
+    this.wordHashes.push(h | 0);
+    return isEos;
+  }
+
+  /** An unknown word's n-gram rows: from the cache, or hashed (and cached when short). */
+  private unknownWord(buf: Uint8Array, s: number, e: number, h: number): void {
+    const c = this.cache;
+    const cached = e - s <= CACHED_WORD_BYTES;
+    let entry = cached ? c.lookup(buf, s, e, h) : -1;
+    if (entry < 0) {
       const len = e - s + 2;
       if (this.word.length < len) this.word = new Uint8Array(len * 2);
       this.word[0] = 0x3c;
       this.word.set(buf.subarray(s, e), 1);
       this.word[len - 1] = 0x3e;
-      this.subwords(this.word, len, null);
+      if (!cached) return this.subwords(this.word, len, null);
+      c.begin(e - s);
+      this.subwords(this.word, len, c);
+      entry = c.commit(buf, s, e, h);
     }
-    this.wordHashes.push(h | 0);
-    return isEos;
+    for (let r = c.rowStart[entry]!; r < c.rowStart[entry + 1]!; r++) this.addRow(c.rows[r]!);
   }
 
   private find(buf: Uint8Array, s: number, e: number, h: number): number {
@@ -210,7 +240,7 @@ export class FastTextPredictor {
   }
 
   /** The n-gram rows of `<word>` (w[0, len)) in fastText's computeSubwords order: listed in `out`, or added when out is null. */
-  private subwords(w: Uint8Array, len: number, out: number[] | null): void {
+  private subwords(w: Uint8Array, len: number, out: { push(row: number): void } | null): void {
     if (this.bucket <= 0) return;
     for (let i = 0; i < len; i++) {
       if ((w[i]! & 0xc0) === 0x80) continue;
@@ -218,14 +248,23 @@ export class FastTextPredictor {
       for (let j = i, n = 1; j < len && n <= this.maxn; n++) {
         h = fnv(h, w[j++]!);
         while (j < len && (w[j]! & 0xc0) === 0x80) h = fnv(h, w[j++]!);
-        if (n >= this.minn && !(n === 1 && (i === 0 || j === len))) this.pushHash((h >>> 0) % this.bucket, out);
+        if (n >= this.minn && !(n === 1 && (i === 0 || j === len))) this.pushHash(this.mod(h >>> 0), out);
       }
     }
   }
 
-  private pushHash(id: number, out: number[] | null): void {
+  /** x % bucket for a u32 x, by a float reciprocal and one correction (a double modulo is slow). */
+  private mod(x: number): number {
+    let r = x - Math.floor(x * this.invBucket) * this.bucket;
+    if (r < 0) r += this.bucket;
+    else if (r >= this.bucket) r -= this.bucket;
+    return r;
+  }
+
+  private pushHash(id: number, out: { push(row: number): void } | null): void {
     if (this.noNgrams) return;
     if (this.pruned !== null) {
+      if (((this.kept![id >>> 5]! >>> (id & 31)) & 1) === 0) return;
       id = this.pruned[id]!;
       if (id < 0) return;
     }
