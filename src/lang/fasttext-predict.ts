@@ -76,6 +76,9 @@ export class FastTextPredictor {
   private readonly wordHashes: number[] = [];
   private text = new Uint8Array(1 << 16);
   private word = new Uint8Array(1 << 10);
+  /** Rows listed by subwords(): ngrams[0, count). */
+  private ngrams = new Int32Array(1 << 12);
+  private count = 0;
   private rowsAdded = 0;
   private readonly left: Int32Array;
   private readonly right: Int32Array;
@@ -133,7 +136,8 @@ export class FastTextPredictor {
       rows.push(i);
       const w = m.bytes.subarray(m.offsets[i]!, m.offsets[i + 1]!);
       if (!sameBytes(w, EOS)) {
-        this.subwords(wrap(w), w.length + 2, rows);
+        this.subwords(wrap(w), w.length + 2);
+        for (let r = 0; r < this.count; r++) rows.push(this.ngrams[r]!);
       }
     }
     start[size] = rows.length;
@@ -214,13 +218,17 @@ export class FastTextPredictor {
     if (entry < 0) {
       const len = e - s + 2;
       if (this.word.length < len) this.word = new Uint8Array(len * 2);
-      this.word[0] = 0x3c;
-      this.word.set(buf.subarray(s, e), 1);
-      this.word[len - 1] = 0x3e;
-      if (!cached) return this.subwords(this.word, len, null);
-      c.begin(e - s);
-      this.subwords(this.word, len, c);
-      entry = c.commit(buf, s, e, h);
+      const w = this.word;
+      w[0] = 0x3c;
+      // Byte loops, not set(subarray()): a view per word costs more than the copy.
+      for (let j = s; j < e; j++) w[j - s + 1] = buf[j]!;
+      w[len - 1] = 0x3e;
+      this.subwords(w, len);
+      if (!cached) {
+        for (let r = 0; r < this.count; r++) this.addRow(this.ngrams[r]!);
+        return;
+      }
+      entry = c.add(buf, s, e, h, this.ngrams, this.count);
     }
     for (let r = c.rowStart[entry]!; r < c.rowStart[entry + 1]!; r++) this.addRow(c.rows[r]!);
   }
@@ -239,16 +247,19 @@ export class FastTextPredictor {
     }
   }
 
-  /** The n-gram rows of `<word>` (w[0, len)) in fastText's computeSubwords order: listed in `out`, or added when out is null. */
-  private subwords(w: Uint8Array, len: number, out: { push(row: number): void } | null): void {
+  /** Lists the n-gram rows of `<word>` (w[0, len)) in ngrams[0, count), in fastText's computeSubwords order. */
+  private subwords(w: Uint8Array, len: number): void {
+    this.count = 0;
     if (this.bucket <= 0) return;
+    const most = len * Math.max(1, this.maxn);
+    if (this.ngrams.length < most) this.ngrams = new Int32Array(2 * most);
     for (let i = 0; i < len; i++) {
       if ((w[i]! & 0xc0) === 0x80) continue;
       let h = FNV_OFFSET;
       for (let j = i, n = 1; j < len && n <= this.maxn; n++) {
         h = fnv(h, w[j++]!);
         while (j < len && (w[j]! & 0xc0) === 0x80) h = fnv(h, w[j++]!);
-        if (n >= this.minn && !(n === 1 && (i === 0 || j === len))) this.pushHash(this.mod(h >>> 0), out);
+        if (n >= this.minn && !(n === 1 && (i === 0 || j === len))) this.pushHash(this.mod(h >>> 0));
       }
     }
   }
@@ -261,28 +272,30 @@ export class FastTextPredictor {
     return r;
   }
 
-  private pushHash(id: number, out: { push(row: number): void } | null): void {
+  private pushHash(id: number): void {
     if (this.noNgrams) return;
     if (this.pruned !== null) {
       if (((this.kept![id >>> 5]! >>> (id & 31)) & 1) === 0) return;
       id = this.pruned[id]!;
       if (id < 0) return;
     }
-    if (out === null) this.addRow(this.nwords + id);
-    else out.push(this.nwords + id);
+    this.ngrams[this.count++] = this.nwords + id;
   }
 
   private addWordNgrams(): void {
     const hs = this.wordHashes;
     const bucket = BigInt(this.bucket);
     if (this.bucket <= 0) return;
+    this.count = 0;
+    if (this.ngrams.length < hs.length * this.wordNgrams) this.ngrams = new Int32Array(2 * hs.length * this.wordNgrams);
     for (let i = 0; i < hs.length; i++) {
       let h = U64(BigInt(hs[i]!));
       for (let j = i + 1; j < hs.length && j < i + this.wordNgrams; j++) {
         h = U64(h * WORD_NGRAM_PRIME + U64(BigInt(hs[j]!)));
-        this.pushHash(Number(h % bucket), null);
+        this.pushHash(Number(h % bucket));
       }
     }
+    for (let r = 0; r < this.count; r++) this.addRow(this.ngrams[r]!);
   }
 
   private addRow(r: number): void {

@@ -35,26 +35,20 @@ export class SubwordCache {
     }
   }
 
-  /** Makes room for a word of `len` bytes; its rows are then pushed and the entry committed. */
-  begin(len: number): void {
-    if (this.n === ENTRIES || this.wordStart[this.n]! + len > BYTES || this.rowsUsed + 4 * (len + 2) > ROWS) {
+  /** Adds word buf[s, e) (hash h) with rows[0, count); returns its entry. Full, the cache empties first. */
+  add(buf: Uint8Array, s: number, e: number, h: number, rows: Int32Array, count: number): number {
+    const len = e - s;
+    if (this.n === ENTRIES || this.wordStart[this.n]! + len > BYTES || this.rowsUsed + count > ROWS) {
       this.slots.fill(0);
       this.n = 0;
       this.rowsUsed = 0;
     }
-    this.rowStart[this.n] = this.rowsUsed;
-  }
-
-  push(row: number): void {
-    this.rows[this.rowsUsed++] = row;
-  }
-
-  commit(buf: Uint8Array, s: number, e: number, h: number): number {
     const i = this.n++;
-    const o = i === 0 ? 0 : this.wordStart[i]!;
-    this.wordStart[i] = o;
-    this.bytes.set(buf.subarray(s, e), o);
-    this.wordStart[i + 1] = o + (e - s);
+    const o = this.wordStart[i]!;
+    for (let j = 0; j < len; j++) this.bytes[o + j] = buf[s + j]!;
+    this.wordStart[i + 1] = o + len;
+    this.rowStart[i] = this.rowsUsed;
+    for (let r = 0; r < count; r++) this.rows[this.rowsUsed++] = rows[r]!;
     this.rowStart[i + 1] = this.rowsUsed;
     let slot = h & (SLOTS - 1);
     while (this.slots[slot] !== 0) slot = (slot + 1) & (SLOTS - 1);
