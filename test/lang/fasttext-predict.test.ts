@@ -39,6 +39,27 @@ describe("fastText predictor", () => {
     expect(p.predict("Ceci est une phrase. </s> This is English text, quite long, with many words.", 1)).toEqual(p.predict("Ceci est une phrase.", 1));
   });
 
+  test("predictions do not depend on what the unknown-word cache holds, even after it fills and empties", () => {
+    const model = parseFastTextModel(readFileSync(EMBEDDED_LID_PATH), "lid.176.ftz");
+    const warm = new FastTextPredictor(model);
+    const before = texts.map((t) => warm.predict(t, 3));
+    // 40,000 distinct made-up words, more than the cache holds, in documents of 500 words.
+    let x = 12345;
+    const word = () => {
+      let w = "";
+      for (let i = 0; i < 4 + (x % 7); i++) {
+        x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+        w += String.fromCharCode(97 + ((x >>> 16) % 26));
+      }
+      return w;
+    };
+    for (let d = 0; d < 80; d++) warm.predict(Array.from({ length: 500 }, word).join(" "), 1);
+    const after = texts.map((t) => warm.predict(t, 3));
+    const fresh = new FastTextPredictor(model);
+    expect(after).toEqual(before);
+    expect(texts.map((t) => fresh.predict(t, 3))).toEqual(before);
+  });
+
   test("a model file that is not fastText's is refused with its name", () => {
     expect(() => parseFastTextModel(new Uint8Array(16), "bogus.bin")).toThrow(/bogus.bin: not a fastText model/);
     const real = readFileSync(EMBEDDED_LID_PATH);
