@@ -5,9 +5,9 @@
  * dictionary (words, counts, types, pruned n-gram index), then the input and
  * output matrices, each dense or quantized.
  *
- * A quantized input row is expanded once into the floats fastText adds for
- * it (norm × centroid, rounded to float32), so prediction adds plain rows
- * and gets fastText's sums bit for bit.
+ * A quantized input row is expanded, the first time it is used, into the
+ * floats fastText adds for it (norm × centroid, rounded to float32), so
+ * prediction adds plain rows and gets fastText's sums bit for bit.
  */
 import { InputError } from "../errors.ts";
 
@@ -55,10 +55,13 @@ export interface FastTextModel {
   nlabels: number;
   /** -1: n-grams not pruned; otherwise how many hash buckets survive, mapped by `prune`. */
   pruneSize: number;
-  prune: Map<number, number>;
-  /** Input rows, dense, `dim` floats each. */
+  /** Pairs (bucket, row offset after the words), pruneSize of them. */
+  prune: Int32Array;
+  /** Input rows, `dim` floats each; of a quantized model, only the rows `inputReady` marks are filled in (expandRow). */
   input: Float32Array;
   inputRows: number;
+  inputQuant: QuantRows | null;
+  inputReady: Uint8Array | null;
   output: OutputMatrix;
   quantized: boolean;
 }
@@ -107,6 +110,10 @@ class Reader {
   floats(n: number): Float32Array {
     const b = this.bytes(n * 4);
     return new Float32Array(new Uint8Array(b).buffer);
+  }
+  /** n int32 values, copied so they are aligned. */
+  ints(n: number): Int32Array {
+    return new Int32Array(new Uint8Array(this.bytes(n * 4)).buffer);
   }
   cstring(): Uint8Array {
     const end = this.buf.indexOf(0, this.pos);
@@ -163,19 +170,17 @@ export function parseFastTextModel(buf: Uint8Array, file: string): FastTextModel
     o += words[i]!.length;
     offsets[i + 1] = o;
   }
-  const prune = new Map<number, number>();
-  for (let i = 0; i < pruneSize; i++) {
-    const from = r.i32();
-    prune.set(from, r.i32());
-  }
+  const prune = pruneSize > 0 ? r.ints(2 * pruneSize) : new Int32Array(0);
 
   const quantInput = r.u8() !== 0;
   let input: Float32Array;
   let inputRows: number;
+  let inputQuant: QuantRows | null = null;
   if (quantInput) {
     const q = readQuant(r);
     inputRows = q.rows;
-    input = expandQuant(q.quant!, q.rows, dim);
+    inputQuant = q.quant!;
+    input = new Float32Array(q.rows * dim);
   } else {
     const m = readDense(r);
     inputRows = m.rows;
@@ -198,6 +203,8 @@ export function parseFastTextModel(buf: Uint8Array, file: string): FastTextModel
     prune,
     input,
     inputRows,
+    inputQuant,
+    inputReady: inputQuant === null ? null : new Uint8Array(inputRows),
     output,
     quantized: quantInput,
   };
@@ -242,15 +249,15 @@ export function centroidAt(q: QuantRows, m: number, code: number): number {
   return m === q.nsubq - 1 ? m * KSUB * q.dsub + code * q.lastdsub : (m * KSUB + code) * q.dsub;
 }
 
-function expandQuant(q: QuantRows, rows: number, dim: number): Float32Array {
-  const out = new Float32Array(rows * dim);
-  for (let i = 0; i < rows; i++) {
-    const norm = q.norms === null ? 1 : q.norms[i]!;
-    for (let m = 0; m < q.nsubq; m++) {
-      const c = centroidAt(q, m, q.codes[i * q.nsubq + m]!);
-      const d = m === q.nsubq - 1 ? q.lastdsub : q.dsub;
-      for (let n = 0; n < d; n++) out[i * dim + m * q.dsub + n] = Math.fround(norm * q.centroids[c + n]!);
-    }
+/** Fills in input row i of a quantized model, once: the floats fastText's addcode adds for it. */
+export function expandRow(m: FastTextModel, i: number): void {
+  const q = m.inputQuant!;
+  const dim = m.args.dim;
+  const norm = q.norms === null ? 1 : q.norms[i]!;
+  for (let k = 0; k < q.nsubq; k++) {
+    const c = centroidAt(q, k, q.codes[i * q.nsubq + k]!);
+    const d = k === q.nsubq - 1 ? q.lastdsub : q.dsub;
+    for (let n = 0; n < d; n++) m.input[i * dim + k * q.dsub + n] = Math.fround(norm * q.centroids[c + n]!);
   }
-  return out;
+  m.inputReady![i] = 1;
 }

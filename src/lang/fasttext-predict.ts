@@ -17,7 +17,7 @@
  * Every float operation is rounded to float32 where fastText's is (a sum of
  * two float32 computed in double and rounded once equals the float32 sum).
  */
-import { LOSS, centroidAt, type FastTextModel } from "./fasttext-model.ts";
+import { LOSS, centroidAt, expandRow, type FastTextModel } from "./fasttext-model.ts";
 import { popHeap, pushHeap, sortHeap, type Scored } from "./std-heap.ts";
 import { CACHED_WORD_BYTES, SubwordCache } from "./subword-cache.ts";
 
@@ -59,9 +59,11 @@ export class FastTextPredictor {
   /** Open-addressed: slot -> dictionary index + 1 (0 empty), keyed by the word's FNV hash. */
   private readonly table: Int32Array;
   private readonly mask: number;
-  /** Rows of each word (itself, then its n-grams): rows[start[i], start[i+1]). */
+  /** Rows of dictionary word i (itself, then its n-grams): subRows[subStart[i], subEnd[i]), listed on first use (-1 before). */
   private readonly subStart: Int32Array;
-  private readonly subRows: Int32Array;
+  private readonly subEnd: Int32Array;
+  private subRows = new Int32Array(1 << 14);
+  private subUsed = 0;
   /** Hash bucket -> row offset after the words, or -1; null when n-grams are not pruned. */
   private readonly pruned: Int32Array | null;
   /**
@@ -118,31 +120,18 @@ export class FastTextPredictor {
     if (m.pruneSize > 0) {
       this.pruned = new Int32Array(a.bucket).fill(-1);
       this.kept = new Int32Array((a.bucket >>> 5) + 1);
-      for (const [from, to] of m.prune) {
+      for (let i = 0; i < m.prune.length; i += 2) {
+        const from = m.prune[i]!;
         if (from < 0 || from >= a.bucket) continue;
-        this.pruned[from] = to;
+        this.pruned[from] = m.prune[i + 1]!;
         this.kept[from >>> 5]! |= 1 << (from & 31);
       }
     } else {
       this.pruned = null;
       this.kept = null;
     }
-    // Each word's rows, as fastText's dictionary lists them when it loads.
-    const start = new Int32Array(size + 1);
-    const rows: number[] = [];
-    for (let i = 0; i < size; i++) {
-      start[i] = rows.length;
-      if (m.types[i] !== 0) continue;
-      rows.push(i);
-      const w = m.bytes.subarray(m.offsets[i]!, m.offsets[i + 1]!);
-      if (!sameBytes(w, EOS)) {
-        this.subwords(wrap(w), w.length + 2);
-        for (let r = 0; r < this.count; r++) rows.push(this.ngrams[r]!);
-      }
-    }
-    start[size] = rows.length;
-    this.subStart = start;
-    this.subRows = Int32Array.from(rows);
+    this.subStart = new Int32Array(size).fill(-1);
+    this.subEnd = new Int32Array(size);
     this.hidden = new Float32Array(a.dim);
     const osz = m.nlabels;
     this.left = new Int32Array(Math.max(0, 2 * osz - 1)).fill(-1);
@@ -202,12 +191,32 @@ export class FastTextPredictor {
     if (isLabel) return isEos;
     if (id >= 0) {
       if (this.maxn <= 0) this.addRow(id);
-      else for (let r = this.subStart[id]!; r < this.subStart[id + 1]!; r++) this.addRow(this.subRows[r]!);
+      else {
+        if (this.subStart[id]! < 0) this.listWordRows(id);
+        for (let r = this.subStart[id]!; r < this.subEnd[id]!; r++) this.addRow(this.subRows[r]!);
+      }
     } else if (!isEos) {
       this.unknownWord(buf, s, e, h);
     }
     this.wordHashes.push(h | 0);
     return isEos;
+  }
+
+  /** A dictionary word's rows as fastText lists them when it loads a model: the word, then its n-grams (none for </s>). */
+  private listWordRows(id: number): void {
+    const m = this.m;
+    const w = m.bytes.subarray(m.offsets[id]!, m.offsets[id + 1]!);
+    this.count = 0;
+    if (!sameBytes(w, EOS)) this.subwords(wrap(w), w.length + 2);
+    if (this.subRows.length < this.subUsed + this.count + 1) {
+      const grown = new Int32Array(2 * (this.subUsed + this.count + 1));
+      grown.set(this.subRows);
+      this.subRows = grown;
+    }
+    this.subStart[id] = this.subUsed;
+    this.subRows[this.subUsed++] = id;
+    for (let r = 0; r < this.count; r++) this.subRows[this.subUsed++] = this.ngrams[r]!;
+    this.subEnd[id] = this.subUsed;
   }
 
   /** An unknown word's n-gram rows: from the cache, or hashed (and cached when short). */
@@ -300,6 +309,7 @@ export class FastTextPredictor {
 
   private addRow(r: number): void {
     if (r < 0 || r >= this.m.inputRows) return;
+    if (this.m.inputReady !== null && this.m.inputReady[r] === 0) expandRow(this.m, r);
     const W = this.m.input;
     const h = this.hidden;
     const o = r * this.dim;
