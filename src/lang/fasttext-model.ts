@@ -188,6 +188,12 @@ export function parseFastTextModel(buf: Uint8Array, file: string): FastTextModel
     if (pruneSize >= 0) throw new InputError(`${file}: pruned dictionary with an unquantized input matrix; not a valid fastText model`);
   }
   if (input.length !== inputRows * dim) throw new InputError(`${file}: input matrix is not ${dim} columns wide`);
+  // Every row a word or an n-gram can name must exist: prediction reads them unchecked.
+  let ngramRows = pruneSize < 0 ? bucket : 0;
+  for (let i = 1; i < prune.length; i += 2) ngramRows = Math.max(ngramRows, prune[i]! + 1);
+  if (nwords + ngramRows > inputRows || prune.some((v, i) => i % 2 === 1 && v < 0)) {
+    throw new InputError(`${file}: input matrix has ${inputRows} rows, fewer than the ${nwords} words and ${ngramRows} n-gram buckets name`);
+  }
   const qout = r.u8() !== 0;
   const output = quantInput && qout ? readQuant(r) : readDense(r);
   if (output.cols !== dim) throw new InputError(`${file}: output matrix is ${output.cols} columns wide, expected ${dim}`);

@@ -39,9 +39,9 @@ const f32 = Math.fround;
 /** fastText's std_log: log(x + 1e-5) of a float, in double, stored as float. */
 const stdLog = (x: number) => f32(Math.log(f32(x) + 1e-5));
 
-function isSpace(b: number): boolean {
-  return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09 || b === 0x0b || b === 0x0c || b === 0;
-}
+/** fastText's token separators: space, \n, \r, \t, \v, \f and NUL. */
+const SPACE = new Uint8Array(256);
+for (const b of [0x20, 0x0a, 0x0d, 0x09, 0x0b, 0x0c, 0]) SPACE[b] = 1;
 
 /** FNV-1a step with the byte sign-extended, as fastText hashes a `char`. */
 function fnv(h: number, b: number): number {
@@ -155,10 +155,10 @@ export class FastTextPredictor {
     let i = 0;
     let sawEos = false;
     while (i < n && !sawEos) {
-      while (i < n && isSpace(buf[i]!)) i++;
+      while (i < n && SPACE[buf[i]!] === 1) i++;
       if (i >= n) break;
       const s = i;
-      while (i < n && !isSpace(buf[i]!)) i++;
+      while (i < n && SPACE[buf[i]!] === 0) i++;
       sawEos = this.token(buf, s, i);
     }
     if (!sawEos) this.token(EOS, 0, EOS.length);
@@ -190,7 +190,10 @@ export class FastTextPredictor {
     const isLabel = id >= 0 ? this.m.types[id] !== 0 : startsWithLabel(buf, s, e);
     if (isLabel) return isEos;
     if (id >= 0) {
-      if (this.maxn <= 0) this.addRow(id);
+      if (this.maxn <= 0) {
+        this.ready(id);
+        this.addRow(id);
+      }
       else {
         if (this.subStart[id]! < 0) this.listWordRows(id);
         for (let r = this.subStart[id]!; r < this.subEnd[id]!; r++) this.addRow(this.subRows[r]!);
@@ -198,7 +201,7 @@ export class FastTextPredictor {
     } else if (!isEos) {
       this.unknownWord(buf, s, e, h);
     }
-    this.wordHashes.push(h | 0);
+    if (this.wordNgrams > 1) this.wordHashes.push(h | 0);
     return isEos;
   }
 
@@ -214,6 +217,7 @@ export class FastTextPredictor {
       this.subRows = grown;
     }
     this.subStart[id] = this.subUsed;
+    this.ready(id);
     this.subRows[this.subUsed++] = id;
     for (let r = 0; r < this.count; r++) this.subRows[this.subUsed++] = this.ngrams[r]!;
     this.subEnd[id] = this.subUsed;
@@ -288,6 +292,7 @@ export class FastTextPredictor {
       id = this.pruned[id]!;
       if (id < 0) return;
     }
+    this.ready(this.nwords + id);
     this.ngrams[this.count++] = this.nwords + id;
   }
 
@@ -307,9 +312,13 @@ export class FastTextPredictor {
     for (let r = 0; r < this.count; r++) this.addRow(this.ngrams[r]!);
   }
 
-  private addRow(r: number): void {
-    if (r < 0 || r >= this.m.inputRows) return;
+  /** Fills in a quantized row before its first use; rows are made ready when listed, so addRow need not ask. */
+  private ready(r: number): void {
     if (this.m.inputReady !== null && this.m.inputReady[r] === 0) expandRow(this.m, r);
+  }
+
+  /** Adds input row r (in range: parseFastTextModel checks every row a word or n-gram can name). */
+  private addRow(r: number): void {
     const W = this.m.input;
     const h = this.hidden;
     const o = r * this.dim;
