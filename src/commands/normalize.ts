@@ -12,7 +12,7 @@ const DEFAULTS = Object.entries(DEFAULT_FILTERS)
 export function normalizeCommand(): Command {
   return addTaskFlags(addGlobals(new Command("normalize")))
     .description(
-      "Read .jsonl/.jsonl.gz/.jsonl.zst/.parquet files, normalize them to the gamma schema {text, source, domain, doc_id, license_tag, created_at, meta}, apply heuristic filters, and write DIR/<source>/<domain>/part-NNNNN.jsonl.zst with a .manifest.json and a .rejects.jsonl.zst beside each (one shard per input file).",
+      "Read .jsonl/.jsonl.gz/.jsonl.zst/.parquet files, normalize them to the gamma schema {text, source, domain, doc_id, license_tag, created_at, meta}, apply heuristic filters and, when the filter file asks (languages, lang_threshold, language_field, lid_model), the language rule (fastText lid.176, embedded: meta.language and meta.language_score on every document it sees), and write DIR/<source>/<domain>/part-NNNNN.jsonl.zst with a .manifest.json and a .rejects.jsonl.zst beside each (one shard per input file).",
     )
     .requiredOption("--input <glob...>", "input files or globs (** allowed, quoted or not)")
     .requiredOption("--out-dir <dir>", "output root")
