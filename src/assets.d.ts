@@ -9,6 +9,11 @@ declare module "*.tiktoken" {
   export default path;
 }
 
+declare module "*.ftz" {
+  const path: string;
+  export default path;
+}
+
 /** WebAssembly modules embedded as files: the kernels scripts/build-kernels.ts compiles, and the tree-sitter runtime and grammars. */
 declare module "*.wasm" {
   const path: string;

@@ -20,7 +20,8 @@ import { batchesCommand } from "./batches.ts";
 import { checkEncodeCommand, encodeCommand } from "./encode.ts";
 import { verifyCommand } from "./verify.ts";
 import { inspectCommand } from "./inspect.ts";
+import { licensesCommand } from "./licenses.ts";
 
 export function commands(): Command[] {
-  return [smokeCommand(), hfConfigsCommand(), hfStreamCommand(), ingestManifestCommand(), ingestWikipediaCommand(), ingestStackExchangeCommand(), normalizeCommand(), sampleCommand(), encodeCommand(), batchesCommand(), checkEncodeCommand(), dedupCommand(), packCommand(), reportCommand(), verifyCommand(), trainTokenizerCommand(), tokenizeCommand(), inspectCommand(), inspectMegatronCommand(), checksumCommand(), doctorCommand()];
+  return [smokeCommand(), hfConfigsCommand(), hfStreamCommand(), ingestManifestCommand(), ingestWikipediaCommand(), ingestStackExchangeCommand(), normalizeCommand(), sampleCommand(), encodeCommand(), batchesCommand(), checkEncodeCommand(), dedupCommand(), packCommand(), reportCommand(), verifyCommand(), trainTokenizerCommand(), tokenizeCommand(), inspectCommand(), inspectMegatronCommand(), checksumCommand(), doctorCommand(), licensesCommand()];
 }

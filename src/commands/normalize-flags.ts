@@ -9,6 +9,7 @@ export type NormalizeFlags = Pick<NormalizeParams, "filters" | "nfkc" | "strict"
 export function addNormalizeFlags(cmd: Command): Command {
   return cmd
     .option("--filters <spec>", "default | none | FILE.yaml (the rules of gamma normalize --help)", "default")
+    .option("--lid-model <path>", "fastText model for the language rule of the --filters file (default: the embedded lid.176.ftz)")
     .option("--nfkc", "apply Unicode NFKC normalization (off: text stays as in the source)")
     .option("--strict", "abort at the first bad record instead of rejecting it")
     .option("--keep-rejected-text", "also write the text of dropped/rejected documents into the rejects file")
@@ -17,7 +18,7 @@ export function addNormalizeFlags(cmd: Command): Command {
 
 export function readNormalizeFlags(o: Record<string, unknown>): NormalizeFlags {
   return {
-    filters: loadFilterConfig(String(o.filters ?? "default")),
+    filters: loadFilterConfig(String(o.filters ?? "default"), typeof o.lidModel === "string" ? o.lidModel : null),
     nfkc: Boolean(o.nfkc),
     strict: Boolean(o.strict),
     keepRejectedText: Boolean(o.keepRejectedText),

@@ -28,7 +28,7 @@ const DEFAULTS = Object.entries(DEFAULT_FILTERS)
 export function normalizeCommand(): Command {
   return addTaskFlags(addGlobals(new Command("normalize")))
     .description(
-      "Read .jsonl/.jsonl.gz/.jsonl.zst/.parquet files, normalize them to the gamma schema {text, source, domain, doc_id, license_tag, created_at, meta}, apply heuristic filters, and write DIR/<source>/<domain>/part-NNNNN.jsonl.zst with a .manifest.json and a .rejects.jsonl.zst beside each (one shard per input file).",
+      "Read .jsonl/.jsonl.gz/.jsonl.zst/.parquet files, normalize them to the gamma schema {text, source, domain, doc_id, license_tag, created_at, meta}, apply heuristic filters and, when the filter file asks (languages, lang_threshold, language_field, lid_model), the language rule (fastText lid.176, embedded: meta.language and meta.language_score on every document it sees), and write DIR/<source>/<domain>/part-NNNNN.jsonl.zst with a .manifest.json and a .rejects.jsonl.zst beside each (one shard per input file).",
     )
     .requiredOption("--input <glob...>", "input files or globs (** allowed, quoted or not)")
     .requiredOption("--out-dir <dir>", "output root")
@@ -44,6 +44,7 @@ export function normalizeCommand(): Command {
     .option("--path-field <field>", "with --filters code: field holding the file path (default: max_stars_repo_path, else path)")
     .option("--stars-field <field>", "with --filters code: field holding the repository's stars (default: max_stars_count, else stars)")
     .option("--language-field <field>", "with --filters code: field naming the language, which wins over detection (default: lang, else language)")
+    .option("--lid-model <path>", "fastText model for the language rule (lang_threshold/languages in the --filters file; default: the embedded lid.176.ftz)")
     .option("--nfkc", "apply Unicode NFKC normalization (off: text stays as in the source)")
     .option("--strict", "abort at the first bad record instead of rejecting it")
     .option("--keep-rejected-text", "also write the text of dropped/rejected documents into the rejects file")
@@ -52,7 +53,7 @@ export function normalizeCommand(): Command {
     .action(async (o) => {
       const g = readGlobals(o);
       const { task, merge } = readTask(o);
-      const filters = loadFilterConfig(o.filters);
+      const filters = loadFilterConfig(o.filters, o.lidModel ?? null);
       const files = o.format === "files";
       const s = await runNormalize({
         format: files ? "files" : "records",

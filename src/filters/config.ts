@@ -2,16 +2,20 @@
 import { readFileSync } from "node:fs";
 import YAML from "yaml";
 import { ConfigError } from "../errors.ts";
+import { LANGUAGE_KEYS, languageFilterOf } from "../lang/language-filter.ts";
 import { DEFAULT_FILTERS, NO_FILTERS, type FilterConfig } from "./rules.ts";
 import { codeFilterConfig, readCodeFilterConfig } from "../code/config.ts";
 
 const RATIOS = new Set(["min_alpha_ratio", "min_ascii_ratio", "max_boilerplate_line_fraction", "max_repeated_line_fraction"]);
 
-export function loadFilterConfig(spec: string): FilterConfig {
-  if (spec === "default") return { ...DEFAULT_FILTERS };
-  if (spec === "none") return { ...NO_FILTERS };
-  // Code rules replace the prose rules: none of those run under them.
-  if (spec === "code") return { ...NO_FILTERS, code: codeFilterConfig() };
+/** `lidModel`: the --lid-model flag, for the file's language rule. */
+export function loadFilterConfig(spec: string, lidModel: string | null = null): FilterConfig {
+  if (spec === "default" || spec === "none" || spec === "code") {
+    languageFilterOf({}, spec, lidModel); // --lid-model without a filter file is an error
+    // Code rules replace the prose rules: none of those run under them.
+    if (spec === "code") return { ...NO_FILTERS, code: codeFilterConfig() };
+    return spec === "default" ? { ...DEFAULT_FILTERS } : { ...NO_FILTERS };
+  }
   let raw: unknown;
   try {
     raw = YAML.parse(readFileSync(spec, "utf8"));
@@ -28,8 +32,9 @@ export function loadFilterConfig(spec: string): FilterConfig {
       if (value !== "none" && value !== "default") throw new ConfigError(`--filters ${spec}: base must be "default", "none" or "code"`);
       continue;
     }
+    if (LANGUAGE_KEYS.has(key)) continue;
     if (!(key in DEFAULT_FILTERS)) {
-      throw new ConfigError(`--filters ${spec}: unknown setting "${key}"; known: base, ${Object.keys(DEFAULT_FILTERS).join(", ")}`);
+      throw new ConfigError(`--filters ${spec}: unknown setting "${key}"; known: base, ${[...Object.keys(DEFAULT_FILTERS), ...LANGUAGE_KEYS].join(", ")}`);
     }
     if (value === null || value === false) {
       (base as unknown as Record<string, number | null>)[key] = null;
@@ -41,5 +46,7 @@ export function loadFilterConfig(spec: string): FilterConfig {
     if (RATIOS.has(key) && value > 1) throw new ConfigError(`--filters ${spec}: ${key} is a fraction from 0 to 1, got ${value}`);
     (base as unknown as Record<string, number | null>)[key] = value;
   }
+  const language = languageFilterOf(raw as Record<string, unknown>, spec, lidModel);
+  if (language !== null) base.language = language;
   return base;
 }

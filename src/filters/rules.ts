@@ -4,6 +4,7 @@
  * The rule name is the reason code in manifests and rejects files. All rules
  * decide on one scan of the text (text-scan.ts).
  */
+import type { LanguageFilter } from "../lang/language-filter.ts";
 import { hasKeyword } from "./boilerplate.ts";
 import { scanText, type TextScan } from "./text-scan.ts";
 import type { CodeFilterConfig } from "../code/rules.ts";
@@ -18,6 +19,8 @@ export interface FilterConfig {
   max_repeated_line_fraction: number | null;
   /** The code rules (`--filters code`, src/code/rules.ts); the prose rules above are all off with them. */
   code?: CodeFilterConfig;
+  /** The language rule (src/lang/language-filter.ts), when the filter file asks for one. */
+  language?: LanguageFilter;
 }
 
 export const DEFAULT_FILTERS: FilterConfig = {

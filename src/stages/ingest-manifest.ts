@@ -4,8 +4,9 @@
  * is read) into DIR/<name>/<domain>/part-NNNNN.*, then writes the inventory
  * DIR/ingest.manifest.json: each source with its resolved revision, its
  * parameters and counts, every output file with sha256 and size, and
- * `english_filter_applied` (false: gamma applies no language filter; a
- * config chosen by language, such as eng_Latn, is recorded as the config).
+ * `english_filter_applied` with the `language_filter` that ran (see
+ * languageSummary; a config chosen by language, such as eng_Latn, is
+ * recorded as the config, not as a filter).
  * Each source resumes as its command does, so a rerun after an
  * interruption picks up where it stopped.
  */
@@ -18,6 +19,7 @@ import { createdAt } from "../io/timestamp.ts";
 import { info } from "../log.ts";
 import { ingestSpecOf, type HfIngestSpec, type LocalIngestSpec } from "../manifest/ingest-spec.ts";
 import { loadStageAManifest } from "../manifest/stage-a.ts";
+import { keepsEnglishOnly, languageFilterRecord } from "../lang/language-filter.ts";
 import { emptyCounts, mergeCounts, type StageCounts } from "../pipeline.ts";
 import { GAMMA_VERSION, gitSha } from "../version.ts";
 import type { HfHubClient } from "../ingest/hf-hub.ts";
@@ -107,8 +109,7 @@ export async function runIngestManifest(o: IngestManifestOptions) {
     created_at: createdAt(),
     manifest: { ...(await sha256File(o.manifest)), path: o.manifest },
     out_dir: o.outDir,
-    english_filter_applied: false,
-    language_filter: null,
+    ...languageSummary(specs),
     revisions,
     sources,
     totals,
@@ -116,6 +117,21 @@ export async function runIngestManifest(o: IngestManifestOptions) {
   const path = resolve(outDir, INGEST_MANIFEST_NAME);
   writeJsonAtomic(path, inventory);
   return { path, inventory };
+}
+
+/**
+ * `english_filter_applied`: every ingested source ran a language rule that
+ * keeps English only. `language_filter`: the rule they share, null when none
+ * ran one, or {kind: "per_source", sources: {name: rule or null}} when they differ.
+ */
+function languageSummary(specs: ReturnType<typeof ingestSpecOf>[]) {
+  const ran = specs.filter((s) => s.kind !== "none");
+  const rules = ran.map((s) => (s.filters.language ? languageFilterRecord(s.filters.language) : null));
+  const same = rules.every((r) => JSON.stringify(r) === JSON.stringify(rules[0] ?? null));
+  return {
+    english_filter_applied: ran.length > 0 && ran.every((s) => keepsEnglishOnly(s.filters.language)),
+    language_filter: same ? (rules[0] ?? null) : { kind: "per_source", sources: Object.fromEntries(ran.map((s, i) => [s.name, rules[i]])) },
+  };
 }
 
 async function runHf(spec: HfIngestSpec, outDir: string, o: IngestManifestOptions) {

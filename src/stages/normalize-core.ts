@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { InputError, RecordError } from "../errors.ts";
 import { applyRules, buildRules, type FilterConfig } from "../filters/rules.ts";
 import type { FileDigest } from "../io/hash.ts";
+import { filterParams, LanguageGate } from "../lang/language-filter.ts";
 import { SHARD_MANIFEST_KIND, type ShardManifest } from "../io/shard-manifest.ts";
 import { writeJsonAtomic } from "../io/atomic.ts";
 import { createdAt } from "../io/timestamp.ts";
@@ -70,7 +71,7 @@ export function paramsRecord(p: NormalizeParams): Record<string, unknown> {
     text_field: p.textField,
     id_field: p.idField,
     license_tag: p.licenseTag,
-    filters: p.filters,
+    ...filterParams(p.filters),
     nfkc: p.nfkc,
     max_nul_fraction: p.maxNulFraction,
     keep_rejected_text: p.keepRejectedText,
@@ -102,6 +103,7 @@ export async function normalizeStream(
   }
   const rules = buildRules(p.filters);
   const code = p.filters.code ? new CodeShard(p.filters.code, p.code ?? { ...STACK_FIELDS, seed: 0 }) : null;
+  const lang = p.filters.language ? new LanguageGate(p.filters.language) : null;
   const counts = emptyCounts();
   let textIn = 0;
   let textKept = 0;
@@ -157,6 +159,8 @@ export async function normalizeStream(
           const c = await code.decide(f, text, docId, rawBytes);
           verdict = c.verdict;
           fields = { ...f, language: c.language };
+        } else if (verdict === null && lang !== null) {
+          verdict = lang.judge(f, text);
         }
         if (verdict) {
           await reject(
@@ -168,7 +172,9 @@ export async function normalizeStream(
         for (const m of modified) bump(counts.modified, m);
         counts.kept++;
         textKept += text === raw ? rawBytes : Buffer.byteLength(text, "utf8");
-        await writeDocLine(out, text, toDoc(fields, "", docId, p));
+        const doc = toDoc(fields, "", docId, p);
+        lang?.stamp(doc);
+        await writeDocLine(out, text, doc);
       }
       onProgress?.(counts.in, textIn);
     }

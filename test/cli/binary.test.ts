@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, readFileSync, copyFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, copyFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gamma, ROOT } from "../helpers/cli.ts";
-import { tempDir } from "../helpers/tmp.ts";
+import { readZstJson, tempDir } from "../helpers/tmp.ts";
 
 const dir = tempDir("gamma-binary-");
 
@@ -49,5 +49,13 @@ describe("the compiled binary", () => {
     const ts = gamma(["train-tokenizer", "--input", shard, "--out-dir", join(dir, "tok-source"), "--vocab-size", "400", "--cpu-threads", "1"], { env });
     expect(ts.code).toBe(0);
     expect(readFileSync(join(alone, "tok/tokenizer.json")).equals(readFileSync(join(dir, "tok-source/tokenizer.json")))).toBe(true);
+    // The embedded language model answers in the worker threads too.
+    writeFileSync(join(alone, "lang.yaml"), "base: none\nlang_threshold: 0\n");
+    writeFileSync(join(alone, "fr.jsonl"), JSON.stringify({ text: "Une phrase en français, écrite pour la vérification." }) + "\n");
+    writeFileSync(join(alone, "de.jsonl"), JSON.stringify({ text: "Ein deutscher Satz, geschrieben für die Prüfung." }) + "\n");
+    const l = gamma(["normalize", "--input", "de.jsonl", "fr.jsonl", "--out-dir", "lang", "--source", "s", "--domain", "d", "--filters", "lang.yaml", "--cpu-threads", "2"], { cwd: alone, bin: "./gamma", env });
+    expect(l.code).toBe(0);
+    const labels = [0, 1].map((k) => readZstJson<{ meta: { language: string } }>(join(alone, `lang/s/d/part-0000${k}.jsonl.zst`))[0]!.meta.language);
+    expect(labels).toEqual(["de", "fr"]);
   }, 180_000);
 });

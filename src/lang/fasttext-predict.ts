@@ -1,0 +1,437 @@
+/**
+ * fastText's `predict-prob` for one line of text, in float32 arithmetic
+ * step for step as fastText computes it, so labels and probabilities match
+ * the command-line tool's:
+ *
+ * - the line is split into tokens at ASCII whitespace and NUL (bytes, not
+ *   characters), and the end-of-sentence token `</s>` closes it;
+ * - a known word adds its own row and those of its character n-grams (minn
+ *   to maxn characters of `<word>`, hashed with 32-bit FNV-1a over bytes,
+ *   each byte sign-extended, modulo `bucket`, through the pruned index of a
+ *   quantized model); an unknown word adds only its n-grams; word n-grams
+ *   (wordNgrams > 1) come after all tokens;
+ * - the rows are summed in order and scaled by float32(1 / count);
+ * - hierarchical softmax walks fastText's Huffman tree depth first, pruning
+ *   as it does; softmax and one-vs-all score every label.
+ *
+ * Every float operation is rounded to float32 where fastText's is (a sum of
+ * two float32 computed in double and rounded once equals the float32 sum).
+ */
+import { LOSS, centroidAt, expandRow, type FastTextModel } from "./fasttext-model.ts";
+import { popHeap, pushHeap, sortHeap, type Scored } from "./std-heap.ts";
+import { CACHED_WORD_BYTES, SubwordCache } from "./subword-cache.ts";
+
+export interface Prediction {
+  /** The label without fastText's `__label__` prefix. */
+  label: string;
+  /** exp(score) in float32, as `fasttext predict-prob` prints it before rounding. */
+  prob: number;
+}
+
+const LABEL_PREFIX = "__label__";
+const EOS = new TextEncoder().encode("</s>");
+const FNV_OFFSET = 2166136261 | 0;
+const FNV_PRIME = 16777619;
+const WORD_NGRAM_PRIME = 116049371n;
+const U64 = (x: bigint) => BigInt.asUintN(64, x);
+
+const f32 = Math.fround;
+/** fastText's std_log: log(x + 1e-5) of a float, in double, stored as float. */
+const stdLog = (x: number) => f32(Math.log(f32(x) + 1e-5));
+
+/** fastText's token separators: space, \n, \r, \t, \v, \f and NUL. */
+const SPACE = new Uint8Array(256);
+for (const b of [0x20, 0x0a, 0x0d, 0x09, 0x0b, 0x0c, 0]) SPACE[b] = 1;
+
+/** FNV-1a step with the byte sign-extended, as fastText hashes a `char`. */
+function fnv(h: number, b: number): number {
+  return Math.imul(h ^ ((b << 24) >> 24), FNV_PRIME);
+}
+
+export class FastTextPredictor {
+  readonly labels: string[];
+  private readonly dim: number;
+  private readonly nwords: number;
+  private readonly minn: number;
+  private readonly maxn: number;
+  private readonly bucket: number;
+  private readonly wordNgrams: number;
+  /** Open-addressed: slot -> dictionary index + 1 (0 empty), keyed by the word's FNV hash. */
+  private readonly table: Int32Array;
+  private readonly mask: number;
+  /** Rows of dictionary word i (itself, then its n-grams): subRows[subStart[i], subEnd[i]), listed on first use (-1 before). */
+  private readonly subStart: Int32Array;
+  private readonly subEnd: Int32Array;
+  private subRows = new Int32Array(1 << 14);
+  private subUsed = 0;
+  /** Hash bucket -> row offset after the words, or -1; null when n-grams are not pruned. */
+  private readonly pruned: Int32Array | null;
+  /**
+   * One bit per bucket, set where `pruned` maps it: most n-grams of real text
+   * have no row in a pruned model, and this 32-times-smaller table answers
+   * them from cache.
+   */
+  private readonly kept: Int32Array | null;
+  private readonly invBucket: number;
+  private readonly noNgrams: boolean;
+  private readonly hidden: Float32Array;
+  private readonly wordHashes: number[] = [];
+  private text = new Uint8Array(1 << 16);
+  private word = new Uint8Array(1 << 10);
+  /** Rows listed by subwords(): ngrams[0, count). */
+  private ngrams = new Int32Array(1 << 12);
+  private count = 0;
+  private rowsAdded = 0;
+  private readonly left: Int32Array;
+  private readonly right: Int32Array;
+  private readonly sigmoidTable: Float32Array;
+  private readonly encoder = new TextEncoder();
+  private readonly cache = new SubwordCache();
+
+  constructor(private readonly m: FastTextModel) {
+    const a = m.args;
+    this.dim = a.dim;
+    this.nwords = m.nwords;
+    this.minn = a.minn;
+    this.maxn = a.maxn;
+    this.bucket = a.bucket;
+    this.wordNgrams = a.wordNgrams;
+    const size = m.types.length;
+    const decoder = new TextDecoder();
+    this.labels = [];
+    for (let i = 0; i < m.nlabels; i++) {
+      const w = decoder.decode(m.bytes.subarray(m.offsets[m.nwords + i]!, m.offsets[m.nwords + i + 1]!));
+      this.labels.push(w.startsWith(LABEL_PREFIX) ? w.slice(LABEL_PREFIX.length) : w);
+    }
+    let cap = 1;
+    while (cap < size * 2) cap <<= 1;
+    this.table = new Int32Array(cap);
+    this.mask = cap - 1;
+    for (let i = 0; i < size; i++) {
+      const w = m.bytes.subarray(m.offsets[i]!, m.offsets[i + 1]!);
+      let h = FNV_OFFSET;
+      for (let j = 0; j < w.length; j++) h = fnv(h, w[j]!);
+      let s = h & this.mask;
+      while (this.table[s] !== 0) s = (s + 1) & this.mask;
+      this.table[s] = i + 1;
+    }
+    this.noNgrams = m.pruneSize === 0;
+    this.invBucket = 1 / a.bucket;
+    if (m.pruneSize > 0) {
+      this.pruned = new Int32Array(a.bucket).fill(-1);
+      this.kept = new Int32Array((a.bucket >>> 5) + 1);
+      for (let i = 0; i < m.prune.length; i += 2) {
+        const from = m.prune[i]!;
+        if (from < 0 || from >= a.bucket) continue;
+        this.pruned[from] = m.prune[i + 1]!;
+        this.kept[from >>> 5]! |= 1 << (from & 31);
+      }
+    } else {
+      this.pruned = null;
+      this.kept = null;
+    }
+    this.subStart = new Int32Array(size).fill(-1);
+    this.subEnd = new Int32Array(size);
+    this.hidden = new Float32Array(a.dim);
+    const osz = m.nlabels;
+    this.left = new Int32Array(Math.max(0, 2 * osz - 1)).fill(-1);
+    this.right = new Int32Array(Math.max(0, 2 * osz - 1)).fill(-1);
+    if (a.loss === LOSS.hs) this.buildTree(osz);
+    this.sigmoidTable = new Float32Array(513);
+    for (let i = 0; i <= 512; i++) {
+      const x = f32(f32(f32(i * 16) / 512) - 8);
+      this.sigmoidTable[i] = f32(1 / (1 + f32(Math.exp(-x))));
+    }
+  }
+
+  /** The model's top k labels for one line (newlines count as spaces), best first. */
+  predict(text: string, k = 1, threshold = 0): Prediction[] {
+    if (k < 1) throw new Error("fastText predict: k must be 1 or more");
+    const n = this.encode(text);
+    this.hidden.fill(0);
+    this.rowsAdded = 0;
+    this.wordHashes.length = 0;
+    const buf = this.text;
+    let i = 0;
+    let sawEos = false;
+    while (i < n && !sawEos) {
+      while (i < n && SPACE[buf[i]!] === 1) i++;
+      if (i >= n) break;
+      const s = i;
+      while (i < n && SPACE[buf[i]!] === 0) i++;
+      sawEos = this.token(buf, s, i);
+    }
+    if (!sawEos) this.token(EOS, 0, EOS.length);
+    if (this.wordNgrams > 1) this.addWordNgrams();
+    if (this.rowsAdded === 0) return [];
+    const scale = f32(1 / this.rowsAdded);
+    for (let j = 0; j < this.dim; j++) this.hidden[j] = this.hidden[j]! * scale;
+    const heap: Scored[] = [];
+    if (this.m.args.loss === LOSS.hs) {
+      if (this.m.nlabels > 0) this.dfs(k, stdLog(threshold), 2 * this.m.nlabels - 2, 0, heap);
+    } else {
+      this.scoreAll(k, f32(threshold), heap);
+    }
+    sortHeap(heap);
+    return heap.map(([score, label]) => ({ label: this.labels[label]!, prob: f32(Math.exp(score)) }));
+  }
+
+  private encode(text: string): number {
+    if (this.text.length < text.length * 3) this.text = new Uint8Array(text.length * 3 + 16);
+    return this.encoder.encodeInto(text, this.text).written;
+  }
+
+  /** Adds one token's rows; true when the token is `</s>`, which ends the line. */
+  private token(buf: Uint8Array, s: number, e: number): boolean {
+    let h = FNV_OFFSET;
+    for (let j = s; j < e; j++) h = fnv(h, buf[j]!);
+    const id = this.find(buf, s, e, h);
+    const isEos = e - s === 4 && buf[s] === 0x3c && buf[s + 1] === 0x2f && buf[s + 2] === 0x73 && buf[s + 3] === 0x3e;
+    const isLabel = id >= 0 ? this.m.types[id] !== 0 : startsWithLabel(buf, s, e);
+    if (isLabel) return isEos;
+    if (id >= 0) {
+      if (this.maxn <= 0) {
+        this.ready(id);
+        this.addRow(id);
+      }
+      else {
+        if (this.subStart[id]! < 0) this.listWordRows(id);
+        for (let r = this.subStart[id]!; r < this.subEnd[id]!; r++) this.addRow(this.subRows[r]!);
+      }
+    } else if (!isEos) {
+      this.unknownWord(buf, s, e, h);
+    }
+    if (this.wordNgrams > 1) this.wordHashes.push(h | 0);
+    return isEos;
+  }
+
+  /** A dictionary word's rows as fastText lists them when it loads a model: the word, then its n-grams (none for </s>). */
+  private listWordRows(id: number): void {
+    const m = this.m;
+    const w = m.bytes.subarray(m.offsets[id]!, m.offsets[id + 1]!);
+    this.count = 0;
+    if (!sameBytes(w, EOS)) this.subwords(wrap(w), w.length + 2);
+    if (this.subRows.length < this.subUsed + this.count + 1) {
+      const grown = new Int32Array(2 * (this.subUsed + this.count + 1));
+      grown.set(this.subRows);
+      this.subRows = grown;
+    }
+    this.subStart[id] = this.subUsed;
+    this.ready(id);
+    this.subRows[this.subUsed++] = id;
+    for (let r = 0; r < this.count; r++) this.subRows[this.subUsed++] = this.ngrams[r]!;
+    this.subEnd[id] = this.subUsed;
+  }
+
+  /** An unknown word's n-gram rows: from the cache, or hashed (and cached when short). */
+  private unknownWord(buf: Uint8Array, s: number, e: number, h: number): void {
+    const c = this.cache;
+    const cached = e - s <= CACHED_WORD_BYTES;
+    let entry = cached ? c.lookup(buf, s, e, h) : -1;
+    if (entry < 0) {
+      const len = e - s + 2;
+      if (this.word.length < len) this.word = new Uint8Array(len * 2);
+      const w = this.word;
+      w[0] = 0x3c;
+      // Byte loops, not set(subarray()): a view per word costs more than the copy.
+      for (let j = s; j < e; j++) w[j - s + 1] = buf[j]!;
+      w[len - 1] = 0x3e;
+      this.subwords(w, len);
+      if (!cached) {
+        for (let r = 0; r < this.count; r++) this.addRow(this.ngrams[r]!);
+        return;
+      }
+      entry = c.add(buf, s, e, h, this.ngrams, this.count);
+    }
+    for (let r = c.rowStart[entry]!; r < c.rowStart[entry + 1]!; r++) this.addRow(c.rows[r]!);
+  }
+
+  private find(buf: Uint8Array, s: number, e: number, h: number): number {
+    const m = this.m;
+    const len = e - s;
+    for (let slot = h & this.mask; ; slot = (slot + 1) & this.mask) {
+      const v = this.table[slot]!;
+      if (v === 0) return -1;
+      const o = m.offsets[v - 1]!;
+      if (m.offsets[v]! - o !== len) continue;
+      let j = 0;
+      while (j < len && m.bytes[o + j] === buf[s + j]) j++;
+      if (j === len) return v - 1;
+    }
+  }
+
+  /** Lists the n-gram rows of `<word>` (w[0, len)) in ngrams[0, count), in fastText's computeSubwords order. */
+  private subwords(w: Uint8Array, len: number): void {
+    this.count = 0;
+    if (this.bucket <= 0) return;
+    const most = len * Math.max(1, this.maxn);
+    if (this.ngrams.length < most) this.ngrams = new Int32Array(2 * most);
+    for (let i = 0; i < len; i++) {
+      if ((w[i]! & 0xc0) === 0x80) continue;
+      let h = FNV_OFFSET;
+      for (let j = i, n = 1; j < len && n <= this.maxn; n++) {
+        h = fnv(h, w[j++]!);
+        while (j < len && (w[j]! & 0xc0) === 0x80) h = fnv(h, w[j++]!);
+        if (n >= this.minn && !(n === 1 && (i === 0 || j === len))) this.pushHash(this.mod(h >>> 0));
+      }
+    }
+  }
+
+  /** x % bucket for a u32 x, by a float reciprocal and one correction (a double modulo is slow). */
+  private mod(x: number): number {
+    let r = x - Math.floor(x * this.invBucket) * this.bucket;
+    if (r < 0) r += this.bucket;
+    else if (r >= this.bucket) r -= this.bucket;
+    return r;
+  }
+
+  private pushHash(id: number): void {
+    if (this.noNgrams) return;
+    if (this.pruned !== null) {
+      if (((this.kept![id >>> 5]! >>> (id & 31)) & 1) === 0) return;
+      id = this.pruned[id]!;
+      if (id < 0) return;
+    }
+    this.ready(this.nwords + id);
+    this.ngrams[this.count++] = this.nwords + id;
+  }
+
+  private addWordNgrams(): void {
+    const hs = this.wordHashes;
+    const bucket = BigInt(this.bucket);
+    if (this.bucket <= 0) return;
+    this.count = 0;
+    if (this.ngrams.length < hs.length * this.wordNgrams) this.ngrams = new Int32Array(2 * hs.length * this.wordNgrams);
+    for (let i = 0; i < hs.length; i++) {
+      let h = U64(BigInt(hs[i]!));
+      for (let j = i + 1; j < hs.length && j < i + this.wordNgrams; j++) {
+        h = U64(h * WORD_NGRAM_PRIME + U64(BigInt(hs[j]!)));
+        this.pushHash(Number(h % bucket));
+      }
+    }
+    for (let r = 0; r < this.count; r++) this.addRow(this.ngrams[r]!);
+  }
+
+  /** Fills in a quantized row before its first use; rows are made ready when listed, so addRow need not ask. */
+  private ready(r: number): void {
+    if (this.m.inputReady !== null && this.m.inputReady[r] === 0) expandRow(this.m, r);
+  }
+
+  /** Adds input row r (in range: parseFastTextModel checks every row a word or n-gram can name). */
+  private addRow(r: number): void {
+    const W = this.m.input;
+    const h = this.hidden;
+    const o = r * this.dim;
+    for (let j = 0; j < this.dim; j++) h[j] = h[j]! + W[o + j]!;
+    this.rowsAdded++;
+  }
+
+  private dot(row: number): number {
+    const out = this.m.output;
+    const x = this.hidden;
+    let d = 0;
+    if (out.dense !== null) {
+      const W = out.dense;
+      const o = row * this.dim;
+      for (let j = 0; j < this.dim; j++) d = f32(d + f32(W[o + j]! * x[j]!));
+      return d;
+    }
+    const q = out.quant!;
+    for (let m = 0; m < q.nsubq; m++) {
+      const c = centroidAt(q, m, q.codes[row * q.nsubq + m]!);
+      const width = m === q.nsubq - 1 ? q.lastdsub : q.dsub;
+      for (let n = 0; n < width; n++) d = f32(d + f32(x[m * q.dsub + n]! * q.centroids[c + n]!));
+    }
+    return f32(d * (q.norms === null ? 1 : q.norms[row]!));
+  }
+
+  /** fastText's Huffman tree over the label counts (sorted most frequent first). */
+  private buildTree(osz: number): void {
+    const count = new Float64Array(2 * osz - 1).fill(1e15);
+    for (let i = 0; i < osz; i++) count[i] = this.m.counts[this.nwords + i]!;
+    let leaf = osz - 1;
+    let node = osz;
+    for (let i = osz; i < 2 * osz - 1; i++) {
+      const mini = [0, 0];
+      for (let j = 0; j < 2; j++) {
+        if (leaf >= 0 && count[leaf]! < count[node]!) mini[j] = leaf--;
+        else mini[j] = node++;
+      }
+      this.left[i] = mini[0]!;
+      this.right[i] = mini[1]!;
+      count[i] = count[mini[0]!]! + count[mini[1]!]!;
+    }
+  }
+
+  private dfs(k: number, logThreshold: number, node: number, score: number, heap: Scored[]): void {
+    if (score < logThreshold) return;
+    if (heap.length === k && score < heap[0]![0]) return;
+    if (this.left[node] === -1 && this.right[node] === -1) {
+      push(heap, k, score, node);
+      return;
+    }
+    let f = this.dot(node - this.m.nlabels);
+    f = f32(1 / f32(1 + f32(Math.exp(-f))));
+    this.dfs(k, logThreshold, this.left[node]!, f32(score + stdLog(1 - f)), heap);
+    this.dfs(k, logThreshold, this.right[node]!, f32(score + stdLog(f)), heap);
+  }
+
+  /** Softmax or one-vs-all: every label's probability, then the k best. */
+  private scoreAll(k: number, threshold: number, heap: Scored[]): void {
+    const osz = this.m.nlabels;
+    const out = new Float32Array(osz);
+    for (let i = 0; i < osz; i++) out[i] = this.dot(i);
+    if (this.m.args.loss === LOSS.softmax) {
+      let max = out[0]!;
+      for (let i = 0; i < osz; i++) max = Math.max(out[i]!, max);
+      let z = 0;
+      for (let i = 0; i < osz; i++) {
+        out[i] = f32(Math.exp(f32(out[i]! - max)));
+        z = f32(z + out[i]!);
+      }
+      for (let i = 0; i < osz; i++) out[i] = out[i]! / z;
+    } else {
+      for (let i = 0; i < osz; i++) out[i] = this.sigmoid(out[i]!);
+    }
+    for (let i = 0; i < osz; i++) {
+      if (out[i]! < threshold) continue;
+      const s = stdLog(out[i]!);
+      if (heap.length === k && s < heap[0]![0]) continue;
+      push(heap, k, s, i);
+    }
+  }
+
+  private sigmoid(x: number): number {
+    if (x < -8) return 0;
+    if (x > 8) return 1;
+    return this.sigmoidTable[Math.trunc(f32(f32(f32(f32(x + 8) * 512) / 8) / 2))]!;
+  }
+}
+
+/** Adds a candidate and, past k, drops the lowest score, as fastText does. */
+function push(heap: Scored[], k: number, score: number, label: number): void {
+  pushHeap(heap, [score, label]);
+  if (heap.length > k) popHeap(heap);
+}
+
+function wrap(w: Uint8Array): Uint8Array {
+  const out = new Uint8Array(w.length + 2);
+  out[0] = 0x3c;
+  out.set(w, 1);
+  out[w.length + 1] = 0x3e;
+  return out;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+const LABEL_BYTES = new TextEncoder().encode(LABEL_PREFIX);
+
+function startsWithLabel(buf: Uint8Array, s: number, e: number): boolean {
+  if (e - s < LABEL_BYTES.length) return false;
+  for (let j = 0; j < LABEL_BYTES.length; j++) if (buf[s + j] !== LABEL_BYTES[j]) return false;
+  return true;
+}
