@@ -1,73 +1,94 @@
 /**
- * A byte trie over piece strings for the Viterbi search: node 0 is the root, children are found
- * in an open-addressing table keyed by (node, byte), and `pieceAt[node]` is the piece id that
- * ends there (-1 if none). Built once per model; lookups allocate nothing.
+ * A double-array byte trie over piece strings for the Viterbi search: the child of state s by
+ * byte c is t = base[s] + c when check[t] === s, and `pieceAt[t]` is the piece id ending at t
+ * (-1 if none). State 0 is the root. Built once per model; a lookup is two array reads.
  */
 
 export class PieceTrie {
-	private keys: Int32Array;
-	private vals: Int32Array;
-	private mask: number;
-	private shift: number;
-	/** Children of the root, dense: the first byte is looked up at every position. */
-	private readonly rootChild = new Int32Array(256).fill(-1);
-	pieceAt: Int32Array;
-	private nodes = 1;
+  private readonly base: Int32Array;
+  private readonly check: Int32Array;
+  readonly pieceAt: Int32Array;
 
-	constructor(pieces: { bytes: Uint8Array; id: number }[]) {
-		let total = 1;
-		for (const p of pieces) total += p.bytes.length;
-		let cap = 16;
-		let bits = 4;
-		while (cap < total * 2) {
-			cap *= 2;
-			bits++;
-		}
-		this.shift = 32 - bits;
-		this.keys = new Int32Array(cap).fill(-1);
-		this.vals = new Int32Array(cap);
-		this.mask = cap - 1;
-		this.pieceAt = new Int32Array(total).fill(-1);
-		for (const p of pieces) {
-			let node = 0;
-			for (const b of p.bytes) {
-				let next = this.child(node, b);
-				if (next < 0) {
-					next = this.nodes++;
-					this.insert(node, b, next);
-				}
-				node = next;
-			}
-			// the first of two equal pieces wins, as in SentencePiece's map of pieces
-			if (this.pieceAt[node] < 0) this.pieceAt[node] = p.id;
-		}
-		this.pieceAt = this.pieceAt.slice(0, this.nodes);
-	}
+  constructor(pieces: { bytes: Uint8Array; id: number }[]) {
+    // A plain trie first: children per node as sorted byte lists.
+    const kids: Map<number, number>[] = [new Map()];
+    const ids: number[] = [-1];
+    for (const p of pieces) {
+      let node = 0;
+      for (const b of p.bytes) {
+        let next = kids[node].get(b);
+        if (next === undefined) {
+          next = kids.length;
+          kids.push(new Map());
+          ids.push(-1);
+          kids[node].set(b, next);
+        }
+        node = next;
+      }
+      // the first of two equal pieces wins, as in SentencePiece's map of pieces
+      if (ids[node] < 0) ids[node] = p.id;
+    }
+    let cap = 1024;
+    while (cap < kids.length * 2 + 512) cap *= 2;
+    let base = new Int32Array(cap);
+    let check = new Int32Array(cap).fill(-1);
+    let pieceAt = new Int32Array(cap).fill(-1);
+    check[0] = 0;
+    const grow = (need: number) => {
+      if (need < base.length) return;
+      let c = base.length;
+      while (c <= need) c *= 2;
+      const nb = new Int32Array(c);
+      nb.set(base);
+      const nc = new Int32Array(c).fill(-1);
+      nc.set(check);
+      const np = new Int32Array(c).fill(-1);
+      np.set(pieceAt);
+      base = nb;
+      check = nc;
+      pieceAt = np;
+    };
+    // Breadth first: place each node's children at the first base where all their slots are free.
+    const stateOf = new Int32Array(kids.length);
+    const queue = [0];
+    let firstFree = 1;
+    pieceAt[0] = ids[0];
+    for (let qi = 0; qi < queue.length; qi++) {
+      const node = queue[qi];
+      const s = stateOf[node];
+      const children = [...kids[node].entries()].sort((a, b) => a[0] - b[0]);
+      if (children.length === 0) continue;
+      while (firstFree < check.length && check[firstFree] !== -1) firstFree++;
+      let b = Math.max(1, firstFree - children[0][0]);
+      for (;;) {
+        grow(b + 256);
+        let ok = true;
+        for (const [c] of children) {
+          if (check[b + c] !== -1) {
+            ok = false;
+            break;
+          }
+        }
+        if (ok) break;
+        b++;
+      }
+      base[s] = b;
+      for (const [c, child] of children) {
+        const t = b + c;
+        check[t] = s;
+        stateOf[child] = t;
+        pieceAt[t] = ids[child];
+        queue.push(child);
+      }
+    }
+    this.base = base;
+    this.check = check;
+    this.pieceAt = pieceAt;
+  }
 
-	private insert(node: number, b: number, next: number): void {
-		if (node === 0) {
-			this.rootChild[b] = next;
-			return;
-		}
-		const key = node * 256 + b;
-		let i = Math.imul(key, 0x9e3779b1) >>> this.shift;
-		while (this.keys[i] !== -1) i = (i + 1) & this.mask;
-		this.keys[i] = key;
-		this.vals[i] = next;
-	}
-
-	/** The child of `node` by byte `b`, or -1. */
-	child(node: number, b: number): number {
-		if (node === 0) return this.rootChild[b];
-		const key = node * 256 + b;
-		const keys = this.keys;
-		const mask = this.mask;
-		let i = Math.imul(key, 0x9e3779b1) >>> this.shift;
-		for (;;) {
-			const k = keys[i];
-			if (k === key) return this.vals[i];
-			if (k === -1) return -1;
-			i = (i + 1) & mask;
-		}
-	}
+  /** The child of state s by byte b, or -1. */
+  child(s: number, b: number): number {
+    const t = this.base[s] + b;
+    return this.check[t] === s ? t : -1;
+  }
 }
