@@ -1,0 +1,1 @@
+export function buildCharsmap(_: unknown): Uint8Array { throw new Error("todo"); }

@@ -1,0 +1,209 @@
+/**
+ * The word lattices of Unigram training. Each distinct word has the seed pieces that occur in
+ * it as edges (start, end, seed id), sorted by start; dead pieces are skipped by their score
+ * being -Infinity, and a position no live one-character piece covers gets an unknown edge
+ * (score: the lowest live score - 10), as SentencePiece's lattice does.
+ */
+import type { CpWords, SubstringTrie } from "./substrings.ts";
+
+export interface Edges {
+  /** Edges of word w are [offset[w], offset[w+1]). Positions are relative to the word. */
+  offset: Int32Array;
+  from: Int32Array;
+  to: Int32Array;
+  piece: Int32Array;
+}
+
+/** Every occurrence of a seed piece (seedOf[node] >= 0) in every word. */
+export function buildEdges(words: CpWords, trie: SubstringTrie, seedOf: Int32Array): Edges {
+  const n = words.counts.length;
+  const offset = new Int32Array(n + 1);
+  let cap = 1 << 16;
+  let from = new Int32Array(cap);
+  let to = new Int32Array(cap);
+  let piece = new Int32Array(cap);
+  let m = 0;
+  for (let w = 0; w < n; w++) {
+    const a = words.start[w];
+    const b = words.start[w + 1];
+    for (let i = a; i < b; i++) {
+      let node = 0;
+      for (let j = i; j < b; j++) {
+        node = trie.child(node, words.cps[j]);
+        if (node < 0) break;
+        const s = seedOf[node];
+        if (s < 0) continue;
+        if (m === cap) {
+          cap *= 2;
+          const g = (x: Int32Array) => {
+            const y = new Int32Array(cap);
+            y.set(x);
+            return y;
+          };
+          from = g(from);
+          to = g(to);
+          piece = g(piece);
+        }
+        from[m] = i - a;
+        to[m] = j + 1 - a;
+        piece[m] = s;
+        m++;
+      }
+    }
+    offset[w + 1] = m;
+  }
+  return { offset, from: from.slice(0, m), to: to.slice(0, m), piece: piece.slice(0, m) };
+}
+
+/** Drops the edges of dead pieces (score -Infinity) so later passes do not walk them. */
+export function compactEdges(e: Edges, score: Float64Array): Edges {
+  const n = e.offset.length - 1;
+  const offset = new Int32Array(n + 1);
+  let m = 0;
+  const from = new Int32Array(e.from.length);
+  const to = new Int32Array(e.from.length);
+  const piece = new Int32Array(e.from.length);
+  for (let w = 0; w < n; w++) {
+    for (let k = e.offset[w]; k < e.offset[w + 1]; k++) {
+      if (score[e.piece[k]] === Number.NEGATIVE_INFINITY) continue;
+      from[m] = e.from[k];
+      to[m] = e.to[k];
+      piece[m] = e.piece[k];
+      m++;
+    }
+    offset[w + 1] = m;
+  }
+  return { offset, from: from.slice(0, m), to: to.slice(0, m), piece: piece.slice(0, m) };
+}
+
+const MINUS_LOG_EPSILON = 50;
+
+function logSumExp(x: number, y: number): number {
+  if (x === Number.NEGATIVE_INFINITY) return y;
+  const vmin = Math.min(x, y);
+  const vmax = Math.max(x, y);
+  if (vmax > vmin + MINUS_LOG_EPSILON) return vmax;
+  return vmax + Math.log(Math.exp(vmin - vmax) + 1);
+}
+
+/** Scratch buffers for one word at a time. */
+export class LatticeScratch {
+  alpha = new Float64Array(256);
+  beta = new Float64Array(256);
+  single = new Uint8Array(256);
+  back = new Int32Array(256);
+  backPiece = new Int32Array(256);
+
+  fit(len: number): void {
+    if (this.alpha.length > len + 1) return;
+    const cap = (len + 1) * 2;
+    this.alpha = new Float64Array(cap);
+    this.beta = new Float64Array(cap);
+    this.single = new Uint8Array(cap);
+    this.back = new Int32Array(cap);
+    this.backPiece = new Int32Array(cap);
+  }
+}
+
+function markSingles(e: Edges, a: number, b: number, score: Float64Array, len: number, single: Uint8Array): void {
+  single.fill(0, 0, len);
+  for (let k = a; k < b; k++) if (e.to[k] - e.from[k] === 1 && score[e.piece[k]] !== Number.NEGATIVE_INFINITY) single[e.from[k]] = 1;
+}
+
+/** Adds count x the expected frequency of each piece in word w; returns count x log Z. */
+export function expectWord(
+  e: Edges,
+  w: number,
+  len: number,
+  count: number,
+  score: Float64Array,
+  unkScore: number,
+  expected: Float64Array,
+  s: LatticeScratch,
+): number {
+  s.fit(len);
+  const a = e.offset[w];
+  const b = e.offset[w + 1];
+  const { alpha, beta, single } = s;
+  const NEG = Number.NEGATIVE_INFINITY;
+  markSingles(e, a, b, score, len, single);
+  alpha.fill(NEG, 0, len + 1);
+  alpha[0] = 0;
+  let k = a;
+  for (let p = 0; p < len; p++) {
+    const ap = alpha[p];
+    for (; k < b && e.from[k] === p; k++) {
+      const sc = score[e.piece[k]];
+      if (sc === NEG) continue;
+      const t = e.to[k];
+      alpha[t] = logSumExp(alpha[t], ap + sc);
+    }
+    if (single[p] === 0) alpha[p + 1] = logSumExp(alpha[p + 1], ap + unkScore);
+  }
+  beta.fill(NEG, 0, len + 1);
+  beta[len] = 0;
+  k = b - 1;
+  for (let p = len - 1; p >= 0; p--) {
+    let bp = beta[p];
+    for (; k >= a && e.from[k] === p; k--) {
+      const sc = score[e.piece[k]];
+      if (sc === NEG) continue;
+      bp = logSumExp(bp, sc + beta[e.to[k]]);
+    }
+    if (single[p] === 0) bp = logSumExp(bp, unkScore + beta[p + 1]);
+    beta[p] = bp;
+  }
+  const z = alpha[len];
+  for (let q = a; q < b; q++) {
+    const sc = score[e.piece[q]];
+    if (sc === NEG) continue;
+    expected[e.piece[q]] += count * Math.exp(alpha[e.from[q]] + sc + beta[e.to[q]] - z);
+  }
+  return count * z;
+}
+
+/**
+ * The best segmentation of word w (edges [a, b)): calls visit(piece) for each piece on it,
+ * -1 for an unknown character. `skip` excludes one edge (for a piece's second-best split).
+ */
+export function viterbi(
+  e: Edges,
+  a: number,
+  b: number,
+  len: number,
+  score: Float64Array,
+  unkScore: number,
+  s: LatticeScratch,
+  skip: number,
+  visit: (piece: number) => void,
+): number {
+  s.fit(len);
+  const { alpha, single, back, backPiece } = s;
+  const NEG = Number.NEGATIVE_INFINITY;
+  single.fill(0, 0, len);
+  for (let k = a; k < b; k++) if (k !== skip && e.to[k] - e.from[k] === 1 && score[e.piece[k]] !== NEG) single[e.from[k]] = 1;
+  alpha.fill(NEG, 0, len + 1);
+  alpha[0] = 0;
+  let k = a;
+  for (let p = 0; p < len; p++) {
+    const ap = alpha[p];
+    for (; k < b && e.from[k] === p; k++) {
+      if (k === skip) continue;
+      const sc = score[e.piece[k]];
+      if (sc === NEG) continue;
+      const t = e.to[k];
+      if (ap + sc > alpha[t]) {
+        alpha[t] = ap + sc;
+        back[t] = p;
+        backPiece[t] = e.piece[k];
+      }
+    }
+    if (single[p] === 0 && ap + unkScore > alpha[p + 1]) {
+      alpha[p + 1] = ap + unkScore;
+      back[p + 1] = p;
+      backPiece[p + 1] = -1;
+    }
+  }
+  for (let p = len; p > 0; p = back[p]) visit(backPiece[p]);
+  return alpha[len];
+}

@@ -1,0 +1,1 @@
+export function nfkcRules(_: boolean): unknown { throw new Error("todo"); }
