@@ -43,10 +43,14 @@ export function buildCharsmap(rules: Map<string, string>): Uint8Array {
 
   let units = new Uint32Array(1 << 16);
   let used = new Uint8Array(1 << 16);
+  // Free slots as a linked list (slot -> next free slot), so the search skips filled stretches.
+  let nextFree = new Int32Array(1 << 16);
+  for (let i = 0; i < nextFree.length; i++) nextFree[i] = i + 1;
   const usedBase = new Set<number>();
   const ensure = (n: number) => {
     if (n < units.length) return;
-    let cap = units.length;
+    const old = units.length;
+    let cap = old;
     while (cap <= n) cap *= 2;
     const u = new Uint32Array(cap);
     u.set(units);
@@ -54,35 +58,44 @@ export function buildCharsmap(rules: Map<string, string>): Uint8Array {
     const s = new Uint8Array(cap);
     s.set(used);
     used = s;
+    const nf = new Int32Array(cap);
+    nf.set(nextFree);
+    for (let i = old; i < cap; i++) nf[i] = i + 1;
+    nextFree = nf;
   };
   used[0] = 1;
+  let head = 1; // first free slot; the list runs through nextFree, skipping slots taken since
   let maxSlot = 0;
-  let firstFree = 1;
   const queue: [Node, number][] = [[root, 0]];
   for (let qi = 0; qi < queue.length; qi++) {
     const [node, pos] = queue[qi];
     const labels = [...node.children.keys()].sort((a, b) => a - b);
     if (node.value >= 0) labels.unshift(0);
     if (labels.length === 0) continue;
-    while (used[firstFree]) firstFree++;
+    while (used[head]) head = nextFree[head];
     let base = -1;
-    for (let f = firstFree; ; f++) {
+    let prev = -1;
+    for (let f = head; ; ) {
       ensure(f + 512);
-      if (used[f]) continue;
+      if (used[f]) {
+        // unlink a slot taken since it was listed
+        const nx = nextFree[f];
+        if (prev >= 0) nextFree[prev] = nx;
+        f = nx;
+        continue;
+      }
       const b = f ^ labels[0];
-      if (b === 0 || usedBase.has(b)) continue;
-      let ok = true;
-      for (const l of labels) {
-        ensure((b ^ l) + 1);
-        if (used[b ^ l]) {
-          ok = false;
-          break;
-        }
+      let ok = b !== 0 && !usedBase.has(b);
+      for (let k = 1; ok && k < labels.length; k++) {
+        ensure((b ^ labels[k]) + 1);
+        if (used[b ^ labels[k]]) ok = false;
       }
       if (ok) {
         base = b;
         break;
       }
+      prev = f;
+      f = nextFree[f];
     }
     usedBase.add(base);
     const offset = pos ^ base;

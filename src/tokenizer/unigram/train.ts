@@ -8,7 +8,14 @@
  * least useful 25 % go) until the vocabulary is within 10 % of the target, and keep the best
  * scores. Single-threaded and iteration-order fixed, so the result depends on the input only.
  */
-import { defaultNormalizerSpec, defaultTrainerSpec, type ModelProto, type NormalizerSpec, type Piece, PieceType } from "../spm/model-proto.ts";
+import {
+  defaultNormalizerSpec,
+  defaultTrainerSpec,
+  type ModelProto,
+  type NormalizerSpec,
+  type Piece,
+  PieceType,
+} from "../spm/model-proto.ts";
 import { buildEdges, compactEdges, type Edges, expectWord, LatticeScratch, viterbi } from "./lattice.ts";
 import { normalizerSpecFor } from "./normalization.ts";
 import { PieceCheck, UNK_CHAR } from "./piece-rules.ts";
@@ -80,7 +87,8 @@ export async function trainUnigram(texts: AsyncIterable<string> | Iterable<strin
   const log = settings.log ?? (() => {});
 
   const meta = metaPieces(t);
-  if (meta.length >= t.vocabSize) throw new RangeError(`vocab size ${t.vocabSize} leaves no room after ${meta.length} special and byte pieces`);
+  if (meta.length >= t.vocabSize)
+    throw new RangeError(`vocab size ${t.vocabSize} leaves no room after ${meta.length} special and byte pieces`);
 
   // 1. Sentences -> distinct words.
   const counter = new WordCounter(
@@ -114,7 +122,9 @@ export async function trainUnigram(texts: AsyncIterable<string> | Iterable<strin
     required.set(c, charCount.get(c)!);
   }
   if (required.size + meta.length > t.vocabSize) {
-    throw new RangeError(`vocab size ${t.vocabSize} is smaller than the ${required.size} required characters plus ${meta.length} special pieces; raise it or lower the character coverage`);
+    throw new RangeError(
+      `vocab size ${t.vocabSize} is smaller than the ${required.size} required characters plus ${meta.length} special pieces; raise it or lower the character coverage`,
+    );
   }
   const words = toCodePoints(wc.words, wc.counts, wc.lastCounts, required);
 
@@ -259,7 +269,12 @@ function seedPieces(trie: SubstringTrie, seedSize: number): number[] {
 }
 
 /** Pieces (seed ids, in trie order) occurring in piece `node`'s own text, as lattice edges. */
-function pieceLattice(trie: SubstringTrie, node: number, seedOf: Int32Array, score: Float64Array): { e: Edges; len: number; whole: number } {
+function pieceLattice(
+  trie: SubstringTrie,
+  node: number,
+  seedOf: Int32Array,
+  score: Float64Array,
+): { e: Edges; len: number; whole: number } {
   const cps: number[] = [];
   for (let n = node; n > 0; n = trie.parent[n]) cps.push(trie.ch[n]);
   cps.reverse();
@@ -280,7 +295,12 @@ function pieceLattice(trie: SubstringTrie, node: number, seedOf: Int32Array, sco
       piece.push(s);
     }
   }
-  const e: Edges = { offset: Int32Array.of(0, from.length), from: Int32Array.from(from), to: Int32Array.from(to), piece: Int32Array.from(piece) };
+  const e: Edges = {
+    offset: Int32Array.of(0, from.length),
+    from: Int32Array.from(from),
+    to: Int32Array.from(to),
+    piece: Int32Array.from(piece),
+  };
   return { e, len: cps.length, whole };
 }
 
