@@ -4,7 +4,7 @@
  * being -Infinity, and a position no live one-character piece covers gets an unknown edge
  * (score: the lowest live score - 10), as SentencePiece's lattice does.
  */
-import type { CpWords, SubstringTrie } from "./substrings.ts";
+import type { Occurrences } from "./substrings.ts";
 
 export interface Edges {
   /** Edges of word w are [offset[w], offset[w+1]). Positions are relative to the word. */
@@ -14,41 +14,24 @@ export interface Edges {
   piece: Int32Array;
 }
 
-/** Every occurrence of a seed piece (seedOf[node] >= 0) in every word. */
-export function buildEdges(words: CpWords, trie: SubstringTrie, seedOf: Int32Array): Edges {
-  const n = words.counts.length;
+/** The occurrences of seed pieces (seedOf[node] >= 0) among all counted substrings. */
+export function buildEdges(occ: Occurrences, seedOf: Int32Array): Edges {
+  const n = occ.offset.length - 1;
   const offset = new Int32Array(n + 1);
-  let cap = 1 << 16;
-  let from = new Int32Array(cap);
-  let to = new Int32Array(cap);
-  let piece = new Int32Array(cap);
+  const total = occ.from.length;
+  const from = new Int32Array(total);
+  const to = new Int32Array(total);
+  const piece = new Int32Array(total);
   let m = 0;
+  // occurrences are listed by start, then end: already the order the lattice passes need
   for (let w = 0; w < n; w++) {
-    const a = words.start[w];
-    const b = words.start[w + 1];
-    for (let i = a; i < b; i++) {
-      let node = 0;
-      for (let j = i; j < b; j++) {
-        node = trie.child(node, words.cps[j]);
-        if (node < 0) break;
-        const s = seedOf[node];
-        if (s < 0) continue;
-        if (m === cap) {
-          cap *= 2;
-          const g = (x: Int32Array) => {
-            const y = new Int32Array(cap);
-            y.set(x);
-            return y;
-          };
-          from = g(from);
-          to = g(to);
-          piece = g(piece);
-        }
-        from[m] = i - a;
-        to[m] = j + 1 - a;
-        piece[m] = s;
-        m++;
-      }
+    for (let k = occ.offset[w]; k < occ.offset[w + 1]; k++) {
+      const s = seedOf[occ.node[k]];
+      if (s < 0) continue;
+      from[m] = occ.from[k];
+      to[m] = occ.to[k];
+      piece[m] = s;
+      m++;
     }
     offset[w + 1] = m;
   }

@@ -102,7 +102,24 @@ export class PieceCheck {
     this.endedWithWs = false;
   }
 
-  add(c: number): boolean {
+  /** Each code point's script and digit flag, packed for add(): (script + 2) * 2 + digit. */
+  scripts(cps: Int32Array): Int32Array {
+    const out = new Int32Array(cps.length);
+    const memo = new Map<number, number>();
+    for (let i = 0; i < cps.length; i++) {
+      const c = cps[i];
+      let v = memo.get(c);
+      if (v === undefined) {
+        v = (scriptOf(c) + 2) * 2 + (isDigit(c) ? 1 : 0);
+        memo.set(c, v);
+      }
+      out[i] = v;
+    }
+    return out;
+  }
+
+  /** Extends the piece by code point c (`packed` from scripts()); false once it is no longer a valid piece. */
+  add(c: number, packed: number): boolean {
     const r = this.rules;
     const pos = this.length++;
     if (this.length > r.maxLength) return false;
@@ -113,9 +130,9 @@ export class PieceCheck {
       else if (pos > 0) return false;
       return true;
     }
-    let s = scriptOf(c);
+    let s = (packed >> 1) - 2;
     if (s === INHERITED) s = this.prevScript;
-    const digit = isDigit(c);
+    const digit = (packed & 1) === 1;
     if (!r.splitByNumber && digit) s = ANY;
     if (r.splitDigits) {
       if (digit && pos > 0) return false;

@@ -122,11 +122,26 @@ export class SubstringTrie {
   }
 }
 
-/** Counts every valid substring of every word (occurrences weighted by the word's count). */
-export function countSubstrings(words: CpWords, check: PieceCheck): SubstringTrie {
+/** Every occurrence of a counted substring: word w's are [offset[w], offset[w+1]), positions relative to the word. */
+export interface Occurrences {
+  offset: Int32Array;
+  from: Int32Array;
+  to: Int32Array;
+  node: Int32Array;
+}
+
+/** Counts every valid substring of every word (occurrences weighted by the word's count), and lists where each occurs. */
+export function countSubstrings(words: CpWords, check: PieceCheck): { trie: SubstringTrie; occ: Occurrences } {
   const trie = new SubstringTrie();
   const { cps, start, counts, lastCounts } = words;
   const nWords = counts.length;
+  const offset = new Int32Array(nWords + 1);
+  let cap = 1 << 16;
+  let from = new Int32Array(cap);
+  let to = new Int32Array(cap);
+  let nodes = new Int32Array(cap);
+  let m = 0;
+  const script = check.scripts(cps);
   for (let w = 0; w < nWords; w++) {
     const a = start[w];
     const b = start[w + 1];
@@ -140,18 +155,34 @@ export function countSubstrings(words: CpWords, check: PieceCheck): SubstringTri
       for (let j = i; j < b; j++) {
         const c = cps[j];
         if (node !== 0) trie.see(node, c);
-        if (!check.add(c)) {
+        if (!check.add(c, script[j])) {
           node = -1;
           break;
         }
         node = trie.childOrNew(node, c);
         trie.freq[node] += cnt;
+        if (m === cap) {
+          cap *= 2;
+          const g = (x: Int32Array) => {
+            const y = new Int32Array(cap);
+            y.set(x);
+            return y;
+          };
+          from = g(from);
+          to = g(to);
+          nodes = g(nodes);
+        }
+        from[m] = i - a;
+        to[m] = j + 1 - a;
+        nodes[m] = node;
+        m++;
       }
       if (node > 0) {
         if (after === BRANCHING) trie.next[node] = BRANCHING;
         else trie.see(node, after);
       }
     }
+    offset[w + 1] = m;
   }
-  return trie;
+  return { trie, occ: { offset, from: from.subarray(0, m), to: to.subarray(0, m), node: nodes.subarray(0, m) } };
 }

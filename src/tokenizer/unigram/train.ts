@@ -136,7 +136,7 @@ export async function trainUnigram(texts: AsyncIterable<string> | Iterable<strin
     splitDigits: t.splitDigits,
     treatWhitespaceAsSuffix: t.treatWhitespaceAsSuffix,
   });
-  const trie = countSubstrings(words, check);
+  const { trie, occ } = countSubstrings(words, check);
   const seedNodes = seedPieces(trie, t.seedSentencepieceSize);
   const seedOf = new Int32Array(trie.size).fill(-1);
   seedNodes.forEach((node, i) => (seedOf[node] = i));
@@ -154,7 +154,7 @@ export async function trainUnigram(texts: AsyncIterable<string> | Iterable<strin
   log(`${nSeeds} seed pieces`);
 
   // 4. EM and pruning.
-  let edges = buildEdges(words, trie, seedOf);
+  let edges = buildEdges(occ, seedOf);
   let order = Array.from({ length: nSeeds }, (_, i) => i);
   const desired = Math.floor(t.vocabSize * 1.1);
   const scratch = new LatticeScratch();
