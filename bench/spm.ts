@@ -32,15 +32,27 @@ const dir = join(import.meta.dir, "data/spm");
 mkdirSync(dir, { recursive: true });
 
 // Corpus
-const brownFiles = readdirSync(BROWN_DIR).filter((f) => /^c[a-r]\d\d$/.test(f)).sort();
+const brownFiles = readdirSync(BROWN_DIR)
+  .filter((f) => /^c[a-r]\d\d$/.test(f))
+  .sort();
 const train: string[] = [];
 const held: string[] = [];
 brownFiles.forEach((f, i) => (i % 10 === 0 ? held : train).push(...brownParagraphs(join(BROWN_DIR, f))));
-const pyRoot = readdirSync("/usr/lib").filter((n) => /^python3\.\d+$/.test(n)).sort()[0];
+const pyRoot = readdirSync("/usr/lib")
+  .filter((n) => /^python3\.\d+$/.test(n))
+  .sort()[0];
 if (pyRoot !== undefined) {
   const pyDir = join("/usr/lib", pyRoot);
-  const py = readdirSync(pyDir).filter((f) => f.endsWith(".py") && statSync(join(pyDir, f)).size < 200_000).sort();
-  py.forEach((f, i) => (i % 8 === 0 ? held : train).push(...readFileSync(join(pyDir, f), "utf8").split("\n").filter((l) => l.trim() !== "")));
+  const py = readdirSync(pyDir)
+    .filter((f) => f.endsWith(".py") && statSync(join(pyDir, f)).size < 200_000)
+    .sort();
+  py.forEach((f, i) =>
+    (i % 8 === 0 ? held : train).push(
+      ...readFileSync(join(pyDir, f), "utf8")
+        .split("\n")
+        .filter((l) => l.trim() !== ""),
+    ),
+  );
 }
 const trainFile = join(dir, "train.txt");
 const heldFile = join(dir, "held.txt");
@@ -50,7 +62,9 @@ writeFileSync(heldFile, `${held.join("\n")}\n`);
 const all = [...train, ...held];
 writeFileSync(allFile, `${all.join("\n")}\n`);
 const mb = (s: string[]) => s.reduce((a, l) => a + Buffer.byteLength(l) + 1, 0) / 1e6;
-console.log(`corpus: train ${mb(train).toFixed(2)} MB (${train.length} lines), held-out ${mb(held).toFixed(2)} MB, threads ${threads}, vocab ${vocab}`);
+console.log(
+  `corpus: train ${mb(train).toFixed(2)} MB (${train.length} lines), held-out ${mb(held).toFixed(2)} MB, threads ${threads}, vocab ${vocab}`,
+);
 
 function run(cmd: string, args: string[]): { seconds: number; stdout: string } {
   const t0 = performance.now();
@@ -103,7 +117,11 @@ for (let i = 0; i < held.length; i++) spmCount += spmOnSpm[i] === "" ? 0 : spmOn
 // Encoding
 const allMb = mb(all);
 const best = (f: () => number) => Math.min(...Array.from({ length: reps }, f));
-const spmEncode = best(() => run("spm_encode", [`--model=${spmPrefix}.model`, "--output_format=id", `--input=${allFile}`, `--output=${join(dir, "ids.txt")}`]).seconds);
+const spmEncode = best(
+  () =>
+    run("spm_encode", [`--model=${spmPrefix}.model`, "--output_format=id", `--input=${allFile}`, `--output=${join(dir, "ids.txt")}`])
+      .seconds,
+);
 const gamma1 = best(() => {
   const t = performance.now();
   const lines = readFileSync(allFile, "utf8").split("\n");
@@ -129,11 +147,24 @@ const f = (x: number, d = 2) => x.toFixed(d);
 console.log("");
 console.log("| | spm | gamma | gamma vs spm |");
 console.log("| --- | --- | --- | --- |");
-console.log(`| train ${vocab} Unigram, s (spm ${threads} thread${threads > 1 ? "s" : ""}, gamma 1) | ${f(spmTrain.seconds)} | ${f(gammaTrainSeconds)} | ${f(spmTrain.seconds / gammaTrainSeconds)}x faster |`);
-console.log(`| held-out tokens per byte | ${f(spmTokens / heldBytes, 4)} | ${f(gammaTokens / heldBytes, 4)} | ${f((100 * (gammaTokens - spmTokens)) / spmTokens, 2)} % tokens |`);
+console.log(
+  `| train ${vocab} Unigram, s (spm ${threads} thread${threads > 1 ? "s" : ""}, gamma 1) | ${f(spmTrain.seconds)} | ${f(gammaTrainSeconds)} | ${f(spmTrain.seconds / gammaTrainSeconds)}x faster |`,
+);
+console.log(
+  `| held-out tokens per byte | ${f(spmTokens / heldBytes, 4)} | ${f(gammaTokens / heldBytes, 4)} | ${f((100 * (gammaTokens - spmTokens)) / spmTokens, 2)} % tokens |`,
+);
 console.log(`| encode ${f(allMb)} MB, 1 thread, MB/s | ${f(allMb / spmEncode)} | ${f(allMb / gamma1)} | ${f(spmEncode / gamma1)}x |`);
-if (threads > 1) console.log(`| encode, gamma on ${threads} workers, MB/s | ${f(allMb / spmEncode)} (1 thread) | ${f(allMb / gammaT)} | ${f(spmEncode / gammaT)}x |`);
+if (threads > 1)
+  console.log(
+    `| encode, gamma on ${threads} workers, MB/s | ${f(allMb / spmEncode)} (1 thread) | ${f(allMb / gammaT)} | ${f(spmEncode / gammaT)}x |`,
+  );
 console.log("");
-console.log(`spm_encode reads gamma's model to gamma's ids: ${mismatches === 0 ? "yes" : "NO"} (${held.length} held-out lines, ${mismatches} differ)`);
-console.log(`gamma's encoder gives spm_encode's token count with spm's model: ${spmCount === spmTokens ? "yes" : "NO"} (${spmTokens} vs ${spmCount})`);
-console.log(`gamma model: ${trained.stats.sentences} sentences, ${trained.stats.words} distinct words, ${trained.stats.seedPieces} seed pieces, ${trained.stats.emRounds} EM rounds`);
+console.log(
+  `spm_encode reads gamma's model to gamma's ids: ${mismatches === 0 ? "yes" : "NO"} (${held.length} held-out lines, ${mismatches} differ)`,
+);
+console.log(
+  `gamma's encoder gives spm_encode's token count with spm's model: ${spmCount === spmTokens ? "yes" : "NO"} (${spmTokens} vs ${spmCount})`,
+);
+console.log(
+  `gamma model: ${trained.stats.sentences} sentences, ${trained.stats.words} distinct words, ${trained.stats.seedPieces} seed pieces, ${trained.stats.emRounds} EM rounds`,
+);

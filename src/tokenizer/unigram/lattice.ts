@@ -38,25 +38,24 @@ export function buildEdges(occ: Occurrences, seedOf: Int32Array): Edges {
   return { offset, from: from.slice(0, m), to: to.slice(0, m), piece: piece.slice(0, m) };
 }
 
-/** Drops the edges of dead pieces (score -Infinity) so later passes do not walk them. */
+/** Drops the edges of dead pieces (score -Infinity) in place, so later passes do not walk them. */
 export function compactEdges(e: Edges, score: Float64Array): Edges {
   const n = e.offset.length - 1;
-  const offset = new Int32Array(n + 1);
+  const { offset, from, to, piece } = e;
   let m = 0;
-  const from = new Int32Array(e.from.length);
-  const to = new Int32Array(e.from.length);
-  const piece = new Int32Array(e.from.length);
+  let k = 0;
   for (let w = 0; w < n; w++) {
-    for (let k = e.offset[w]; k < e.offset[w + 1]; k++) {
-      if (score[e.piece[k]] === Number.NEGATIVE_INFINITY) continue;
-      from[m] = e.from[k];
-      to[m] = e.to[k];
-      piece[m] = e.piece[k];
+    const end = offset[w + 1];
+    for (; k < end; k++) {
+      if (score[piece[k]] === Number.NEGATIVE_INFINITY) continue;
+      from[m] = from[k];
+      to[m] = to[k];
+      piece[m] = piece[k];
       m++;
     }
     offset[w + 1] = m;
   }
-  return { offset, from: from.slice(0, m), to: to.slice(0, m), piece: piece.slice(0, m) };
+  return { offset, from: from.subarray(0, m), to: to.subarray(0, m), piece: piece.subarray(0, m) };
 }
 
 const MINUS_LOG_EPSILON = 50;
@@ -89,7 +88,7 @@ export class LatticeScratch {
 }
 
 function markSingles(e: Edges, a: number, b: number, score: Float64Array, len: number, single: Uint8Array): void {
-  single.fill(0, 0, len);
+  for (let p = 0; p < len; p++) single[p] = 0;
   for (let k = a; k < b; k++) if (e.to[k] - e.from[k] === 1 && score[e.piece[k]] !== Number.NEGATIVE_INFINITY) single[e.from[k]] = 1;
 }
 
@@ -110,7 +109,7 @@ export function expectWord(
   const { alpha, beta, single } = s;
   const NEG = Number.NEGATIVE_INFINITY;
   markSingles(e, a, b, score, len, single);
-  alpha.fill(NEG, 0, len + 1);
+  for (let p = 1; p <= len; p++) alpha[p] = NEG;
   alpha[0] = 0;
   let k = a;
   for (let p = 0; p < len; p++) {
@@ -123,7 +122,7 @@ export function expectWord(
     }
     if (single[p] === 0) alpha[p + 1] = logSumExp(alpha[p + 1], ap + unkScore);
   }
-  beta.fill(NEG, 0, len + 1);
+  for (let p = 0; p < len; p++) beta[p] = NEG;
   beta[len] = 0;
   k = b - 1;
   for (let p = len - 1; p >= 0; p--) {
@@ -163,9 +162,9 @@ export function viterbi(
   s.fit(len);
   const { alpha, single, back, backPiece } = s;
   const NEG = Number.NEGATIVE_INFINITY;
-  single.fill(0, 0, len);
+  for (let p = 0; p < len; p++) single[p] = 0;
   for (let k = a; k < b; k++) if (k !== skip && e.to[k] - e.from[k] === 1 && score[e.piece[k]] !== NEG) single[e.from[k]] = 1;
-  alpha.fill(NEG, 0, len + 1);
+  for (let p = 1; p <= len; p++) alpha[p] = NEG;
   alpha[0] = 0;
   let k = a;
   for (let p = 0; p < len; p++) {

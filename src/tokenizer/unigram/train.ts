@@ -268,40 +268,47 @@ function seedPieces(trie: SubstringTrie, seedSize: number): number[] {
   return seeds;
 }
 
-/** Pieces (seed ids, in trie order) occurring in piece `node`'s own text, as lattice edges. */
-function pieceLattice(
-  trie: SubstringTrie,
-  node: number,
-  seedOf: Int32Array,
-  score: Float64Array,
-): { e: Edges; len: number; whole: number } {
-  const cps: number[] = [];
-  for (let n = node; n > 0; n = trie.parent[n]) cps.push(trie.ch[n]);
-  cps.reverse();
-  const from: number[] = [];
-  const to: number[] = [];
-  const piece: number[] = [];
-  let whole = -1;
-  for (let i = 0; i < cps.length; i++) {
-    let n = 0;
-    for (let j = i; j < cps.length; j++) {
-      n = trie.child(n, cps[j]);
-      if (n < 0) break;
-      const s = seedOf[n];
-      if (s < 0 || score[s] === Number.NEGATIVE_INFINITY) continue;
-      if (i === 0 && j === cps.length - 1) whole = from.length;
-      from.push(i);
-      to.push(j + 1);
-      piece.push(s);
+/** Reused buffers for the lattice of one piece's own text. */
+class PieceLattice {
+  cps = new Int32Array(64);
+  from = new Int32Array(1024);
+  to = new Int32Array(1024);
+  piece = new Int32Array(1024);
+  len = 0;
+  whole = -1;
+  count = 0;
+
+  /** Live pieces occurring in the text of trie node `node`, as lattice edges sorted by start. */
+  build(trie: SubstringTrie, node: number, seedOf: Int32Array, score: Float64Array): Edges {
+    const d = trie.depth[node];
+    if (this.cps.length < d) this.cps = new Int32Array(d * 2);
+    for (let n = node, k = d - 1; n > 0; n = trie.parent[n], k--) this.cps[k] = trie.ch[n];
+    const need = (d * (d + 1)) / 2;
+    if (this.from.length < need) {
+      this.from = new Int32Array(need);
+      this.to = new Int32Array(need);
+      this.piece = new Int32Array(need);
     }
+    let m = 0;
+    this.whole = -1;
+    for (let i = 0; i < d; i++) {
+      let n = 0;
+      for (let j = i; j < d; j++) {
+        n = trie.child(n, this.cps[j]);
+        if (n < 0) break;
+        const s = seedOf[n];
+        if (s < 0 || score[s] === Number.NEGATIVE_INFINITY) continue;
+        if (i === 0 && j === d - 1) this.whole = m;
+        this.from[m] = i;
+        this.to[m] = j + 1;
+        this.piece[m] = s;
+        m++;
+      }
+    }
+    this.len = d;
+    this.count = m;
+    return { offset: Int32Array.of(0, m), from: this.from, to: this.to, piece: this.piece };
   }
-  const e: Edges = {
-    offset: Int32Array.of(0, from.length),
-    from: Int32Array.from(from),
-    to: Int32Array.from(to),
-    piece: Int32Array.from(piece),
-  };
-  return { e, len: cps.length, whole };
 }
 
 function prune(
@@ -322,17 +329,20 @@ function prune(
   // Each piece's second-best segmentation of its own text (or: it is not its own best).
   const alwaysKeep = new Uint8Array(n).fill(1);
   const alternatives = new Map<number, number[]>();
+  const pl = new PieceLattice();
+  let bestLen = 0;
+  const countBest = () => bestLen++;
   for (const i of order) {
-    const { e, len, whole } = pieceLattice(trie, seedNodes[i], seedOf, score);
-    if (len === 1) continue; // no other segmentation
-    let bestLen = 0;
-    const bestScore = viterbi(e, 0, e.from.length, len, score, unk, scratch, -1, () => bestLen++);
-    if (bestLen >= 2 || whole < 0 || bestScore > score[i]) {
+    if (trie.depth[seedNodes[i]] === 1) continue; // a character has no other segmentation
+    const e = pl.build(trie, seedNodes[i], seedOf, score);
+    bestLen = 0;
+    viterbi(e, 0, pl.count, pl.len, score, unk, scratch, -1, countBest);
+    if (bestLen >= 2 || pl.whole < 0) {
       alwaysKeep[i] = 0;
       continue;
     }
     const alt: number[] = [];
-    viterbi(e, 0, e.from.length, len, score, unk, scratch, whole, (p) => alt.push(p));
+    viterbi(e, 0, pl.count, pl.len, score, unk, scratch, pl.whole, (p) => alt.push(p));
     alternatives.set(i, alt);
   }
   // Viterbi counts over the corpus.

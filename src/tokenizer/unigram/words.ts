@@ -19,7 +19,6 @@ export interface WordCounts {
   skippedLong: number;
 }
 
-
 export class WordCounter {
   private readonly normalizer: SpmNormalizer;
   private readonly enc = new TextEncoder();
@@ -198,4 +197,3 @@ export class WordCounter {
     };
   }
 }
-
