@@ -3,13 +3,14 @@ import { loadFilterConfig } from "../filters/config.ts";
 import { DEFAULT_FILTERS } from "../filters/rules.ts";
 import { runNormalize } from "../stages/normalize.ts";
 import { addGlobals, numArg, readGlobals } from "./globals.ts";
+import { addTaskFlags, readTask } from "../runtime/flags.ts";
 
 const DEFAULTS = Object.entries(DEFAULT_FILTERS)
   .map(([k, v]) => `${k}=${v === null ? "off" : v}`)
   .join(", ");
 
 export function normalizeCommand(): Command {
-  return addGlobals(new Command("normalize"))
+  return addTaskFlags(addGlobals(new Command("normalize")))
     .description(
       "Read .jsonl/.jsonl.gz/.jsonl.zst/.parquet files, normalize them to the gamma schema {text, source, domain, doc_id, license_tag, created_at, meta}, apply heuristic filters, and write DIR/<source>/<domain>/part-NNNNN.jsonl.zst with a .manifest.json and a .rejects.jsonl.zst beside each (one shard per input file).",
     )
@@ -28,7 +29,10 @@ export function normalizeCommand(): Command {
     .option("--overwrite", "replace existing shards instead of resuming")
     .action(async (o) => {
       const g = readGlobals(o);
+      const { task, merge } = readTask(o);
       const s = await runNormalize({
+        task: o.taskIndex !== undefined || o.numTasks !== undefined || merge || task.count > 1 ? task : undefined,
+        merge,
         cpuThreads: g.cpuThreads,
         inputs: o.input,
         outDir: o.outDir,

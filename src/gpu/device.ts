@@ -18,6 +18,7 @@ import {
   type DeviceChoice,
 } from "./adapter-policy.ts";
 import { unmapTracked } from "./buffers.ts";
+import { withDawnStderr } from "./dawn-stderr.ts";
 
 export type { AdapterSummary, DeviceChoice } from "./adapter-policy.ts";
 
@@ -137,7 +138,7 @@ async function enumerate(): Promise<Found[]> {
 }
 
 function enumerateOnce(): Promise<Found[]> {
-  enumeration ??= enumerate();
+  enumeration ??= withDawnStderr(enumerate);
   return enumeration;
 }
 
@@ -198,7 +199,7 @@ export async function selectBackend(opts: { device: DeviceChoice; adapterName?: 
     return backend;
   }
   releaseBackend();
-  const { device, instance } = await acquireDevice(pick);
+  const { device, instance } = await withDawnStderr(() => acquireDevice(pick));
   const backend: Backend = { kind: "gpu", reason: choice.reason, adapter: pick.summary, device };
   live = { key, backend, instance };
   return backend;

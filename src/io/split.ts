@@ -1,5 +1,5 @@
 /**
- * The train/valid split rule of seed 002: a document is in `valid` iff the
+ * The train/valid split rule: a document is in `valid` iff the
  * SHA-256 of its UTF-8 doc_id, read as a big-endian 256-bit integer, is below
  * F x 2^256, where F is the exact binary64 value of --valid-fraction. It
  * depends on the doc_id alone, so adding documents never moves another one.

@@ -14,6 +14,8 @@ export interface RunContext {
   readonly seed: number;
   /** This process's share of the work (--task-index / --num-tasks). */
   readonly task: Task;
+  /** Combine the finished tasks' outputs (--merge) instead of doing a share. */
+  readonly merge: boolean;
   readonly verbose: boolean;
   readonly env: GammaEnv;
   readonly deviceChoice: DeviceChoice;
@@ -26,6 +28,7 @@ export interface ContextInit {
   threads: number;
   seed?: number;
   task?: Task;
+  merge?: boolean;
   verbose?: boolean;
   device?: DeviceChoice;
   gpuAdapter?: string;
@@ -39,6 +42,7 @@ export function makeContext(i: ContextInit): RunContext {
     threads: i.threads,
     seed: i.seed ?? 0,
     task: i.task ?? SINGLE_TASK,
+    merge: i.merge ?? false,
     verbose: i.verbose ?? false,
     env: i.env ?? gammaEnv(),
     deviceChoice,

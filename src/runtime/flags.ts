@@ -10,7 +10,7 @@ import type { DeviceChoice } from "../gpu/device.ts";
 import { configureLog } from "../log.ts";
 import { makeContext, type RunContext } from "./context.ts";
 import { gammaEnv } from "./env.ts";
-import { checkTask, SINGLE_TASK } from "./tasks.ts";
+import { checkTask, SINGLE_TASK, type Task } from "./tasks.ts";
 
 export type FlagGroup = "threads" | "seed" | "device" | "tasks" | "log";
 
@@ -26,6 +26,7 @@ const GROUPS: Record<FlagGroup, Option[]> = {
   tasks: [
     new Option("--task-index <i>", "this task's rank, from 0 (default: GAMMA_TASK_INDEX, else SLURM_ARRAY_TASK_ID, else 0)"),
     new Option("--num-tasks <n>", "how many tasks share the work (default: GAMMA_NUM_TASKS, else SLURM_ARRAY_TASK_COUNT, else 1)"),
+    new Option("--merge", "combine what the --num-tasks finished tasks wrote into the final outputs (run once, after every task)"),
   ],
   log: [
     new Option("--verbose", "more log lines on stderr"),
@@ -56,8 +57,25 @@ export function readContext(o: Record<string, unknown>): RunContext {
   const logEvery = o.logEvery !== undefined ? intFlag("--log-every", o.logEvery, 0) : (env.logEvery ?? 300);
   const verbose = Boolean(o.verbose);
   configureLog({ verbose, logEvery });
+  const { task, merge } = readTask(o);
+  return makeContext({ threads, seed, task, merge, verbose, device: (o.device as DeviceChoice) ?? "auto", gpuAdapter: o.gpuAdapter as string | undefined, env });
+}
+
+/** Adds the task flags alone (for commands that take the older global flags). */
+export function addTaskFlags(cmd: Command): Command {
+  for (const o of GROUPS.tasks) cmd.addOption(o);
+  return cmd;
+}
+
+/** This process's task and whether it merges, from the flags, else the environment. */
+export function readTask(o: Record<string, unknown>): { task: Task; merge: boolean } {
+  const env = gammaEnv();
   const count = o.numTasks !== undefined ? intFlag("--num-tasks", o.numTasks, 1) : (env.numTasks ?? 1);
+  const merge = o.merge === true;
+  if (merge) {
+    if (o.taskIndex !== undefined) throw new ConfigError("--merge runs once for all tasks: leave out --task-index");
+    return { task: { index: 0, count }, merge };
+  }
   const index = o.taskIndex !== undefined ? intFlag("--task-index", o.taskIndex, 0) : (env.taskIndex ?? 0);
-  const task = count === 1 && index === 0 ? SINGLE_TASK : checkTask({ index, count });
-  return makeContext({ threads, seed, task, verbose, device: (o.device as DeviceChoice) ?? "auto", gpuAdapter: o.gpuAdapter as string | undefined, env });
+  return { task: count === 1 && index === 0 ? SINGLE_TASK : checkTask({ index, count }), merge };
 }

@@ -5,7 +5,7 @@
  */
 import { existsSync, statSync } from "node:fs";
 import { basename } from "node:path";
-import { ConfigError } from "../errors.ts";
+import { ConfigError, InputError } from "../errors.ts";
 import { expandInputs } from "../io/glob.ts";
 import { sha256File, type FileDigest } from "../io/hash.ts";
 import { readJsonFile, type ShardManifest } from "../io/shard-manifest.ts";
@@ -14,6 +14,9 @@ import { countsAddUp, emptyCounts, mergeCounts, type StageCounts } from "../pipe
 import { normalizeStream, paramsRecord, shardPaths, type NormalizeParams, type ShardResult, type ShardTarget } from "./normalize-core.ts";
 import { itemsFor } from "./normalize-io.ts";
 import { FileWorkers } from "./file-pool.ts";
+import { sha256Hex } from "../io/hash.ts";
+import { allMarkers, readMarker, shareRange, SINGLE_TASK, writeMarker, type Task } from "../runtime/tasks.ts";
+import { removeStaleTemps } from "../runtime/outputs.ts";
 
 export interface NormalizeOptions extends NormalizeParams {
   inputs: string[];
@@ -21,6 +24,10 @@ export interface NormalizeOptions extends NormalizeParams {
   overwrite: boolean;
   /** Input files are normalized in parallel, one per worker, when > 1. */
   cpuThreads?: number;
+  /** This process's share of the input files (one shard each); default: all of them. */
+  task?: Task;
+  /** Sum what every task of `task.count` recorded instead of normalizing. */
+  merge?: boolean;
 }
 
 export interface NormalizeSummary {
@@ -75,11 +82,27 @@ export async function runNormalize(o: NormalizeOptions): Promise<NormalizeSummar
   checkName("--domain", o.domain);
   const files = expandInputs(o.inputs, { what: "input files" });
   for (const f of files) itemsFor(f);
-  const total = files.reduce((s, f) => s + statSync(f).size, 0);
+  const task = o.task ?? SINGLE_TASK;
+  // Tasks share the input files (a shard each) in sorted order; their markers say what each made.
+  const stage = `normalize-${o.source}-${o.domain}`;
+  const key = sha256Hex(JSON.stringify({ files, params: paramsRecord(o) }));
+  if (o.merge) return mergeTasks(o, stage, task.count, key);
+  // Markers are written only when the caller runs tasks (a plain run writes none).
+  if (o.task !== undefined) {
+    const done = readMarker(o.outDir, stage, task, key);
+    if (done !== null) {
+      info(`normalize: task ${task.index} of ${task.count} already done; skipped`);
+      return done.result as NormalizeSummary;
+    }
+  }
+  removeStaleTemps(o.outDir);
+  const [first, end] = shareRange(files.length, task);
+  const total = files.slice(first, end).reduce((s, f) => s + statSync(f).size, 0);
   const progress = new Progress("normalize", null);
-  info(`normalize: ${files.length} input file(s), ${(total / 1e6).toFixed(1)} MB -> ${o.outDir}/${o.source}/${o.domain}/`);
+  const share = task.count > 1 ? ` (task ${task.index} of ${task.count}: files ${first + 1} to ${end} of ${files.length})` : "";
+  info(`normalize: ${end - first} input file(s)${share}, ${(total / 1e6).toFixed(1)} MB -> ${o.outDir}/${o.source}/${o.domain}/`);
   const summary: NormalizeSummary = { shards: [], skipped: 0, counts: emptyCounts() };
-  const threads = Math.min(o.cpuThreads ?? 1, files.length);
+  const threads = Math.min(o.cpuThreads ?? 1, end - first);
   // Started before the inputs are hashed, so the threads load meanwhile.
   const workers = threads > 1 ? new FileWorkers(threads) : null;
   try {
@@ -93,7 +116,7 @@ export async function runNormalize(o: NormalizeOptions): Promise<NormalizeSummar
       doneText += r.manifest.bytes.text_in;
       if (doneCompressed > 0 && doneText > 0) progress.setTotal(Math.max(progress.bytes, (doneText / doneCompressed) * planned.bytes));
     };
-    const results = await normalizeAll(plan(o, files, summary, planned), o, workers, (docs, bytes) => progress.add(docs, bytes), onShard);
+    const results = await normalizeAll(plan(o, files, first, end, summary, planned), o, workers, (docs, bytes) => progress.add(docs, bytes), onShard);
     for (const r of results) {
       mergeCounts(summary.counts, r.manifest.counts);
       summary.shards.push(r.manifestPath.replace(/\.manifest\.json$/, ".jsonl.zst"));
@@ -104,6 +127,25 @@ export async function runNormalize(o: NormalizeOptions): Promise<NormalizeSummar
   summary.shards.sort();
   progress.done();
   if (!countsAddUp(summary.counts)) throw new Error("normalize: internal error: counts do not add up");
+  if (o.task !== undefined) writeMarker(o.outDir, stage, task, key, summary);
+  return summary;
+}
+
+/** --merge: the shards and counts of all tasks, or an error naming the tasks not finished. */
+function mergeTasks(o: NormalizeOptions, stage: string, count: number, key: string): NormalizeSummary {
+  const markers = allMarkers(o.outDir, stage, count, key);
+  const missing = markers.flatMap((m, i) => (m === null ? [i] : []));
+  if (missing.length > 0) {
+    throw new InputError(`normalize --merge: task(s) ${missing.join(", ")} of ${count} have not finished for these inputs and settings in ${o.outDir}; run them first`, { code: "tasks_missing" });
+  }
+  const summary: NormalizeSummary = { shards: [], skipped: 0, counts: emptyCounts() };
+  for (const m of markers) {
+    const r = m!.result as NormalizeSummary;
+    summary.shards.push(...r.shards);
+    summary.skipped += r.skipped;
+    mergeCounts(summary.counts, r.counts);
+  }
+  summary.shards.sort();
   return summary;
 }
 
@@ -120,10 +162,11 @@ interface Todo {
  * is there and --overwrite is not given), every input is checked before the
  * first shard is handed out, so that a run that stops writes nothing.
  */
-async function* plan(o: NormalizeOptions, files: string[], summary: NormalizeSummary, planned: { bytes: number }): AsyncGenerator<Todo> {
-  const mayStop = !o.overwrite && files.some((_, part) => existsSync(shardPaths(o.outDir, o.source, o.domain, part).manifest));
+async function* plan(o: NormalizeOptions, files: string[], first: number, end: number, summary: NormalizeSummary, planned: { bytes: number }): AsyncGenerator<Todo> {
+  let mayStop = false;
+  for (let part = first; part < end && !o.overwrite; part++) mayStop ||= existsSync(shardPaths(o.outDir, o.source, o.domain, part).manifest);
   const held: Todo[] = [];
-  for (let part = 0; part < files.length; part++) {
+  for (let part = first; part < end; part++) {
     const file = files[part]!;
     const digest = await sha256File(file);
     const paths = shardPaths(o.outDir, o.source, o.domain, part);
