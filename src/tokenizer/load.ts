@@ -80,7 +80,9 @@ export async function loadTokenizer(pathOrName: string, opts: LoadOptions = {}):
   const bytes = await readTokenizerFile(path);
   const sha256 = sha256Hex(bytes);
   checkPin(path, sha256, opts.expectedSha256);
-  if (path.endsWith(".model") || bytes[0] === 0x0a) return assemble(sentencePieceParts(path, sha256, bytes), opts);
+  // A ModelProto starts with its first piece: field 1, length-delimited (byte 0x0a).
+  const looksLikeModel = bytes[0] === 0x0a && !/\.(json|tiktoken)$/.test(path) && bytes.length > 8 && bytes[bytes[1] < 0x80 ? 2 : 3] === 0x0a;
+  if (path.endsWith(".model") || looksLikeModel) return assemble(sentencePieceParts(path, sha256, bytes), opts);
   const text = new TextDecoder().decode(bytes);
   const isJson = path.endsWith(".json") || (!path.endsWith(".tiktoken") && text.trimStart().startsWith("{"));
   const parts = isJson ? fromTokenizerJson(path, sha256, text) : fromTiktoken(path, sha256, text, encodingName);

@@ -134,3 +134,13 @@ describe("SentencePiece .model files", () => {
     expect(e!.message).toContain("broken.model");
   });
 });
+
+describe("telling a .model from other tokenizer files", () => {
+  test("a .model under another name is still read as SentencePiece, by its bytes", async () => {
+    const file = join(tmp, "renamed.bin");
+    writeFileSync(file, readFileSync(modelPath("nmt-unk")));
+    const tok = await loadTokenizer(file);
+    expect(tok.kind).toBe("sentencepiece");
+    expect(Array.from(tok.encode(lines[0]))).toEqual(expectedIds("nmt-unk")[0]);
+  });
+});
