@@ -3,6 +3,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Tokenizer as HfTokenizer } from "@huggingface/tokenizers";
+import { ConfigError, InputError } from "../../src/errors.ts";
 import { sha256Hex } from "../../src/io/hash.ts";
 import { decodeModelProto, PieceType } from "../../src/tokenizer/spm/model-proto.ts";
 import { SpmUnigram } from "../../src/tokenizer/spm/unigram-encoder.ts";
@@ -129,5 +130,19 @@ describe("Unigram training settings", () => {
     expect(normal.length).toBeGreaterThan(300);
     expect(normal.every((p) => [...p.piece].length <= 4)).toBe(true);
     expect(normal.some((p) => [...p.piece].length === 4)).toBe(true);
+  });
+});
+
+describe("Unigram training errors", () => {
+  test("a vocabulary too small for the characters is a ConfigError naming the flags", async () => {
+    const e = await trainUnigram(corpus.slice(0, 200), { vocabSize: 20 }).catch((x: Error) => x);
+    expect(e).toBeInstanceOf(ConfigError);
+    expect((e as Error).message).toContain("--vocab-size");
+    expect((e as Error).message).toContain("--character-coverage");
+  });
+
+  test("text with no usable line is an InputError", async () => {
+    const e = await trainUnigram(["", "\n\n", "x".repeat(5000)], { vocabSize: 100 }).catch((x: Error) => x);
+    expect(e).toBeInstanceOf(InputError);
   });
 });

@@ -8,6 +8,7 @@
  * least useful 25 % go) until the vocabulary is within 10 % of the target, and keep the best
  * scores. Single-threaded and iteration-order fixed, so the result depends on the input only.
  */
+import { ConfigError, InputError } from "../../errors.ts";
 import {
   defaultNormalizerSpec,
   defaultTrainerSpec,
@@ -86,9 +87,16 @@ export async function trainUnigram(texts: AsyncIterable<string> | Iterable<strin
   };
   const log = settings.log ?? (() => {});
 
+  if (!Number.isInteger(t.vocabSize) || t.vocabSize < 1)
+    throw new ConfigError(`--vocab-size must be a positive integer, got ${settings.vocabSize}`);
+  if (!(t.characterCoverage > 0 && t.characterCoverage <= 1))
+    throw new ConfigError(`--character-coverage must be in (0, 1], got ${t.characterCoverage}`);
+  if (!Number.isInteger(t.maxSentencepieceLength) || t.maxSentencepieceLength < 1 || t.maxSentencepieceLength > 512) {
+    throw new ConfigError(`--max-sentencepiece-length must be an integer in 1..512, got ${t.maxSentencepieceLength}`);
+  }
   const meta = metaPieces(t);
   if (meta.length >= t.vocabSize)
-    throw new RangeError(`vocab size ${t.vocabSize} leaves no room after ${meta.length} special and byte pieces`);
+    throw new ConfigError(`--vocab-size ${t.vocabSize} leaves no room after ${meta.length} special and byte pieces`);
 
   // 1. Sentences -> distinct words.
   const counter = new WordCounter(
@@ -99,7 +107,7 @@ export async function trainUnigram(texts: AsyncIterable<string> | Iterable<strin
   );
   for await (const text of texts as AsyncIterable<string>) counter.add(text);
   const wc = counter.result();
-  if (wc.sentences === 0) throw new RangeError("no training sentences (all empty or longer than the maximum sentence length)");
+  if (wc.sentences === 0) throw new InputError(`no training sentences: every line is empty or longer than ${t.maxSentenceLength} bytes`);
   log(`${wc.sentences} sentences, ${wc.words.length} distinct words`);
 
   // 2. Character coverage.
@@ -122,8 +130,8 @@ export async function trainUnigram(texts: AsyncIterable<string> | Iterable<strin
     required.set(c, charCount.get(c)!);
   }
   if (required.size + meta.length > t.vocabSize) {
-    throw new RangeError(
-      `vocab size ${t.vocabSize} is smaller than the ${required.size} required characters plus ${meta.length} special pieces; raise it or lower the character coverage`,
+    throw new ConfigError(
+      `--vocab-size ${t.vocabSize} is smaller than the ${required.size} required characters plus ${meta.length} special pieces; raise it or lower --character-coverage`,
     );
   }
   const words = toCodePoints(wc.words, wc.counts, wc.lastCounts, required);
@@ -432,7 +440,7 @@ function metaPieces(t: ReturnType<typeof defaultTrainerSpec>): Meta[] {
   const byId = new Map<number, Meta>();
   const put = (id: number, piece: string, type: number) => {
     if (id < 0) return;
-    if (byId.has(id)) throw new RangeError(`two special pieces have id ${id}`);
+    if (byId.has(id)) throw new ConfigError(`two special pieces have id ${id}`);
     byId.set(id, { id, piece, type });
   };
   put(t.unkId, t.unkPiece, PieceType.UNKNOWN);
@@ -442,7 +450,7 @@ function metaPieces(t: ReturnType<typeof defaultTrainerSpec>): Meta[] {
   const seen = new Set([...byId.values()].map((m) => m.piece));
   let id = 0;
   const append = (piece: string, type: number) => {
-    if (seen.has(piece)) throw new RangeError(`special piece ${JSON.stringify(piece)} is given twice`);
+    if (seen.has(piece)) throw new ConfigError(`special token ${JSON.stringify(piece)} is given twice (or is one of <unk>, <s>, </s>)`);
     seen.add(piece);
     while (byId.has(id)) id++;
     byId.set(id, { id, piece, type });
