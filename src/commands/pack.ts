@@ -12,7 +12,7 @@ export function packCommand(): Command {
     )
     .option("--manifest <yaml>", "Stage A manifest: sources + weights, tokenizer, seq_len")
     .option("--input <glob...>", "normalized shards to pack in order (instead of --manifest)")
-    .option("--tokenizer <file>", "tokenizer.json, a folder holding one (as train-tokenizer writes), or .tiktoken file (overrides the manifest's)")
+    .option("--tokenizer <file>", "tokenizer.json, a folder holding one (as train-tokenizer writes), .tiktoken, or SentencePiece .model file (overrides the manifest's)")
     .option("--tokenizer-sha256 <hex>", "refuse a tokenizer file with another digest")
     .option("--seq-len <n>", "tokens per row (overrides the manifest's)")
     .option("--num-seqs <n>", "stop after N rows (default: pack everything)")

@@ -8,7 +8,7 @@ export function tokenizeCommand(): Command {
       "Tokenize normalized documents into files a trainer reads: Megatron-LM indexed datasets (DIR/train/tokens.bin+.idx, DIR/valid/tokens.bin+.idx; one sequence per document, in input order) or .npy (DIR/<split>/tokens.npy + doc_offsets.npy). A document is in valid iff sha256(doc_id), read as a big-endian 256-bit integer, is below F x 2^256. DIR/manifest.json records the tokenizer and its sha256, the inputs and their manifests' hashes, the split rule, the budget, counts per split and the encoder that ran.",
     )
     .requiredOption("--input <glob...>", "normalized (or deduped) shards")
-    .requiredOption("--tokenizer <file>", "tokenizer.json, a folder holding one (as train-tokenizer writes), or .tiktoken rank file (a bare name such as o200k_base only resolves to a file you supply)")
+    .requiredOption("--tokenizer <file>", "tokenizer.json, a folder holding one (as train-tokenizer writes), .tiktoken rank file or SentencePiece .model (a bare name such as o200k_base only resolves to a file you supply)")
     .option("--tokenizer-sha256 <hex>", "refuse a tokenizer file with another sha256")
     .requiredOption("--out-dir <dir>", "output folder")
     .addOption(new Option("--format <format>", "output format: megatron (.bin/.idx), npy, jsonl (part-NNNNN.jsonl.zst of {input_ids, language, length}), parquet (the same columns, zstd, readable by Hugging Face datasets)").choices(["megatron", "npy", "jsonl", "parquet"]).default("megatron"))

@@ -6,6 +6,7 @@
  */
 import { buildEncoder, type Encoder } from "./encoder-spec.ts";
 import { GammaBpe } from "./fast-encoder.ts";
+import { SpmUnigram } from "./spm/unigram-encoder.ts";
 
 declare const self: Worker;
 
@@ -18,7 +19,7 @@ function encodeAll(texts: string[]): { ids: Uint32Array; offsets: Uint32Array } 
   for (let i = 0; i < texts.length; i++) {
     let count: number;
     let src: Uint32Array;
-    if (encoder instanceof GammaBpe) {
+    if (encoder instanceof GammaBpe || encoder instanceof SpmUnigram) {
       count = encoder.encodeToScratch(texts[i]);
       src = encoder.scratch;
     } else {

@@ -1,6 +1,7 @@
 /**
- * loadTokenizer: resolve, read, pin-check and build a tokenizer from a tokenizer.json or a
- * tiktoken rank file, choosing gamma's byte-level BPE whenever it is exact for the file.
+ * loadTokenizer: resolve, read, pin-check and build a tokenizer from a tokenizer.json, a
+ * tiktoken rank file or a SentencePiece `.model`, choosing gamma's byte-level BPE whenever it is
+ * exact for the file and gamma's Unigram encoder for SentencePiece models.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -12,6 +13,7 @@ import { addedTokens, bpeFromTokenizerJson, vocabIds } from "./hf-json.ts";
 import { knownByName, knownBySha256, KNOWN_ENCODINGS, type KnownEncoding } from "./known-encodings.ts";
 import { patternKind } from "./pretokenize.ts";
 import { fileStem, resolveTokenizer } from "./resolve.ts";
+import { sentencePieceParts } from "./spm/load-model.ts";
 import { checkEos, specialsFromHfConfig, type SpecialIds } from "./special-tokens.ts";
 import { bpeFromRanks, parseRankFile } from "./tiktoken-file.ts";
 import type { Tokenizer } from "./types.ts";
@@ -36,7 +38,7 @@ export function encoderSpecOf(tok: Tokenizer): EncoderSpec {
   return spec;
 }
 
-interface Parts {
+export interface Parts {
   path: string;
   sha256: string;
   kind: Tokenizer["kind"];
@@ -48,13 +50,15 @@ interface Parts {
   /** Token text -> id for tokens named as a whole (special/added tokens, vocabulary entries). */
   named: (content: string) => number | undefined;
   note: string;
+  /** The encoder, when building it was the way to check the file. */
+  built?: Encoder;
 }
 
 function assemble(p: Parts, opts: LoadOptions): Tokenizer {
   const eosId = checkEos(p.ids, opts, p.maxId, p.isToken, p.path);
   const eosNote =
     opts.eosId !== undefined ? `eos ${eosId} from --eos-id` : eosId === null ? "no eos" : `eos ${eosId} from ${p.ids.eosSource}`;
-  let impl: Encoder | null = null;
+  let impl: Encoder | null = p.built ?? null;
   const encoder = () => (impl ??= buildEncoder(p.spec));
   const tok: Tokenizer = {
     path: p.path,
@@ -79,6 +83,9 @@ export async function loadTokenizer(pathOrName: string, opts: LoadOptions = {}):
   const bytes = await readTokenizerFile(path);
   const sha256 = sha256Hex(bytes);
   checkPin(path, sha256, opts.expectedSha256);
+  // A ModelProto starts with its first piece: field 1, length-delimited (byte 0x0a).
+  const looksLikeModel = bytes[0] === 0x0a && !/\.(json|tiktoken)$/.test(path) && bytes.length > 8 && bytes[bytes[1] < 0x80 ? 2 : 3] === 0x0a;
+  if (path.endsWith(".model") || looksLikeModel) return assemble(sentencePieceParts(path, sha256, bytes), opts);
   const text = new TextDecoder().decode(bytes);
   const isJson = path.endsWith(".json") || (!path.endsWith(".tiktoken") && text.trimStart().startsWith("{"));
   const parts = isJson ? fromTokenizerJson(path, sha256, text) : fromTiktoken(path, sha256, text, encodingName);

@@ -34,8 +34,8 @@ export function resolveTokenizer(pathOrName: string, searchDirs?: string[]): Res
   if (existsSync(pathOrName) && isFile(join(pathOrName, "tokenizer.json"))) {
     return { path: join(pathOrName, "tokenizer.json"), encodingName: null };
   }
-  const bare = /^[A-Za-z0-9_.-]+$/.test(pathOrName) && !/\.(json|tiktoken)$/.test(pathOrName);
-  if (!bare) throw new ConfigError(`tokenizer file ${pathOrName} does not exist; pass the path of a tokenizer.json or .tiktoken file`);
+  const bare = /^[A-Za-z0-9_.-]+$/.test(pathOrName) && !/\.(json|tiktoken|model)$/.test(pathOrName);
+  if (!bare) throw new ConfigError(`tokenizer file ${pathOrName} does not exist; pass the path of a tokenizer.json, .tiktoken or SentencePiece .model file`);
 
   const dirs = searchDirs ?? (process.env.GAMMA_TOKENIZER_DIR ?? "").split(delimiter).filter((d) => d !== "");
   const names = [pathOrName];
@@ -43,7 +43,7 @@ export function resolveTokenizer(pathOrName: string, searchDirs?: string[]): Res
   if (known && known.ranksName !== pathOrName) names.push(known.ranksName);
   for (const name of names) {
     for (const dir of dirs) {
-      for (const cand of [join(dir, `${name}.tiktoken`), join(dir, name, "tokenizer.json"), join(dir, `${name}.json`)]) {
+      for (const cand of [join(dir, `${name}.tiktoken`), join(dir, name, "tokenizer.json"), join(dir, `${name}.json`), join(dir, `${name}.model`)]) {
         if (isFile(cand)) return { path: cand, encodingName: known ? known.name : null };
       }
     }
@@ -54,7 +54,7 @@ export function resolveTokenizer(pathOrName: string, searchDirs?: string[]): Res
   const ships = shipped.size > 0 ? `; gamma ships ${[...shipped.keys()].join(", ")}` : "; gamma ships no tokenizer files";
   throw new ConfigError(
     `tokenizer ${JSON.stringify(pathOrName)} is neither a file nor a known file ${where}${ships}. ` +
-      `gamma never downloads tokenizers: pass the path of a tokenizer.json or ${pathOrName}.tiktoken`,
+      `gamma never downloads tokenizers: pass the path of a tokenizer.json, ${pathOrName}.tiktoken or ${pathOrName}.model`,
   );
 }
 

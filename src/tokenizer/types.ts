@@ -1,9 +1,9 @@
 export interface Tokenizer {
   path: string;
   sha256: string;
-  kind: "tokenizer.json" | "tiktoken";
-  /** Which implementation encodes: gamma's byte-level BPE, or @huggingface/tokenizers. */
-  encoder: "gamma-bpe" | "hf-tokenizers";
+  kind: "tokenizer.json" | "tiktoken" | "sentencepiece";
+  /** Which implementation encodes: gamma's byte-level BPE, gamma's SentencePiece Unigram, or @huggingface/tokenizers. */
+  encoder: "gamma-bpe" | "gamma-unigram" | "hf-tokenizers";
   eosId: number | null;
   bosId: number | null;
   vocabSize: number;
