@@ -15,7 +15,9 @@ import { ingestManifestCommand } from "./ingest-manifest.ts";
 import { ingestStackExchangeCommand } from "./ingest-stackexchange.ts";
 import { ingestWikipediaCommand } from "./ingest-wikipedia.ts";
 import { sampleCommand } from "./sample.ts";
+import { runCommand } from "./run.ts";
+import { slurmCommand } from "./slurm.ts";
 
 export function commands(): Command[] {
-  return [smokeCommand(), hfConfigsCommand(), hfStreamCommand(), ingestManifestCommand(), ingestWikipediaCommand(), ingestStackExchangeCommand(), normalizeCommand(), sampleCommand(), dedupCommand(), packCommand(), reportCommand(), tokenizeCommand(), inspectMegatronCommand(), checksumCommand(), doctorCommand()];
+  return [smokeCommand(), hfConfigsCommand(), hfStreamCommand(), ingestManifestCommand(), ingestWikipediaCommand(), ingestStackExchangeCommand(), normalizeCommand(), sampleCommand(), dedupCommand(), packCommand(), reportCommand(), tokenizeCommand(), inspectMegatronCommand(), checksumCommand(), doctorCommand(), runCommand(), slurmCommand()];
 }

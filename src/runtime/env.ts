@@ -19,6 +19,14 @@ export interface GammaEnv {
   /** GAMMA_TASK_INDEX / GAMMA_NUM_TASKS, else Slurm's array variables: this process's task. */
   taskIndex: number | null;
   numTasks: number | null;
+  /** SLURM_JOB_ID: the Slurm job this process runs in (a pipeline task requeues it on preemption). */
+  slurmJobId: string | null;
+  /**
+   * This task's GPU on a node with several: the first of GPU_DEVICE_ORDINAL or
+   * CUDA_VISIBLE_DEVICES (as Slurm sets them for a job's GPUs), else SLURM_LOCALID; null outside a
+   * scheduler. The run picks the hardware adapter at this index.
+   */
+  gpuLocalIndex: number | null;
 }
 
 function intVar(env: Record<string, string | undefined>, name: string, min: number, max: number): number | null {
@@ -43,7 +51,19 @@ export function readEnv(env: Record<string, string | undefined> = process.env): 
     debug: Boolean(env.GAMMA_DEBUG),
     taskIndex,
     numTasks,
+    slurmJobId: /^\d+$/.test(env.SLURM_JOB_ID ?? "") ? env.SLURM_JOB_ID! : null,
+    gpuLocalIndex: gpuLocalIndex(env),
   };
+}
+
+/** The first plain number of a device list such as "2,3"; UUID lists (GPU-...) say nothing about order. */
+function firstOrdinal(list: string | undefined): number | null {
+  const first = (list ?? "").split(",")[0]!.trim();
+  return /^\d{1,4}$/.test(first) ? Number(first) : null;
+}
+
+function gpuLocalIndex(env: Record<string, string | undefined>): number | null {
+  return firstOrdinal(env.GPU_DEVICE_ORDINAL) ?? firstOrdinal(env.CUDA_VISIBLE_DEVICES) ?? firstOrdinal(env.SLURM_LOCALID);
 }
 
 /** Slurm's array task id and count, when the process runs as an array task. */
