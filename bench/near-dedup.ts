@@ -182,7 +182,8 @@ function outcome(r: Run): Outcome {
       if (d.decision !== "kept") removed.set(d.doc_id, { dupOf: d.dup_of! });
     }
     const manifest = JSON.parse(readFileSync(join(r.outDir, "dedup.manifest.json"), "utf8"));
-    return { docs, removed, near: manifest.near, decisions };
+    const timings = existsSync(join(r.outDir, "dedup.timings.json")) ? JSON.parse(readFileSync(join(r.outDir, "dedup.timings.json"), "utf8")) : {};
+    return { docs, removed, near: manifest.near === undefined ? undefined : { ...manifest.near, ...timings }, decisions };
   }
   for (const line of readFileSync(r.removedTsv!, "utf8").split("\n")) {
     if (!line) continue;

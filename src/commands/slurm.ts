@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { Command, Option } from "commander";
 import { ConfigError, GammaError } from "../errors.ts";
-import { info } from "../log.ts";
+import { configureLog, info } from "../log.ts";
 import { readResolved } from "../pipeline/prepare.ts";
 import { pipelineStatus, submitPipeline, waitForJobs } from "../pipeline/slurm.ts";
 import { loadPipeline, stageNamed } from "../pipeline/spec.ts";
@@ -66,7 +66,8 @@ function taskCommand(): Command {
     .option("--task-index <i>", "the task (instead of the array's id)")
     .option("--merge", "run the stage's merge")
     .action(async (file: string, o) => {
-      readContext(o);
+      // Not readContext: the array's task count is not the stage's (a second submit runs a few).
+      configureLog({ verbose: Boolean(o.verbose) });
       const p = readResolved(file);
       const stage = stageNamed(p, o.stage);
       const env = gammaEnv();

@@ -84,7 +84,7 @@ export function startStep(p: Pipeline, stage: Stage, step: Step): StepRun {
   const fd = openSync(log, "a");
   writeSync(fd, `gamma: ${label}: start: gamma ${args.map(quote).join(" ")}\n`);
   const [cmd, ...pre] = gammaCommand();
-  const child = spawn(cmd!, [...pre, ...args], { stdio: ["ignore", fd, fd] });
+  const child = spawn(cmd!, [...pre, ...args], { stdio: ["ignore", fd, fd], env: childEnv() });
   const done = new Promise<number>((resolveDone) => {
     const finish = (code: number, why: string) => {
       try {
@@ -112,6 +112,13 @@ export async function runStep(p: Pipeline, stage: Stage, step: Step): Promise<nu
   if (r.skipped) info(`${label}: already done; skipped`);
   else if (code !== 0) info(`${label}: failed (exit code ${code}); see ${logPath(p, stage, step)}`);
   return code;
+}
+
+/** The task is in the arguments: the array's own variables (a subset of the tasks) must not count. */
+function childEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const k of ["SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT", "SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_MAX", "SLURM_ARRAY_TASK_STEP", "GAMMA_TASK_INDEX", "GAMMA_NUM_TASKS"]) delete env[k];
+  return env;
 }
 
 function quote(a: string): string {

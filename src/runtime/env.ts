@@ -19,7 +19,11 @@ export interface GammaEnv {
   /** GAMMA_TASK_INDEX / GAMMA_NUM_TASKS, else Slurm's array variables: this process's task. */
   taskIndex: number | null;
   numTasks: number | null;
-  /** SLURM_JOB_ID: the Slurm job this process runs in (a pipeline task requeues it on preemption). */
+  /**
+   * The Slurm job this process runs in, as scontrol names it: ARRAYJOB_TASK for an array task
+   * (SLURM_ARRAY_JOB_ID, SLURM_ARRAY_TASK_ID), else SLURM_JOB_ID. A pipeline task requeues it on
+   * preemption.
+   */
   slurmJobId: string | null;
   /**
    * This task's GPU on a node with several: the first of GPU_DEVICE_ORDINAL or
@@ -51,9 +55,17 @@ export function readEnv(env: Record<string, string | undefined> = process.env): 
     debug: Boolean(env.GAMMA_DEBUG),
     taskIndex,
     numTasks,
-    slurmJobId: /^\d+$/.test(env.SLURM_JOB_ID ?? "") ? env.SLURM_JOB_ID! : null,
+    slurmJobId: slurmJobId(env),
     gpuLocalIndex: gpuLocalIndex(env),
   };
+}
+
+function slurmJobId(env: Record<string, string | undefined>): string | null {
+  const num = (v: string | undefined) => (/^\d+$/.test(v ?? "") ? v! : null);
+  const array = num(env.SLURM_ARRAY_JOB_ID);
+  const task = num(env.SLURM_ARRAY_TASK_ID);
+  if (array !== null && task !== null) return `${array}_${task}`;
+  return num(env.SLURM_JOB_ID);
 }
 
 /** The first plain number of a device list such as "2,3"; UUID lists (GPU-...) say nothing about order. */

@@ -270,10 +270,20 @@ export async function runDedup(o: DedupOptions): Promise<{ counts: StageCounts; 
     },
     counts: sortedCounts(counts),
     by_source: Object.fromEntries(Object.entries(bySource).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, sortedCounts(v)])),
-    ...(near ? { near: near.stats } : {}),
+    ...(near ? { near: untimed(near.stats) } : {}),
   });
+  // Timings differ from run to run: beside the manifest, never in it (later stages hash it).
+  if (near) writeJsonAtomic(join(o.outDir, DEDUP_TIMINGS), { kernelMs: near.stats.kernelMs, phaseMs: near.stats.phaseMs });
   info(`dedup: ${counts.in} docs in, ${counts.kept} kept, ${counts.dropped.exact_dup ?? 0} exact duplicates, ${counts.dropped.near_dup ?? 0} near duplicates -> ${o.outDir}`);
   return { counts, manifestPath };
+}
+
+/** Near dedup's kernel and phase times of the last run, in milliseconds. */
+export const DEDUP_TIMINGS = "dedup.timings.json";
+
+function untimed<T extends { kernelMs: number; phaseMs: unknown }>(stats: T): Omit<T, "kernelMs" | "phaseMs"> {
+  const { kernelMs: _k, phaseMs: _p, ...rest } = stats;
+  return rest;
 }
 
 const DECISION_HEAD = '{"doc_id":';
