@@ -218,12 +218,12 @@ export function parsePipeline(file: string, raw: unknown, commands: Command[], o
     if (!isRecord(settings)) throw new ConfigError(at(`${field}.settings must be a mapping of ${commandName}'s flags`));
     const later = new Set(names.slice(i + 1));
     const sub = (f: string, v: string) => {
-      const out = substitute(at(f), v, refs, later);
+      const out = substitute(f, v, refs, later);
       if (v.includes(`\${${SMOKE_SAMPLE_REF}}`)) assets.add(SMOKE_SAMPLE_REF);
       return out;
     };
     refs.set(SMOKE_SAMPLE_REF, smokeSample);
-    const args = settingsArgs(`${field}.settings`, cmd, settings, sub);
+    const args = settingsArgs(at(`${field}.settings`), cmd, settings, sub);
     refs.delete(SMOKE_SAMPLE_REF);
     const res = resources(at(field), s, base);
     // The key chains the earlier stages' keys: redoing a stage redoes what reads its outputs.
