@@ -1,8 +1,8 @@
 /** Pipeline files for the tests, and the output trees they compare. */
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { stringify } from "yaml";
-import { gamma } from "../helpers/cli.ts";
+import { parse, stringify } from "yaml";
+import { gamma, ROOT } from "../helpers/cli.ts";
 
 /** Whether a gamma command splits its work into tasks (has --num-tasks). */
 const splitCache = new Map<string, boolean>();
@@ -27,14 +27,10 @@ export function writePipeline(path: string, outDir: string, stages: StageSpec[],
   return path;
 }
 
-/** The example's stages on the embedded sample: normalize -> dedup -> tokenize -> pack. */
-export function smokeStages(): StageSpec[] {
-  return [
-    { name: "normalize", settings: { input: "${smoke_sample}", source: "brown", domain: "prose", id_field: "id", max_nul_fraction: 0.05 } },
-    { name: "dedup", settings: { input: "${normalize}/**/*.jsonl.zst", mode: "both" } },
-    { name: "tokenize", settings: { input: "${dedup}/deduped.jsonl.zst", tokenizer: "o200k_base", valid_fraction: 0.05 } },
-    { name: "pack", settings: { input: "${dedup}/deduped.jsonl.zst", tokenizer: "o200k_base", seq_len: 256 } },
-  ];
+/** examples/pipeline.yaml's stages: normalize -> dedup -> tokenize -> pack on the embedded sample. */
+export function exampleStages(): StageSpec[] {
+  const doc = parse(readFileSync(join(ROOT, "examples/pipeline.yaml"), "utf8")) as { stages: StageSpec[] };
+  return doc.stages;
 }
 
 /**

@@ -104,6 +104,12 @@ describe("pipeline files", () => {
     expect(r2.stderr).toContain("broken.yaml: not valid YAML");
   });
 
+  test("gamma --help lists run and slurm, and slurm's help its subcommands", () => {
+    expect(gamma(["--help"]).stdout).toMatch(/\n  run \[options\] <pipeline\.yaml>[\s\S]*\n  slurm /);
+    const h = gamma(["slurm", "--help"]).stdout;
+    for (const c of ["submit", "status", "task"]) expect(h).toContain(`  ${c} `);
+  });
+
   test("array specs compress runs of task indices", () => {
     expect(arraySpec([0, 1, 2, 3])).toBe("0-3");
     expect(arraySpec([2])).toBe("2");

@@ -10,7 +10,7 @@ import { spawnSync } from "node:child_process";
 import { gamma, ROOT } from "../helpers/cli.ts";
 import { REQUIRE_SLURM, slurmMissing, startSlurmCluster, type SlurmCluster } from "../helpers/slurm-cluster.ts";
 import { tempDir } from "../helpers/tmp.ts";
-import { keep, outputTree, smokeStages, treeDiff, writePipeline, type StageSpec } from "./pipeline-files.ts";
+import { exampleStages, keep, outputTree, treeDiff, writePipeline, type StageSpec } from "./pipeline-files.ts";
 
 const missing = slurmMissing();
 if (missing !== null) {
@@ -67,8 +67,8 @@ describe.skipIf(missing !== null)("pipelines as Slurm array jobs", () => {
     return { slurmTree, localTree, oneTree };
   }
 
-  test("the smoke pipeline (normalize, dedup, tokenize, pack) on Slurm gives the files of gamma run and of one task", () => {
-    const { slurmTree, localTree, oneTree } = threeWays("smoke", smokeStages());
+  test("examples/pipeline.yaml (normalize, dedup, tokenize, pack on the embedded sample) on Slurm gives the files of gamma run and of one task", () => {
+    const { slurmTree, localTree, oneTree } = threeWays("smoke", exampleStages());
     expect(slurmTree.has("pack/input_ids.mmap")).toBe(true);
     expect(slurmTree.has("tokenize/train/tokens.bin")).toBe(true);
     expect(treeDiff(slurmTree, localTree)).toEqual([]);
