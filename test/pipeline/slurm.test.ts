@@ -89,7 +89,7 @@ describe.skipIf(missing !== null)("pipelines as Slurm array jobs", () => {
     expect(treeDiff(slurmTree, oneTree)).toEqual([]);
   }, 150_000);
 
-  test("a task cancelled with scancel mid-run is the only task a second submit runs, and the files match one task's", async () => {
+  test("a task cancelled with scancel mid-run fails --wait; a second submit runs only it, and the files match one task's", async () => {
     const inputs = join(dir, "cancel-in");
     mkdirSync(inputs, { recursive: true });
     const texts = (f: number) => Array.from({ length: 40 }, (_, i) => JSON.stringify({ id: `f${f}-${i}`, text: `document ${i} of file ${f}: ${"words in a row ".repeat(10 + ((i * 7 + f) % 13))}` })).join("\n") + "\n";
@@ -102,21 +102,23 @@ describe.skipIf(missing !== null)("pipelines as Slurm array jobs", () => {
     ];
     const out = join(dir, "cancel", "out");
     const p = writePipeline(join(dir, "cancel-4.yaml"), out, stages, 4);
-    const first = submit(p);
-    ok(first);
+    // The first submit waits for the pipeline, which will not finish.
+    const first = Bun.spawn([process.execPath, join(ROOT, "src/cli.ts"), "slurm", "submit", p, "--wait"], { env: { ...process.env, GAMMA_LOG_EVERY: "0", ...env() }, stdout: "pipe", stderr: "pipe" });
     // Wait until task 2 runs (its log has its start line and Slurm says RUNNING), then cancel it.
     let cancelled = false;
     for (let i = 0; i < 600 && !cancelled; i++) {
       const q = cluster.client("squeue", ["-h", "-o", "%i %T", "-n", "gamma-normalize"]);
-      const line = q.stdout.split("\n").find((l) => / RUNNING$/.test(l) && l.startsWith(`${JSON.parse(first.stdout).jobs[0].id}_2 `));
+      const line = q.stdout.split("\n").find((l) => /^\d+_2 RUNNING$/.test(l));
       if (line !== undefined && existsSync(join(out, "logs/normalize/task-00002.log"))) {
         expect(cluster.client("scancel", [line.split(" ")[0]!]).code).toBe(0);
         cancelled = true;
       } else await Bun.sleep(50);
     }
     expect(cancelled).toBe(true);
-    // The merge and dedup jobs can never run now: Slurm drops them; the queue empties.
-    for (let i = 0; i < 600 && cluster.client("squeue", ["-h"]).stdout.trim() !== ""; i++) await Bun.sleep(100);
+    // The merge and dedup jobs can never run now: Slurm drops them, and --wait fails naming the task.
+    expect(await first.exited).toBe(1);
+    expect(await new Response(first.stderr).text()).toContain("the pipeline did not finish: normalize: task(s) 2 not finished; dedup: task(s) 0 not finished");
+    expect(cluster.client("squeue", ["-h"]).stdout.trim()).toBe("");
     const st = JSON.parse(gamma(["slurm", "status", p, "--json"], { env: env() }).stdout).stages;
     expect(st[0]).toMatchObject({ completed: 3, tasks: 4, merged: false, missing: [2] });
     expect(readFileSync(join(out, "logs/normalize/task-00002.log"), "utf8")).not.toContain(": done");
