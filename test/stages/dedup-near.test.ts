@@ -64,7 +64,7 @@ describe("dedup --mode both on the CPU", () => {
     expect(c.dropped.near_dup).toBeGreaterThan(5);
     expect(c.rejected.invalid_record).toBe(1);
     for (const o of runs.slice(1)) for (const f of files) expect(read(o.outDir, f).equals(read(oneThread.outDir, f))).toBe(true);
-    for (const o of runs) expect(readdirSync(o.outDir).sort()).toEqual(["decisions.jsonl.zst", "dedup.manifest.json", "deduped.jsonl.zst"]);
+    for (const o of runs) expect(readdirSync(o.outDir).sort()).toEqual(["decisions.jsonl.zst", "dedup.manifest.json", "dedup.timings.json", "deduped.jsonl.zst"]);
     const signedInPass1 = results.map((r) => JSON.parse(readFileSync(r.manifestPath, "utf8")).near.signedInFirstPass);
     expect(signedInPass1).toEqual([true, true, false]);
   });
