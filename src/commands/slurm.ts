@@ -3,7 +3,7 @@ import { Command, Option } from "commander";
 import { ConfigError, GammaError } from "../errors.ts";
 import { configureLog, info } from "../log.ts";
 import { readResolved } from "../pipeline/prepare.ts";
-import { pipelineStatus, submitPipeline, waitForJobs } from "../pipeline/slurm.ts";
+import { pipelineStatus, queuedJobs, submitPipeline, waitForJobs } from "../pipeline/slurm.ts";
 import { loadPipeline, stageNamed } from "../pipeline/spec.ts";
 import { startStep, stepLabel, type Step } from "../pipeline/steps.ts";
 import { intFlag, readContext, withFlags } from "../runtime/flags.ts";
@@ -37,7 +37,7 @@ function submitCommand(): Command {
 
 function statusCommand(): Command {
   return withFlags(new Command("status"))
-    .description("Completed and total tasks per stage of a pipeline, and whether each stage's merge is done, from the completion markers in its out_dir.")
+    .description("Completed and total tasks per stage of a pipeline, and whether each stage's merge is done, from the completion markers in its out_dir; then the last submit's jobs Slurm still has queued or running.")
     .argument("<pipeline.yaml>", "the pipeline file")
     .option("--out-dir <dir>", "output root (overrides the file's out_dir)")
     .option("--json", "print the status as JSON")
@@ -45,12 +45,14 @@ function statusCommand(): Command {
       readContext(o);
       const p = loadPipeline(file, commands(), o.outDir);
       const s = pipelineStatus(p);
+      const queued = queuedJobs(p);
       if (o.json) {
-        process.stdout.write(JSON.stringify({ out_dir: p.outDir, stages: s }) + "\n");
+        process.stdout.write(JSON.stringify({ out_dir: p.outDir, stages: s, queued }) + "\n");
         return;
       }
       const w = Math.max(...s.map((x) => x.name.length));
       const lines = s.map((x) => `${x.name.padEnd(w)}  ${x.completed}/${x.tasks} tasks  merge ${x.merged ? "done" : "pending"}${x.missing.length > 0 && x.missing.length <= 20 ? `  (missing: ${x.missing.join(", ")})` : ""}`);
+      for (const j of queued) lines.push(`queued or running: ${j.label} (job ${j.id}: ${Object.entries(j.states).map(([st, n]) => `${n} ${st}`).join(", ")})`);
       process.stdout.write(`${p.outDir}\n${lines.join("\n")}\n`);
     });
 }

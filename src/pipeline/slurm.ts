@@ -125,14 +125,34 @@ function jobsFile(p: Pipeline): string {
   return join(p.outDir, ".gamma-pipeline", "slurm-jobs.json");
 }
 
-/** Job ids of an earlier submit that Slurm still has queued or running. */
-function stillQueued(p: Pipeline): string[] {
+export interface QueuedJob {
+  label: string;
+  id: string;
+  /** Slurm states of the job's tasks still queued or running: {PENDING: 3, RUNNING: 2}. */
+  states: Record<string, number>;
+}
+
+/** The last submit's jobs that Slurm still has queued or running (none when squeue is missing). */
+export function queuedJobs(p: Pipeline): QueuedJob[] {
   const f = jobsFile(p);
   if (!existsSync(f)) return [];
-  const ids = (JSON.parse(readFileSync(f, "utf8")) as Submitted[]).map((j) => j.id);
-  if (ids.length === 0) return [];
-  const out = spawnSync("squeue", ["-h", "-j", ids.join(","), "-o", "%A"], { encoding: "utf8" });
-  return out.status === 0 ? [...new Set(out.stdout.split(/\s+/).filter(Boolean))] : [];
+  const submitted = JSON.parse(readFileSync(f, "utf8")) as Submitted[];
+  if (submitted.length === 0) return [];
+  const out = spawnSync("squeue", ["-h", "-r", "-j", submitted.map((j) => j.id).join(","), "-o", "%A %T"], { encoding: "utf8" });
+  if (out.status !== 0) return [];
+  const states = new Map<string, Record<string, number>>();
+  for (const line of out.stdout.split("\n")) {
+    const [id, state] = line.trim().split(/\s+/);
+    if (!id || !state) continue;
+    const s = states.get(id) ?? {};
+    s[state] = (s[state] ?? 0) + 1;
+    states.set(id, s);
+  }
+  return submitted.filter((j) => states.has(j.id)).map((j) => ({ label: j.label, id: j.id, states: states.get(j.id)! }));
+}
+
+function stillQueued(p: Pipeline): string[] {
+  return queuedJobs(p).map((j) => j.id);
 }
 
 export interface SubmitOptions {
@@ -205,10 +225,15 @@ export function pipelineComplete(p: Pipeline): boolean {
 
 /** Waits until none of `ids` is queued or running; then the pipeline must be complete. */
 export async function waitForJobs(p: Pipeline, ids: string[], pollMs = 1000): Promise<void> {
+  let failures = 0;
   while (ids.length > 0) {
     const r = spawnSync("squeue", ["-h", "-j", ids.join(","), "-o", "%A %T"], { encoding: "utf8" });
-    // squeue fails once every job has left the queue (unknown ids): then they are over.
-    if (r.status !== 0 || r.stdout.trim() === "") break;
+    // Once every job has left the queue squeue lists nothing, or calls the ids invalid.
+    if (r.status === 0 && r.stdout.trim() === "") break;
+    if (r.status !== 0 && /invalid job id/i.test(r.stderr ?? "")) break;
+    // Any other failure (slurmctld busy or restarting) is asked again, for a while.
+    if (r.status !== 0 && ++failures > 120) throw new GammaError("slurm", `squeue keeps failing: ${(r.stderr || String(r.error)).trim()}; gamma slurm status shows what finished`);
+    if (r.status === 0) failures = 0;
     await Bun.sleep(pollMs);
   }
   const status = pipelineStatus(p);

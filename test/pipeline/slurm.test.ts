@@ -41,6 +41,16 @@ describe.skipIf(missing !== null)("pipelines as Slurm array jobs", () => {
     expect({ code: r.code, stderr: r.code === 0 ? "" : r.stderr }).toEqual({ code: 0, stderr: "" });
   }
 
+  /** Waits until Slurm has no job left (squeue answering, and listing nothing). */
+  async function queueDrained(limitMs: number) {
+    for (let t = 0; t < limitMs; t += 100) {
+      const q = cluster.client("squeue", ["-h"]);
+      if (q.code === 0 && q.stdout.trim() === "") return;
+      await Bun.sleep(100);
+    }
+    throw new Error(`jobs still queued after ${limitMs} ms: ${cluster.client("squeue", []).stdout}`);
+  }
+
   function submit(pipeline: string, ...extra: string[]) {
     return gamma(["slurm", "submit", pipeline, ...extra], { env: env() });
   }
@@ -161,8 +171,14 @@ describe.skipIf(missing !== null)("pipelines as Slurm array jobs", () => {
     for (let i = 0; i < 300 && !slurmOut().includes("requeued job"); i++) await Bun.sleep(100);
     expect(slurmOut()).toContain("requeued job");
     for (let i = 0; i < 300 && !cluster.client("squeue", ["-h", "-o", "%i %T", "-j", arrayId]).stdout.includes(`${arrayId}_1 PENDING`); i++) await Bun.sleep(100);
+    // gamma slurm status lists the jobs still queued: the requeued task and the merge.
+    const queued = JSON.parse(gamma(["slurm", "status", p, "--json"], { env: env() }).stdout).queued;
+    expect(queued).toEqual([
+      { label: "normalize tasks 0-1", id: arrayId, states: { PENDING: 1 } },
+      { label: "normalize merge", id: expect.any(String), states: { PENDING: 1 } },
+    ]);
     expect(cluster.client("scontrol", ["update", `JobId=${arrayId}_1`, "StartTime=now"]).code).toBe(0);
-    for (let i = 0; i < 900 && cluster.client("squeue", ["-h"]).stdout.trim() !== ""; i++) await Bun.sleep(100);
+    await queueDrained(90_000);
     const st = JSON.parse(gamma(["slurm", "status", p, "--json"], { env: env() }).stdout).stages;
     expect(st[0]).toMatchObject({ completed: 2, tasks: 2, merged: true });
     expect(readFileSync(join(out, "logs/normalize/task-00001.log"), "utf8").match(/: start: /g)?.length).toBe(2);
