@@ -59,7 +59,7 @@ export function arraySpec(indices: number[]): string {
   return parts.join(",");
 }
 
-function directives(p: Pipeline, stage: Stage, jobName: string, output: string): string[] {
+function directives(stage: Stage, jobName: string, output: string): string[] {
   const r = stage.resources;
   const d = [`--job-name=${jobName}`, `--output=${output}`, `--chdir=${process.cwd()}`, `--cpus-per-task=${r.cpus_per_task}`, "--ntasks=1", "--nodes=1"];
   if (r.partition !== null) d.push(`--partition=${r.partition}`);
@@ -71,7 +71,6 @@ function directives(p: Pipeline, stage: Stage, jobName: string, output: string):
   // stops its task and requeues the job; the task resumes from what it finished.
   d.push("--requeue", "--open-mode=append", "--signal=B:USR1@60", "--kill-on-invalid-dep=yes");
   d.push(...r.sbatch);
-  void p;
   return d;
 }
 
@@ -99,7 +98,7 @@ export function planJobs(p: Pipeline, resolved: string, maxArray: number): Slurm
       const offset = c * maxArray;
       const label = tasks.length === 1 ? `${stage.name} task ${tasks[0]}` : `${stage.name} tasks ${tasks[0]}-${tasks.at(-1)}`;
       const limit = stage.resources.max_parallel > 0 ? `%${stage.resources.max_parallel}` : "";
-      const dirs = [`--array=${arraySpec(tasks.map((t) => t - offset))}${limit}`, ...directives(p, stage, `gamma-${stage.name}`, join(logs, `${stage.name}-%A_%a.out`))];
+      const dirs = [`--array=${arraySpec(tasks.map((t) => t - offset))}${limit}`, ...directives(stage, `gamma-${stage.name}`, join(logs, `${stage.name}-%A_%a.out`))];
       jobs.push({ label, stage: stage.name, script: script(dirs, [...gamma, "slurm", "task", resolved, "--stage", stage.name, "--task-offset", String(offset)]), after: before === null ? [] : [before], tasks });
       taskJobs.push(label);
     }
@@ -109,7 +108,7 @@ export function planJobs(p: Pipeline, resolved: string, maxArray: number): Slurm
       continue;
     }
     const merge = `${stage.name} merge`;
-    const dirs = directives(p, { ...stage, resources: { ...stage.resources, gpus_per_task: 0 } }, `gamma-${stage.name}-merge`, join(logs, `${stage.name}-merge-%j.out`));
+    const dirs = directives({ ...stage, resources: { ...stage.resources, gpus_per_task: 0 } }, `gamma-${stage.name}-merge`, join(logs, `${stage.name}-merge-%j.out`));
     jobs.push({ label: merge, stage: stage.name, script: script(dirs, [...gamma, "slurm", "task", resolved, "--stage", stage.name, "--merge"]), after: taskJobs.length > 0 ? taskJobs : before === null ? [] : [before], tasks: [] });
     before = merge;
   }
