@@ -81,7 +81,7 @@ PartitionName=debug Nodes=localhost Default=YES MaxTime=INFINITE State=UP
 CONF
 export SLURM_CONF=$dir/slurm.conf
 slurmctld -f "$dir/slurm.conf" -i
-slurmd -f "$dir/slurm.conf"
+slurmd -f "$dir/slurm.conf" -N localhost
 for _ in $(seq 150); do
   state=$(sinfo -h -n localhost -o %t 2>/dev/null || true)
   case "$state" in idle*|mix*|alloc*) echo "SLURM_CONF=$dir/slurm.conf"; exit 0 ;; esac
