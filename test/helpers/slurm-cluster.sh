@@ -9,11 +9,13 @@ dir=${2:?cluster folder}
 max_array=${3:-1001}
 
 stop() {
+  local pids=()
   for p in "$dir/slurmd.pid" "$dir/slurmctld.pid"; do
-    [ -s "$p" ] && kill "$(cat "$p")" 2>/dev/null || true
+    pid=$(cat "$p" 2>/dev/null || true)
+    [ -n "$pid" ] && kill "$pid" 2>/dev/null && pids+=("$pid")
   done
-  for p in "$dir/slurmd.pid" "$dir/slurmctld.pid"; do
-    for _ in $(seq 50); do [ -s "$p" ] && kill -0 "$(cat "$p")" 2>/dev/null || break; sleep 0.1; done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   done
   # munged is shared with other users of the machine: left running.
 }
