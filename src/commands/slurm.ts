@@ -77,8 +77,8 @@ function taskCommand(): Command {
       if (o.merge) step = { kind: "merge" };
       else if (o.taskIndex !== undefined) step = { kind: "task", index: intFlag("--task-index", o.taskIndex, 0, stage.tasks - 1) };
       else {
-        if (env.taskIndex === null) throw new ConfigError("gamma slurm task: no --task-index and no SLURM_ARRAY_TASK_ID: run it as an array job, or pass --task-index");
-        step = { kind: "task", index: intFlag("--task-offset", o.taskOffset ?? 0, 0) + env.taskIndex };
+        if (env.slurmArrayTaskId === null) throw new ConfigError("gamma slurm task: no --task-index and no SLURM_ARRAY_TASK_ID: run it as an array job, or pass --task-index");
+        step = { kind: "task", index: intFlag("--task-offset", o.taskOffset ?? 0, 0) + env.slurmArrayTaskId };
         if (step.index >= stage.tasks) throw new ConfigError(`${stage.name}: task ${step.index} does not exist (${stage.tasks} tasks)`);
       }
       const label = stepLabel(stage, step);

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { ConfigError, GammaError } from "../errors.ts";
 import { writeJsonAtomic } from "../io/atomic.ts";
 import { info } from "../log.ts";
-import { preparePipeline } from "./prepare.ts";
+import { preparePipeline, resolvedPath } from "./prepare.ts";
 import { gammaCommand } from "./self.ts";
 import { missingTasks, shellQuote, stepDone } from "./steps.ts";
 import type { Pipeline, Stage } from "./spec.ts";
@@ -165,7 +165,7 @@ export interface SubmitResult {
 }
 
 export function submitPipeline(p: Pipeline, o: SubmitOptions): SubmitResult {
-  const resolved = join(p.outDir, ".gamma-pipeline", "pipeline.json");
+  const resolved = resolvedPath(p.outDir);
   const maxArray = o.maxArraySize ?? (o.dryRun ? safeMaxArraySize() : maxArraySize());
   if (!o.dryRun) {
     const queued = stillQueued(p);

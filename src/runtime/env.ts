@@ -25,6 +25,8 @@ export interface GammaEnv {
    * preemption.
    */
   slurmJobId: string | null;
+  /** SLURM_ARRAY_TASK_ID: this array task's index within its array job. */
+  slurmArrayTaskId: number | null;
   /**
    * This task's GPU on a node with several: the first of GPU_DEVICE_ORDINAL or
    * CUDA_VISIBLE_DEVICES (as Slurm sets them for a job's GPUs), else SLURM_LOCALID; null outside a
@@ -56,6 +58,7 @@ export function readEnv(env: Record<string, string | undefined> = process.env): 
     taskIndex,
     numTasks,
     slurmJobId: slurmJobId(env),
+    slurmArrayTaskId: slurmTask(env).index,
     gpuLocalIndex: gpuLocalIndex(env),
   };
 }

@@ -42,6 +42,14 @@ describe("gamma run", () => {
     // Nothing is left for Slurm either, and status says so.
     expect(gamma(["slurm", "submit", four, "--dry-run"]).stdout).toBe("# nothing to submit: every task and merge is done\n");
     expect(gamma(["slurm", "status", four]).stdout).toMatch(/normalize\s+4\/4 tasks\s+merge done\ndedup\s+1\/1 tasks\s+merge done/);
+    // What a Slurm job runs: a task by the array's index (or --task-index), skipped when done.
+    const resolved = join(out, ".gamma-pipeline/pipeline.json");
+    const noArray = gamma(["slurm", "task", resolved, "--stage", "normalize"]);
+    expect(noArray.code).toBe(2);
+    expect(noArray.stderr).toContain("SLURM_ARRAY_TASK_ID");
+    const byArray = gamma(["slurm", "task", resolved, "--stage", "normalize", "--task-offset", "2"], { env: { SLURM_ARRAY_TASK_ID: "1", SLURM_ARRAY_TASK_COUNT: "1" } });
+    expect(byArray.code).toBe(0);
+    expect(byArray.stderr).toContain("normalize task 3 of 4: already done; skipped");
     const fourTree = outputTree(keep(out, join(dir, "four")));
     expect([...fourTree.keys()].filter((k) => k.startsWith("normalize/web/prose/part-")).length).toBe(18);
 
