@@ -21,7 +21,9 @@ import { checkEncodeCommand, encodeCommand } from "./encode.ts";
 import { verifyCommand } from "./verify.ts";
 import { inspectCommand } from "./inspect.ts";
 import { licensesCommand } from "./licenses.ts";
+import { runCommand } from "./run.ts";
+import { slurmCommand } from "./slurm.ts";
 
 export function commands(): Command[] {
-  return [smokeCommand(), hfConfigsCommand(), hfStreamCommand(), ingestManifestCommand(), ingestWikipediaCommand(), ingestStackExchangeCommand(), normalizeCommand(), sampleCommand(), encodeCommand(), batchesCommand(), checkEncodeCommand(), dedupCommand(), packCommand(), reportCommand(), verifyCommand(), trainTokenizerCommand(), tokenizeCommand(), inspectCommand(), inspectMegatronCommand(), checksumCommand(), doctorCommand(), licensesCommand()];
+  return [smokeCommand(), hfConfigsCommand(), hfStreamCommand(), ingestManifestCommand(), ingestWikipediaCommand(), ingestStackExchangeCommand(), normalizeCommand(), sampleCommand(), encodeCommand(), batchesCommand(), checkEncodeCommand(), dedupCommand(), packCommand(), reportCommand(), verifyCommand(), trainTokenizerCommand(), tokenizeCommand(), inspectCommand(), inspectMegatronCommand(), checksumCommand(), doctorCommand(), runCommand(), slurmCommand(), licensesCommand()];
 }

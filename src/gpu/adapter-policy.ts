@@ -57,12 +57,26 @@ export const INSTALL_HINT =
   "package also provides the lavapipe software adapter), Metal on macOS, D3D12 on Windows; " +
   "`gamma doctor` shows what gamma can see. Or run with --device auto or --device cpu.";
 
+/**
+ * The hardware adapter to use: the first, or, for a task given a local GPU index on a node with
+ * several GPUs, the one at that index (modulo their number: a node whose devices are already
+ * narrowed to the job's shows fewer).
+ */
+function pickHardware(candidates: AdapterSummary[], localIndex: number | null): { adapter: AdapterSummary | undefined; note: string } {
+  const hw = candidates.filter((a) => !a.software);
+  if (hw.length <= 1 || localIndex === null) return { adapter: hw[0], note: "" };
+  const i = localIndex % hw.length;
+  return { adapter: hw[i], note: ` (hardware adapter ${i} of ${hw.length}, by the local GPU index ${localIndex})` };
+}
+
 export function chooseAdapter(
   adapters: AdapterSummary[],
   choice: DeviceChoice,
   adapterName?: string,
   /** Why enumeration found nothing (Dawn failed to load, ...), for the messages. */
   enumerationNote?: string,
+  /** This task's GPU among the node's hardware adapters (a scheduler's local GPU index). */
+  localIndex?: number | null,
 ): AdapterChoice {
   if (choice === "cpu") return { kind: "cpu", reason: "--device cpu was given" };
   let candidates = adapters;
@@ -79,7 +93,7 @@ export function chooseAdapter(
       );
     }
   }
-  const hardware = candidates.find((a) => !a.software);
+  const { adapter: hardware, note: indexNote } = pickHardware(candidates, adapterName ? null : (localIndex ?? null));
   if (choice === "gpu") {
     const pick = hardware ?? candidates[0];
     if (pick === undefined) {
@@ -87,10 +101,10 @@ export function chooseAdapter(
       throw new DeviceError(`--device gpu: no WebGPU adapter was found${note}. ${INSTALL_HINT}`);
     }
     const soft = pick.software ? "; it is a software rasteriser, expect CPU-class speed" : "";
-    return { kind: "gpu", adapter: pick, reason: `--device gpu: using ${adapterLabel(pick)}${soft}` };
+    return { kind: "gpu", adapter: pick, reason: `--device gpu: using ${adapterLabel(pick)}${pick === hardware ? indexNote : ""}${soft}` };
   }
   if (hardware !== undefined) {
-    return { kind: "gpu", adapter: hardware, reason: `auto: hardware adapter ${adapterLabel(hardware)}` };
+    return { kind: "gpu", adapter: hardware, reason: `auto: hardware adapter ${adapterLabel(hardware)}${indexNote}` };
   }
   if (candidates.length > 0) {
     const names = candidates.map(adapterLabel).join(", ");

@@ -19,6 +19,7 @@ import {
 } from "./adapter-policy.ts";
 import { unmapTracked } from "./buffers.ts";
 import { withDawnStderr } from "./dawn-stderr.ts";
+import { gammaEnv } from "../runtime/env.ts";
 
 export type { AdapterSummary, DeviceChoice } from "./adapter-policy.ts";
 
@@ -189,6 +190,7 @@ export async function selectBackend(opts: { device: DeviceChoice; adapterName?: 
     opts.device,
     opts.adapterName,
     enumerationNote(),
+    gammaEnv().gpuLocalIndex,
   );
   if (choice.kind === "cpu") return { kind: "cpu", reason: choice.reason, adapter: undefined };
   const pick = found.find((f) => f.summary === choice.adapter)!;

@@ -19,6 +19,20 @@ export interface GammaEnv {
   /** GAMMA_TASK_INDEX / GAMMA_NUM_TASKS, else Slurm's array variables: this process's task. */
   taskIndex: number | null;
   numTasks: number | null;
+  /**
+   * The Slurm job this process runs in, as scontrol names it: ARRAYJOB_TASK for an array task
+   * (SLURM_ARRAY_JOB_ID, SLURM_ARRAY_TASK_ID), else SLURM_JOB_ID. A pipeline task requeues it on
+   * preemption.
+   */
+  slurmJobId: string | null;
+  /** SLURM_ARRAY_TASK_ID: this array task's index within its array job. */
+  slurmArrayTaskId: number | null;
+  /**
+   * This task's GPU on a node with several: the first of GPU_DEVICE_ORDINAL or
+   * CUDA_VISIBLE_DEVICES (as Slurm sets them for a job's GPUs), else SLURM_LOCALID; null outside a
+   * scheduler. The run picks the hardware adapter at this index.
+   */
+  gpuLocalIndex: number | null;
 }
 
 function intVar(env: Record<string, string | undefined>, name: string, min: number, max: number): number | null {
@@ -43,7 +57,28 @@ export function readEnv(env: Record<string, string | undefined> = process.env): 
     debug: Boolean(env.GAMMA_DEBUG),
     taskIndex,
     numTasks,
+    slurmJobId: slurmJobId(env),
+    slurmArrayTaskId: slurmTask(env).index,
+    gpuLocalIndex: gpuLocalIndex(env),
   };
+}
+
+function slurmJobId(env: Record<string, string | undefined>): string | null {
+  const num = (v: string | undefined) => (/^\d+$/.test(v ?? "") ? v! : null);
+  const array = num(env.SLURM_ARRAY_JOB_ID);
+  const task = num(env.SLURM_ARRAY_TASK_ID);
+  if (array !== null && task !== null) return `${array}_${task}`;
+  return num(env.SLURM_JOB_ID);
+}
+
+/** The first plain number of a device list such as "2,3"; UUID lists (GPU-...) say nothing about order. */
+function firstOrdinal(list: string | undefined): number | null {
+  const first = (list ?? "").split(",")[0]!.trim();
+  return /^\d{1,4}$/.test(first) ? Number(first) : null;
+}
+
+function gpuLocalIndex(env: Record<string, string | undefined>): number | null {
+  return firstOrdinal(env.GPU_DEVICE_ORDINAL) ?? firstOrdinal(env.CUDA_VISIBLE_DEVICES) ?? firstOrdinal(env.SLURM_LOCALID);
 }
 
 /** Slurm's array task id and count, when the process runs as an array task. */

@@ -7,7 +7,7 @@ import { readZstJson, tempDir } from "../helpers/tmp.ts";
 const dir = tempDir("gamma-binary-");
 
 describe("the compiled binary", () => {
-  test("builds, and runs smoke and doctor alone in an empty folder", () => {
+  test("builds, and runs smoke, a pipeline and doctor alone in an empty folder", () => {
     const built = join(dir, "build", "gamma");
     const b = Bun.spawnSync([process.execPath, "run", join(ROOT, "scripts/build.ts"), "--outfile", built], { cwd: ROOT, stdout: "pipe", stderr: "pipe" });
     expect(b.exitCode).toBe(0);
@@ -35,6 +35,13 @@ describe("the compiled binary", () => {
     const src = gamma(["smoke", "--device", "cpu", "--out-dir", join(dir, "from-source")], { env });
     expect(src.code).toBe(0);
     expect(readFileSync(join(alone, "out/packed/input_ids.mmap")).equals(readFileSync(join(dir, "from-source/packed/input_ids.mmap")))).toBe(true);
+    // A pipeline's tasks are this binary again (locally, and in the Slurm scripts).
+    writeFileSync(join(alone, "p.yaml"), "out_dir: run\nstages:\n  - name: normalize\n    tasks: 2\n    settings: {input: '${smoke_sample}', source: s, domain: d, id_field: id, max_nul_fraction: 0.05}\n");
+    const r = gamma(["run", "p.yaml"], { cwd: alone, bin: "./gamma", env });
+    expect(r.stderr).not.toContain("error");
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(alone, "run/logs/normalize/task-00001.log"), "utf8")).toContain(": done");
+    expect(gamma(["slurm", "submit", "p.yaml", "--dry-run", "--max-array-size", "10", "--out-dir", "run2"], { cwd: alone, bin: "./gamma", env }).stdout).toContain(`exec ${join(alone, "gamma")} slurm task `);
     const d = gamma(["doctor", "--json"], { cwd: alone, bin: "./gamma" });
     expect(d.code).toBe(0);
     const doc = JSON.parse(d.stdout);

@@ -35,10 +35,26 @@ export function sentencePieceParts(path: string, sha256: string, bytes: Uint8Arr
     vocabSize: n,
     maxId: n - 1,
     isToken: (id) => id >= 0 && id < n,
+    named: (content) => pieceIds(m.pieces).get(content),
     note:
       `gamma-unigram, SentencePiece Unigram (${n} pieces, normalization ${norm.name || "custom"}, byte_fallback ${t.byteFallback}, ` +
       `character_coverage ${Math.fround(t.characterCoverage).toPrecision(6).replace(/0+$/, "")}, add_dummy_prefix ${norm.addDummyPrefix}, ` +
       `remove_extra_whitespaces ${norm.removeExtraWhitespaces})`,
     built: enc,
   };
+}
+
+const pieceIdCache = new WeakMap<object, Map<string, number>>();
+
+/** Piece text -> id (the first id of a piece given twice), made once per model. */
+function pieceIds(pieces: readonly { piece: string }[]): Map<string, number> {
+  let m = pieceIdCache.get(pieces);
+  if (m === undefined) {
+    m = new Map();
+    pieces.forEach((p, id) => {
+      if (!m!.has(p.piece)) m!.set(p.piece, id);
+    });
+    pieceIdCache.set(pieces, m);
+  }
+  return m;
 }
