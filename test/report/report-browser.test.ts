@@ -26,6 +26,11 @@ function segments(c: { kept: number; dropped: Record<string, number>; rejected: 
   return [c.kept, ...Object.values(c.dropped), ...Object.values(c.rejected)].filter((v) => v > 0).length;
 }
 
+/** The shard manifests of smoke's code sample. */
+function codeManifests(): string[] {
+  return [...new Bun.Glob("code/**/*.manifest.json").scanSync({ cwd: out })].sort().map((m) => join(out, m));
+}
+
 function expected() {
   const shardM = JSON.parse(readFileSync(join(out, "normalized/brown/prose/part-00000.manifest.json"), "utf8"));
   const dedupM = JSON.parse(readFileSync(join(out, "dedup/dedup.manifest.json"), "utf8"));
@@ -48,6 +53,8 @@ function expected() {
   return {
     funnels: {
       [`normalize: ${join(out, "normalized/brown/prose/part-00000.manifest.json")}`]: segments(shardM.counts),
+      // smoke also normalizes its code sample with --filters code
+      ...Object.fromEntries(codeManifests().map((m) => [`normalize: ${m}`, segments(JSON.parse(readFileSync(m, "utf8")).counts)])),
       [`dedup: ${join(out, "dedup/dedup.manifest.json")}`]: segments(dedupM.counts),
       [`pack: ${join(out, "packed/meta.json")}`]: segments(packM.counts.docs),
     },
@@ -55,6 +62,21 @@ function expected() {
       "brown/prose before filtering": nonEmptyLog2Bins(input.map((d) => (d.text as string).length)),
       "brown/prose after filtering": nonEmptyLog2Bins(shard.map((d) => d.text.length)),
       "brown/prose after dedup": nonEmptyLog2Bins(deduped.map((d) => d.text.length)),
+      // and the code sample's, before and after its filters
+      ...Object.fromEntries(
+        codeManifests().flatMap((m) => {
+          const cm = JSON.parse(readFileSync(m, "utf8"));
+          const field = (cm.params.text_field as string | undefined) ?? "text";
+          const before = readZstLines(cm.inputs[0].path)
+            .map((l) => ({ text: (JSON.parse(l) as Record<string, unknown>)[field] }))
+            .filter((r) => typeof r.text === "string");
+          const after = readZstJson<{ text: string }>(join(m, "..", cm.shard.path));
+          return [
+            [`${cm.source}/${cm.domain} before filtering`, nonEmptyLog2Bins(before.map((d) => (d.text as string).length))],
+            [`${cm.source}/${cm.domain} after filtering`, nonEmptyLog2Bins(after.map((d) => d.text.length))],
+          ];
+        }),
+      ),
     } as Record<string, number>,
     clusterSizes: new Set([...perCluster.values()].map((n) => n + 1)).size,
     similarity: new Set(decisions.map((d) => Math.min(19, Math.floor(d.similarity * 20)))).size,
@@ -92,9 +114,9 @@ describe("the HTML report in a real browser", () => {
       const bars = (chart: string) => page.locator(`svg[data-chart="${chart}"] rect.bar, svg[data-chart="${chart}"] rect.seg`).count();
       const titled = (title: string) => page.locator(`svg[aria-label="${title}"] rect.bar, svg[aria-label="${title}"] rect.seg`).count();
       for (const [title, n] of Object.entries(want.funnels)) expect([title, await titled(title)]).toEqual([title, n]);
-      expect(await page.locator("svg[data-chart^='funnel-']").count()).toBe(3);
+      expect(await page.locator("svg[data-chart^='funnel-']").count()).toBe(Object.keys(want.funnels).length);
       for (const [title, n] of Object.entries(want.lengths)) expect([title, await titled(title)]).toEqual([title, n]);
-      expect(await page.locator("svg[data-chart^='length-']").count()).toBe(3);
+      expect(await page.locator("svg[data-chart^='length-']").count()).toBe(Object.keys(want.lengths).length);
       expect(await bars("cluster-sizes")).toBe(want.clusterSizes);
       expect(await bars("similarity")).toBe(want.similarity);
       expect(await bars("tokens-0")).toBe(want.tokenSources);
@@ -139,7 +161,7 @@ describe("the HTML report in a real browser", () => {
 
   test.skipIf(!have && !required)("gives the same bytes for the same inputs", () => {
     const a = readFileSync(join(out, "report.html"));
-    const r = gamma(["report", "--input", join(out, "normalized/**/*.manifest.json"), join(out, "dedup/dedup.manifest.json"), join(out, "packed/meta.json"), "--html", join(dir, "again.html")], { env: { SOURCE_DATE_EPOCH: "1767225600" } });
+    const r = gamma(["report", "--input", join(out, "normalized/**/*.manifest.json"), join(out, "code/**/*.manifest.json"), join(out, "dedup/dedup.manifest.json"), join(out, "packed/meta.json"), "--html", join(dir, "again.html")], { env: { SOURCE_DATE_EPOCH: "1767225600" } });
     expect(r.code).toBe(0);
     expect(readFileSync(join(dir, "again.html")).equals(a)).toBe(true);
   });
