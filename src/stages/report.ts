@@ -30,8 +30,8 @@ export interface Report {
   normalize: (Bucket & { by_source: Record<string, Bucket>; by_language?: Record<string, LanguageCounts> }) | null;
   dedup: { manifest: string; mode: unknown; counts: StageCounts; dedup_rate: number; by_source: Record<string, StageCounts & { dedup_rate: number }>; backend: unknown }[];
   pack: { meta: string; seq_len: number; n_seqs: number; packing: string; tokens: number; padding_tokens: number; padding_fraction: number; counts: StageCounts; by_source: Record<string, { docs: number; tokens: number }> }[];
-  /** tokenize manifests: their metrics (samples, tokens, average length, languages, FIM, chunks). */
-  tokenize: { manifest: string; format: unknown; counts: StageCounts; metrics: unknown }[];
+  /** tokenize manifests, with their metrics (samples, tokens, average length, languages, FIM, chunks). */
+  tokenize: { manifest: string; tokens: number; counts: StageCounts; splits: Record<string, { docs: number; tokens: number }>; format: unknown; metrics: unknown }[];
   checks: { stage: string; where: string; in: number; kept: number; dropped: number; rejected: number; adds_up: boolean }[];
   adds_up: boolean;
 }
@@ -106,9 +106,9 @@ export function buildReport(files: string[]): Report {
       });
       rep.checks.push(check("pack", f, p.counts.docs));
     } else if (m.kind === "gamma.tokenize/v1") {
-      const c = (m.counts as { docs: StageCounts }).docs;
-      rep.tokenize.push({ manifest: f, format: (m.config as Record<string, unknown> | undefined)?.format ?? null, counts: c, metrics: m.metrics ?? null });
-      rep.checks.push(check("tokenize", f, c));
+      const t = m.counts as { docs: StageCounts; tokens: number; splits: Record<string, { docs: number; tokens: number }> };
+      rep.tokenize.push({ manifest: f, tokens: t.tokens, counts: t.docs, splits: t.splits, format: (m.config as Record<string, unknown> | undefined)?.format ?? null, metrics: m.metrics ?? null });
+      rep.checks.push(check("tokenize", f, t.docs));
     } else if (typeof m.kind === "string" && m.kind.startsWith("gamma.")) {
       info(`report: ${f}: ${m.kind} is not summarised by this version; skipped`);
     } else {
