@@ -31,10 +31,13 @@ if (!existsSync(CORPUS)) throw new Error("no bench/data/corpus: run bench/make-c
 const BUN = process.execPath;
 const gamma = (a: string[]) => (bin ? [bin, ...a] : [BUN, join(ROOT, "src/cli.ts"), ...a]);
 
+/** CPU seconds (user + system) of the last run. */
+let lastCpu = 0;
 function run(cmd: string[], quiet = true): number {
   const t0 = performance.now();
   const r = Bun.spawnSync(cmd, { stdout: quiet ? "ignore" : "inherit", stderr: "pipe" });
   if (r.exitCode !== 0) throw new Error(`${cmd.join(" ")} failed:\n${r.stderr.toString()}`);
+  lastCpu = Number(r.resourceUsage?.cpuTime.total ?? 0) / 1e6;
   return (performance.now() - t0) / 1000;
 }
 
@@ -105,13 +108,18 @@ console.log(JSON.stringify({ seconds: (performance.now() - t0) / 1000, tokens: n
 `,
 );
 
+const loadBefore = readFileSync("/proc/loadavg", "utf8").split(" ")[0];
 const times: Record<string, number[]> = {};
 const startups: Record<string, number[]> = {};
+const cpus: Record<string, number[]> = {};
+const startupCpus: Record<string, number[]> = {};
 const tk: number[] = [];
 for (let r = 0; r < reps; r++) {
   for (const c of configs) {
     (times[c.name] ??= []).push(run(c.cmd));
+    (cpus[c.name] ??= []).push(lastCpu);
     (startups[c.name] ??= []).push(run(c.startup));
+    (startupCpus[c.name] ??= []).push(lastCpu);
   }
   const out = Bun.spawnSync([BUN, tiktokenScript], { stderr: "inherit" });
   tk.push(JSON.parse(out.stdout.toString()).seconds);
@@ -119,18 +127,19 @@ for (let r = 0; r < reps; r++) {
 }
 const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const tkMBs = MB / med(tk);
-console.log(`\n${docs.length} documents, ${MB.toFixed(1)} MB of text; median of ${reps}; load average now ${readFileSync("/proc/loadavg", "utf8").split(" ")[0]}\n`);
-console.log("| run | whole process MB/s | start-up s | MB/s net of start-up | per thread vs tiktoken |");
-console.log("| --- | ---: | ---: | ---: | ---: |");
+console.log(`\n${docs.length} documents, ${MB.toFixed(1)} MB of text; median of ${reps}; load average ${loadBefore} before, ${readFileSync("/proc/loadavg", "utf8").split(" ")[0]} after\n`);
+console.log("| run | whole process MB/s | start-up s | MB/s net of start-up | per thread vs tiktoken | CPU s net of start-up |");
+console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
 const net: Record<string, number> = {};
 for (const c of configs) {
   const w = med(times[c.name]!);
   const s = med(startups[c.name]!);
   net[c.name] = MB / (w - s);
   const threads = c.name.includes("2 threads") ? 2 : 1;
-  console.log(`| ${c.name} | ${(MB / w).toFixed(1)} | ${s.toFixed(2)} | ${net[c.name]!.toFixed(1)} | ${(net[c.name]! / threads / tkMBs).toFixed(2)}x |`);
+  const cpu = med(cpus[c.name]!) - med(startupCpus[c.name]!);
+  console.log(`| ${c.name} | ${(MB / w).toFixed(1)} | ${s.toFixed(2)} | ${net[c.name]!.toFixed(1)} | ${(net[c.name]! / threads / tkMBs).toFixed(2)}x | ${cpu.toFixed(2)} |`);
 }
-console.log(`| tiktoken o200k (WASM), 1 thread, encode only | ${tkMBs.toFixed(1)} | | | 1.00x |`);
+console.log(`| tiktoken o200k (WASM), 1 thread, encode only | ${tkMBs.toFixed(1)} | | | 1.00x | ${med(tk).toFixed(2)} |`);
 const n1 = net["gamma tokenize, 1 thread"]!;
 const n2 = net["gamma tokenize, 2 threads"]!;
 const f2 = net["gamma tokenize + tags + FIM 0.5, 2 threads"]!;

@@ -7,7 +7,7 @@
  */
 import { writeFileSync } from "node:fs";
 import zlib from "node:zlib";
-import { ByteWriter, parquetWrite } from "hyparquet-writer";
+import { ByteWriter, ParquetWriter } from "hyparquet-writer";
 import { commitTemp, discardTemp, tempPathFor } from "../io/atomic.ts";
 import { sha256Hex, type FileDigest } from "../io/hash.ts";
 import { zstdLevel } from "../io/zstd-writer.ts";
@@ -38,34 +38,46 @@ const ROW_GROUP = 2_000;
 
 export function parquetShard(dir: string, i: number) {
   const path = `${dir}/part-${String(i).padStart(5, "0")}.parquet`;
-  const ids: number[][] = [];
-  const languages: (string | null)[] = [];
-  const lengths: number[] = [];
+  const level = zstdLevel();
+  const writer = new ByteWriter();
+  // Row groups are encoded as they fill, so at most ROW_GROUP samples are held as JS arrays.
+  const pq = new ParquetWriter({
+    writer,
+    schema: SCHEMA as never,
+    codec: "ZSTD",
+    compressors: { ZSTD: (b: Uint8Array) => new Uint8Array(zlib.zstdCompressSync(b, { params: { [zlib.constants.ZSTD_c_compressionLevel]: level } })) },
+    statistics: false,
+    kvMetadata: [{ key: "huggingface", value: JSON.stringify(HF_FEATURES) }],
+    createdBy: `gamma ${GAMMA_VERSION}`,
+  });
+  let ids: number[][] = [];
+  let languages: (string | null)[] = [];
+  let lengths: number[] = [];
+  const flush = () => {
+    if (ids.length === 0) return;
+    pq.write({
+      columnData: [
+        { name: "input_ids", data: ids },
+        { name: "language", data: languages },
+        { name: "length", data: lengths },
+      ],
+      rowGroupSize: ROW_GROUP,
+    });
+    ids = [];
+    languages = [];
+    lengths = [];
+  };
   let tmp: string | null = null;
   return {
     add(sample: Uint32Array, language: string | null) {
       ids.push(Array.from(sample));
       languages.push(language);
       lengths.push(sample.length);
+      if (ids.length === ROW_GROUP) flush();
     },
     async finish(): Promise<FileDigest> {
-      const level = zstdLevel();
-      const writer = new ByteWriter();
-      parquetWrite({
-        writer,
-        schema: SCHEMA as never,
-        columnData: [
-          { name: "input_ids", data: ids },
-          { name: "language", data: languages },
-          { name: "length", data: lengths },
-        ],
-        codec: "ZSTD",
-        compressors: { ZSTD: (b: Uint8Array) => new Uint8Array(zlib.zstdCompressSync(b, { params: { [zlib.constants.ZSTD_c_compressionLevel]: level } })) },
-        statistics: false,
-        rowGroupSize: ROW_GROUP,
-        kvMetadata: [{ key: "huggingface", value: JSON.stringify(HF_FEATURES) }],
-        createdBy: `gamma ${GAMMA_VERSION}`,
-      });
+      flush();
+      pq.finish();
       const bytes = new Uint8Array(writer.getBuffer());
       tmp = tempPathFor(path);
       writeFileSync(tmp, bytes);

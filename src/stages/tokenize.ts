@@ -3,9 +3,15 @@
  * into train/valid by sha256(doc_id), within an optional token budget.
  *
  * Documents are read in input order (sorted files, then lines); each becomes
- * one sequence (EOS appended unless --no-eos). The budget takes documents in
- * that order while the running total stays within N tokens and stops at the
+ * one sequence: its language tag, its text (in a fill-in-the-middle layout for
+ * --fim-rate of them), EOS unless --no-eos (tokenize-sequence.ts). A sequence is
+ * cut into samples of at most --max-length tokens. The budget takes documents
+ * in that order while the running total stays within N tokens and stops at the
  * first that would pass it; the rest are counted as dropped (token_budget).
+ *
+ * With more than one thread, workers encode while this thread reads up to
+ * READ_AHEAD batches ahead and writes the earlier ones, in input order, so the
+ * outputs are the same bytes for any thread count.
  */
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { removeStaleTemps } from "../runtime/outputs.ts";
