@@ -132,7 +132,6 @@ let gammaT = Number.NaN;
 if (threads > 1) {
   const tok = await loadTokenizer(`${spmPrefix}.model`);
   const pool = await createEncodePool(tok, threads);
-  gammaT = best(() => 0);
   const times: number[] = [];
   for (let r = 0; r < reps; r++) {
     const t = performance.now();

@@ -144,7 +144,7 @@ export class SpmNormalizer {
     if (!this.suffix && this.addDummyPrefix) this.addSpace();
     let prevSpace = this.removeExtra;
     const plain = this.plainAscii;
-    const escape = this.escape;
+    const escapeWs = this.escape;
     while (pos < end) {
       const c = src[pos];
       if (c < 0x80 && (plain[c] === 1 || (plain[c] === 2 && (pos + 1 === end || src[pos + 1] < 0x80)))) {
@@ -152,7 +152,7 @@ export class SpmNormalizer {
         // 3 bytes per input byte left (see the room() calls).
         if (c === SPACE) {
           if (!prevSpace) {
-            if (escape) {
+            if (escapeWs) {
               this.out[this.length++] = 0xe2;
               this.out[this.length++] = 0x96;
               this.out[this.length++] = 0x81;

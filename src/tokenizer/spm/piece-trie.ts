@@ -33,10 +33,14 @@ export class PieceTrie {
     let base = new Int32Array(cap);
     let check = new Int32Array(cap).fill(-1);
     let pieceAt = new Int32Array(cap).fill(-1);
+    // Free slots as a linked list, so the search for a base skips filled stretches.
+    let nextFree = new Int32Array(cap);
+    for (let i = 0; i < cap; i++) nextFree[i] = i + 1;
     check[0] = 0;
     const grow = (need: number) => {
       if (need < base.length) return;
-      let c = base.length;
+      const old = base.length;
+      let c = old;
       while (c <= need) c *= 2;
       const nb = new Int32Array(c);
       nb.set(base);
@@ -44,33 +48,46 @@ export class PieceTrie {
       nc.set(check);
       const np = new Int32Array(c).fill(-1);
       np.set(pieceAt);
+      const nf = new Int32Array(c);
+      nf.set(nextFree);
+      for (let i = old; i < c; i++) nf[i] = i + 1;
       base = nb;
       check = nc;
       pieceAt = np;
+      nextFree = nf;
     };
     // Breadth first: place each node's children at the first base where all their slots are free.
     const stateOf = new Int32Array(kids.length);
     const queue = [0];
-    let firstFree = 1;
+    let head = 1;
     pieceAt[0] = ids[0];
     for (let qi = 0; qi < queue.length; qi++) {
       const node = queue[qi];
       const s = stateOf[node];
-      const children = [...kids[node].entries()].sort((a, b) => a[0] - b[0]);
+      const children = [...kids[node].entries()].sort((x, y) => x[0] - y[0]);
       if (children.length === 0) continue;
-      while (firstFree < check.length && check[firstFree] !== -1) firstFree++;
-      let b = Math.max(1, firstFree - children[0][0]);
-      for (;;) {
-        grow(b + 256);
-        let ok = true;
-        for (const [c] of children) {
-          if (check[b + c] !== -1) {
-            ok = false;
-            break;
-          }
+      while (check[head] !== -1) head = nextFree[head];
+      const c0 = children[0][0];
+      let b = -1;
+      let prev = -1;
+      for (let f = head; ; ) {
+        grow(f + 257);
+        if (check[f] !== -1) {
+          // taken since it was listed: unlink it
+          const nx = nextFree[f];
+          if (prev >= 0) nextFree[prev] = nx;
+          f = nx;
+          continue;
         }
-        if (ok) break;
-        b++;
+        const cand = f - c0;
+        let ok = cand >= 1;
+        for (let k = 1; ok && k < children.length; k++) if (check[cand + children[k][0]] !== -1) ok = false;
+        if (ok) {
+          b = cand;
+          break;
+        }
+        prev = f;
+        f = nextFree[f];
       }
       base[s] = b;
       for (const [c, child] of children) {

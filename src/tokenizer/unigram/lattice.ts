@@ -9,8 +9,8 @@ import type { Occurrences } from "./substrings.ts";
 export interface Edges {
   /** Edges of word w are [offset[w], offset[w+1]). Positions are relative to the word. */
   offset: Int32Array;
-  from: Int32Array;
-  to: Int32Array;
+  from: Uint16Array;
+  to: Uint16Array;
   piece: Int32Array;
 }
 
@@ -18,9 +18,10 @@ export interface Edges {
 export function buildEdges(occ: Occurrences, seedOf: Int32Array): Edges {
   const n = occ.offset.length - 1;
   const offset = new Int32Array(n + 1);
-  const total = occ.from.length;
-  const from = new Int32Array(total);
-  const to = new Int32Array(total);
+  let total = 0;
+  for (let k = 0; k < occ.node.length; k++) if (seedOf[occ.node[k]] >= 0) total++;
+  const from = new Uint16Array(total);
+  const to = new Uint16Array(total);
   const piece = new Int32Array(total);
   let m = 0;
   // occurrences are listed by start, then end: already the order the lattice passes need
@@ -35,7 +36,7 @@ export function buildEdges(occ: Occurrences, seedOf: Int32Array): Edges {
     }
     offset[w + 1] = m;
   }
-  return { offset, from: from.slice(0, m), to: to.slice(0, m), piece: piece.slice(0, m) };
+  return { offset, from, to, piece };
 }
 
 /** Drops the edges of dead pieces (score -Infinity) in place, so later passes do not walk them. */

@@ -8,6 +8,9 @@
  */
 import { type PieceCheck, WS } from "./piece-rules.ts";
 
+/** Longest word the lattices take (positions are 16-bit); longer ones are left out of training. */
+export const MAX_WORD_CHARS = 0xffff;
+
 const NONE = -1;
 const BRANCHING = -2;
 
@@ -125,8 +128,9 @@ export class SubstringTrie {
 /** Every occurrence of a counted substring: word w's are [offset[w], offset[w+1]), positions relative to the word. */
 export interface Occurrences {
   offset: Int32Array;
-  from: Int32Array;
-  to: Int32Array;
+  /** Positions in a word (words are at most MAX_WORD_CHARS code points). */
+  from: Uint16Array;
+  to: Uint16Array;
   node: Int32Array;
 }
 
@@ -137,8 +141,8 @@ export function countSubstrings(words: CpWords, check: PieceCheck): { trie: Subs
   const nWords = counts.length;
   const offset = new Int32Array(nWords + 1);
   let cap = 1 << 16;
-  let from = new Int32Array(cap);
-  let to = new Int32Array(cap);
+  let from = new Uint16Array(cap);
+  let to = new Uint16Array(cap);
   let nodes = new Int32Array(cap);
   let m = 0;
   const script = check.scripts(cps);
@@ -163,8 +167,8 @@ export function countSubstrings(words: CpWords, check: PieceCheck): { trie: Subs
         trie.freq[node] += cnt;
         if (m === cap) {
           cap *= 2;
-          const g = (x: Int32Array) => {
-            const y = new Int32Array(cap);
+          const g = <T extends Uint16Array | Int32Array>(x: T): T => {
+            const y = new (x.constructor as new (n: number) => T)(cap);
             y.set(x);
             return y;
           };

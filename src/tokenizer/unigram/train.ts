@@ -20,7 +20,7 @@ import {
 import { buildEdges, compactEdges, type Edges, expectWord, LatticeScratch, viterbi } from "./lattice.ts";
 import { normalizerSpecFor } from "./normalization.ts";
 import { PieceCheck, UNK_CHAR } from "./piece-rules.ts";
-import { type CpWords, countSubstrings, type SubstringTrie } from "./substrings.ts";
+import { type CpWords, countSubstrings, MAX_WORD_CHARS, type Occurrences, type SubstringTrie } from "./substrings.ts";
 import { WordCounter } from "./words.ts";
 
 export type Normalization = "nmt_nfkc" | "nfkc" | "identity";
@@ -144,7 +144,8 @@ export async function trainUnigram(texts: AsyncIterable<string> | Iterable<strin
     splitDigits: t.splitDigits,
     treatWhitespaceAsSuffix: t.treatWhitespaceAsSuffix,
   });
-  const { trie, occ } = countSubstrings(words, check);
+  const counted: { trie: SubstringTrie; occ: Occurrences | null } = countSubstrings(words, check);
+  const trie = counted.trie;
   const seedNodes = seedPieces(trie, t.seedSentencepieceSize);
   const seedOf = new Int32Array(trie.size).fill(-1);
   seedNodes.forEach((node, i) => (seedOf[node] = i));
@@ -162,7 +163,8 @@ export async function trainUnigram(texts: AsyncIterable<string> | Iterable<strin
   log(`${nSeeds} seed pieces`);
 
   // 4. EM and pruning.
-  let edges = buildEdges(occ, seedOf);
+  let edges = buildEdges(counted.occ!, seedOf);
+  counted.occ = null; // the largest buffers of training; the edges are all that is needed now
   let order = Array.from({ length: nSeeds }, (_, i) => i);
   const desired = Math.floor(t.vocabSize * 1.1);
   const scratch = new LatticeScratch();
@@ -227,6 +229,7 @@ function toCodePoints(ws: string[], counts: number[], lastCounts: number[], requ
   const cnt: number[] = [];
   const last: number[] = [];
   for (let w = 0; w < ws.length; w++) {
+    if (ws[w].length > MAX_WORD_CHARS) continue;
     const cps: number[] = [];
     for (const ch of ws[w]) {
       const c = ch.codePointAt(0)!;
@@ -279,8 +282,8 @@ function seedPieces(trie: SubstringTrie, seedSize: number): number[] {
 /** Reused buffers for the lattice of one piece's own text. */
 class PieceLattice {
   cps = new Int32Array(64);
-  from = new Int32Array(1024);
-  to = new Int32Array(1024);
+  from = new Uint16Array(1024);
+  to = new Uint16Array(1024);
   piece = new Int32Array(1024);
   len = 0;
   whole = -1;
@@ -293,8 +296,8 @@ class PieceLattice {
     for (let n = node, k = d - 1; n > 0; n = trie.parent[n], k--) this.cps[k] = trie.ch[n];
     const need = (d * (d + 1)) / 2;
     if (this.from.length < need) {
-      this.from = new Int32Array(need);
-      this.to = new Int32Array(need);
+      this.from = new Uint16Array(need);
+      this.to = new Uint16Array(need);
       this.piece = new Int32Array(need);
     }
     let m = 0;
