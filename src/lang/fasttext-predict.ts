@@ -20,6 +20,7 @@
 import { LOSS, centroidAt, expandRow, type FastTextModel } from "./fasttext-model.ts";
 import { popHeap, pushHeap, sortHeap, type Scored } from "./std-heap.ts";
 import { CACHED_WORD_BYTES, SubwordCache } from "./subword-cache.ts";
+import { HiddenKernel } from "./fasttext-wasm.ts";
 
 export interface Prediction {
   /** The label without fastText's `__label__` prefix. */
@@ -88,7 +89,14 @@ export class FastTextPredictor {
   private readonly encoder = new TextEncoder();
   private readonly cache = new SubwordCache();
 
-  constructor(private readonly m: FastTextModel) {
+  /** The WebAssembly twin of the token and row work, or null (JavaScript: word n-gram models, or asked for). */
+  private readonly kernel: HiddenKernel | null;
+
+  /** `wasm: false` keeps to the JavaScript path, the reference the kernel is tested against. */
+  constructor(
+    private readonly m: FastTextModel,
+    opts: { wasm?: boolean } = {},
+  ) {
     const a = m.args;
     this.dim = a.dim;
     this.nwords = m.nwords;
@@ -142,11 +150,74 @@ export class FastTextPredictor {
       const x = f32(f32(f32(i * 16) / 512) - 8);
       this.sigmoidTable[i] = f32(1 / (1 + f32(Math.exp(-x))));
     }
+    this.kernel = opts.wasm !== false && a.wordNgrams <= 1 ? this.makeKernel() : null;
+  }
+
+  /** Every word's rows listed and every quantized row expanded, for the kernel's memory. */
+  private makeKernel(): HiddenKernel | null {
+    const m = this.m;
+    const size = m.types.length;
+    const start = new Int32Array(size + 1);
+    const rows: number[] = [];
+    for (let i = 0; i < size; i++) {
+      start[i] = rows.length;
+      if (m.types[i] !== 0) continue;
+      if (this.maxn <= 0) {
+        this.ready(i);
+        rows.push(i);
+        continue;
+      }
+      if (this.subStart[i]! < 0) this.listWordRows(i);
+      for (let r = this.subStart[i]!; r < this.subEnd[i]!; r++) rows.push(this.subRows[r]!);
+    }
+    start[size] = rows.length;
+    const eos = this.find(EOS, 0, EOS.length, fnvOf(EOS));
+    return HiddenKernel.create({
+      dim: this.dim,
+      table: this.table,
+      offsets: m.offsets,
+      bytes: m.bytes,
+      types: m.types,
+      start,
+      rows: Int32Array.from(rows),
+      kept: this.kept,
+      pruned: this.pruned,
+      ngrams: this.noNgrams || this.bucket <= 0 ? 0 : this.pruned !== null ? 2 : 1,
+      bucket: this.bucket,
+      nwords: this.nwords,
+      minn: this.minn,
+      maxn: this.maxn,
+      input: m.inputQuant === null ? m.input : null,
+      quant: m.inputQuant,
+      eosRow: eos >= 0 && m.types[eos] === 0 ? eos : -1,
+    });
+  }
+
+  /** Whether the WebAssembly kernel sums the rows. */
+  get usesKernel(): boolean {
+    return this.kernel !== null;
   }
 
   /** The model's top k labels for one line (newlines count as spaces), best first. */
   predict(text: string, k = 1, threshold = 0): Prediction[] {
     if (k < 1) throw new Error("fastText predict: k must be 1 or more");
+    if (this.kernel !== null) this.rowsAdded = this.kernel.sum(text, this.hidden);
+    else this.sumRows(text);
+    if (this.rowsAdded === 0) return [];
+    const scale = f32(1 / this.rowsAdded);
+    for (let j = 0; j < this.dim; j++) this.hidden[j] = this.hidden[j]! * scale;
+    const heap: Scored[] = [];
+    if (this.m.args.loss === LOSS.hs) {
+      if (this.m.nlabels > 0) this.dfs(k, stdLog(threshold), 2 * this.m.nlabels - 2, 0, heap);
+    } else {
+      this.scoreAll(k, f32(threshold), heap);
+    }
+    sortHeap(heap);
+    return heap.map(([score, label]) => ({ label: this.labels[label]!, prob: f32(Math.exp(score)) }));
+  }
+
+  /** The JavaScript path: the line's rows summed into `hidden`, counted in rowsAdded. */
+  private sumRows(text: string): void {
     const n = this.encode(text);
     this.hidden.fill(0);
     this.rowsAdded = 0;
@@ -163,17 +234,6 @@ export class FastTextPredictor {
     }
     if (!sawEos) this.token(EOS, 0, EOS.length);
     if (this.wordNgrams > 1) this.addWordNgrams();
-    if (this.rowsAdded === 0) return [];
-    const scale = f32(1 / this.rowsAdded);
-    for (let j = 0; j < this.dim; j++) this.hidden[j] = this.hidden[j]! * scale;
-    const heap: Scored[] = [];
-    if (this.m.args.loss === LOSS.hs) {
-      if (this.m.nlabels > 0) this.dfs(k, stdLog(threshold), 2 * this.m.nlabels - 2, 0, heap);
-    } else {
-      this.scoreAll(k, f32(threshold), heap);
-    }
-    sortHeap(heap);
-    return heap.map(([score, label]) => ({ label: this.labels[label]!, prob: f32(Math.exp(score)) }));
   }
 
   private encode(text: string): number {
@@ -412,6 +472,12 @@ export class FastTextPredictor {
 function push(heap: Scored[], k: number, score: number, label: number): void {
   pushHeap(heap, [score, label]);
   if (heap.length > k) popHeap(heap);
+}
+
+function fnvOf(w: Uint8Array): number {
+  let h = FNV_OFFSET;
+  for (let j = 0; j < w.length; j++) h = fnv(h, w[j]!);
+  return h;
 }
 
 function wrap(w: Uint8Array): Uint8Array {
