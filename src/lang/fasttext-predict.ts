@@ -11,15 +11,15 @@
  *   quantized model); an unknown word adds only its n-grams; word n-grams
  *   (wordNgrams > 1) come after all tokens;
  * - the rows are summed in order and scaled by float32(1 / count);
- * - hierarchical softmax walks fastText's Huffman tree depth first, pruning
- *   as it does; softmax and one-vs-all score every label.
+ * - the output layer (fasttext-output.ts) turns that into the top k labels.
  *
  * Every float operation is rounded to float32 where fastText's is (a sum of
  * two float32 computed in double and rounded once equals the float32 sum).
  */
-import { LOSS, centroidAt, expandRow, type FastTextModel } from "./fasttext-model.ts";
-import { popHeap, pushHeap, sortHeap, type Scored } from "./std-heap.ts";
+import { expandRow, type FastTextModel } from "./fasttext-model.ts";
+import { FastTextOutput } from "./fasttext-output.ts";
 import { CACHED_WORD_BYTES, SubwordCache } from "./subword-cache.ts";
+import { HiddenKernel } from "./fasttext-wasm.ts";
 
 export interface Prediction {
   /** The label without fastText's `__label__` prefix. */
@@ -36,8 +36,6 @@ const WORD_NGRAM_PRIME = 116049371n;
 const U64 = (x: bigint) => BigInt.asUintN(64, x);
 
 const f32 = Math.fround;
-/** fastText's std_log: log(x + 1e-5) of a float, in double, stored as float. */
-const stdLog = (x: number) => f32(Math.log(f32(x) + 1e-5));
 
 /** fastText's token separators: space, \n, \r, \t, \v, \f and NUL. */
 const SPACE = new Uint8Array(256);
@@ -82,13 +80,18 @@ export class FastTextPredictor {
   private ngrams = new Int32Array(1 << 12);
   private count = 0;
   private rowsAdded = 0;
-  private readonly left: Int32Array;
-  private readonly right: Int32Array;
-  private readonly sigmoidTable: Float32Array;
+  private readonly output: FastTextOutput;
   private readonly encoder = new TextEncoder();
   private readonly cache = new SubwordCache();
 
-  constructor(private readonly m: FastTextModel) {
+  /** The WebAssembly twin of the token and row work, or null (JavaScript: word n-gram models, or asked for). */
+  private readonly kernel: HiddenKernel | null;
+
+  /** `wasm: false` keeps to the JavaScript path, the reference the kernel is tested against. */
+  constructor(
+    private readonly m: FastTextModel,
+    opts: { wasm?: boolean } = {},
+  ) {
     const a = m.args;
     this.dim = a.dim;
     this.nwords = m.nwords;
@@ -133,20 +136,69 @@ export class FastTextPredictor {
     this.subStart = new Int32Array(size).fill(-1);
     this.subEnd = new Int32Array(size);
     this.hidden = new Float32Array(a.dim);
-    const osz = m.nlabels;
-    this.left = new Int32Array(Math.max(0, 2 * osz - 1)).fill(-1);
-    this.right = new Int32Array(Math.max(0, 2 * osz - 1)).fill(-1);
-    if (a.loss === LOSS.hs) this.buildTree(osz);
-    this.sigmoidTable = new Float32Array(513);
-    for (let i = 0; i <= 512; i++) {
-      const x = f32(f32(f32(i * 16) / 512) - 8);
-      this.sigmoidTable[i] = f32(1 / (1 + f32(Math.exp(-x))));
+    this.output = new FastTextOutput(m);
+    this.kernel = opts.wasm !== false && a.wordNgrams <= 1 ? this.makeKernel() : null;
+  }
+
+  /** Every word's rows listed and every quantized row expanded, for the kernel's memory. */
+  private makeKernel(): HiddenKernel | null {
+    const m = this.m;
+    const size = m.types.length;
+    const start = new Int32Array(size + 1);
+    const rows: number[] = [];
+    for (let i = 0; i < size; i++) {
+      start[i] = rows.length;
+      if (m.types[i] !== 0) continue;
+      if (this.maxn <= 0) {
+        this.ready(i);
+        rows.push(i);
+        continue;
+      }
+      if (this.subStart[i]! < 0) this.listWordRows(i);
+      for (let r = this.subStart[i]!; r < this.subEnd[i]!; r++) rows.push(this.subRows[r]!);
     }
+    start[size] = rows.length;
+    const eos = this.find(EOS, 0, EOS.length, fnvOf(EOS));
+    return HiddenKernel.create({
+      dim: this.dim,
+      table: this.table,
+      offsets: m.offsets,
+      bytes: m.bytes,
+      types: m.types,
+      start,
+      rows: Int32Array.from(rows),
+      kept: this.kept,
+      pruned: this.pruned,
+      ngrams: this.noNgrams || this.bucket <= 0 ? 0 : this.pruned !== null ? 2 : 1,
+      bucket: this.bucket,
+      nwords: this.nwords,
+      minn: this.minn,
+      maxn: this.maxn,
+      input: m.inputQuant === null ? m.input : null,
+      quant: m.inputQuant,
+      eosRow: eos >= 0 && m.types[eos] === 0 ? eos : -1,
+    });
+  }
+
+  /** Whether the WebAssembly kernel sums the rows. */
+  get usesKernel(): boolean {
+    return this.kernel !== null;
   }
 
   /** The model's top k labels for one line (newlines count as spaces), best first. */
   predict(text: string, k = 1, threshold = 0): Prediction[] {
     if (k < 1) throw new Error("fastText predict: k must be 1 or more");
+    if (this.kernel !== null) this.rowsAdded = this.kernel.sum(text, this.hidden);
+    else this.sumRows(text);
+    if (this.rowsAdded === 0) return [];
+    const scale = f32(1 / this.rowsAdded);
+    for (let j = 0; j < this.dim; j++) this.hidden[j] = this.hidden[j]! * scale;
+    const heap = this.output.topK(this.hidden, k, threshold);
+    return heap.map(([score, label]) => ({ label: this.labels[label]!, prob: f32(Math.exp(score)) }));
+  }
+
+  /** The JavaScript path: the line's rows summed into `hidden`, counted in rowsAdded. */
+  private sumRows(text: string): void {
     const n = this.encode(text);
     this.hidden.fill(0);
     this.rowsAdded = 0;
@@ -163,17 +215,6 @@ export class FastTextPredictor {
     }
     if (!sawEos) this.token(EOS, 0, EOS.length);
     if (this.wordNgrams > 1) this.addWordNgrams();
-    if (this.rowsAdded === 0) return [];
-    const scale = f32(1 / this.rowsAdded);
-    for (let j = 0; j < this.dim; j++) this.hidden[j] = this.hidden[j]! * scale;
-    const heap: Scored[] = [];
-    if (this.m.args.loss === LOSS.hs) {
-      if (this.m.nlabels > 0) this.dfs(k, stdLog(threshold), 2 * this.m.nlabels - 2, 0, heap);
-    } else {
-      this.scoreAll(k, f32(threshold), heap);
-    }
-    sortHeap(heap);
-    return heap.map(([score, label]) => ({ label: this.labels[label]!, prob: f32(Math.exp(score)) }));
   }
 
   private encode(text: string): number {
@@ -326,92 +367,13 @@ export class FastTextPredictor {
     this.rowsAdded++;
   }
 
-  private dot(row: number): number {
-    const out = this.m.output;
-    const x = this.hidden;
-    let d = 0;
-    if (out.dense !== null) {
-      const W = out.dense;
-      const o = row * this.dim;
-      for (let j = 0; j < this.dim; j++) d = f32(d + f32(W[o + j]! * x[j]!));
-      return d;
-    }
-    const q = out.quant!;
-    for (let m = 0; m < q.nsubq; m++) {
-      const c = centroidAt(q, m, q.codes[row * q.nsubq + m]!);
-      const width = m === q.nsubq - 1 ? q.lastdsub : q.dsub;
-      for (let n = 0; n < width; n++) d = f32(d + f32(x[m * q.dsub + n]! * q.centroids[c + n]!));
-    }
-    return f32(d * (q.norms === null ? 1 : q.norms[row]!));
-  }
-
-  /** fastText's Huffman tree over the label counts (sorted most frequent first). */
-  private buildTree(osz: number): void {
-    const count = new Float64Array(2 * osz - 1).fill(1e15);
-    for (let i = 0; i < osz; i++) count[i] = this.m.counts[this.nwords + i]!;
-    let leaf = osz - 1;
-    let node = osz;
-    for (let i = osz; i < 2 * osz - 1; i++) {
-      const mini = [0, 0];
-      for (let j = 0; j < 2; j++) {
-        if (leaf >= 0 && count[leaf]! < count[node]!) mini[j] = leaf--;
-        else mini[j] = node++;
-      }
-      this.left[i] = mini[0]!;
-      this.right[i] = mini[1]!;
-      count[i] = count[mini[0]!]! + count[mini[1]!]!;
-    }
-  }
-
-  private dfs(k: number, logThreshold: number, node: number, score: number, heap: Scored[]): void {
-    if (score < logThreshold) return;
-    if (heap.length === k && score < heap[0]![0]) return;
-    if (this.left[node] === -1 && this.right[node] === -1) {
-      push(heap, k, score, node);
-      return;
-    }
-    let f = this.dot(node - this.m.nlabels);
-    f = f32(1 / f32(1 + f32(Math.exp(-f))));
-    this.dfs(k, logThreshold, this.left[node]!, f32(score + stdLog(1 - f)), heap);
-    this.dfs(k, logThreshold, this.right[node]!, f32(score + stdLog(f)), heap);
-  }
-
-  /** Softmax or one-vs-all: every label's probability, then the k best. */
-  private scoreAll(k: number, threshold: number, heap: Scored[]): void {
-    const osz = this.m.nlabels;
-    const out = new Float32Array(osz);
-    for (let i = 0; i < osz; i++) out[i] = this.dot(i);
-    if (this.m.args.loss === LOSS.softmax) {
-      let max = out[0]!;
-      for (let i = 0; i < osz; i++) max = Math.max(out[i]!, max);
-      let z = 0;
-      for (let i = 0; i < osz; i++) {
-        out[i] = f32(Math.exp(f32(out[i]! - max)));
-        z = f32(z + out[i]!);
-      }
-      for (let i = 0; i < osz; i++) out[i] = out[i]! / z;
-    } else {
-      for (let i = 0; i < osz; i++) out[i] = this.sigmoid(out[i]!);
-    }
-    for (let i = 0; i < osz; i++) {
-      if (out[i]! < threshold) continue;
-      const s = stdLog(out[i]!);
-      if (heap.length === k && s < heap[0]![0]) continue;
-      push(heap, k, s, i);
-    }
-  }
-
-  private sigmoid(x: number): number {
-    if (x < -8) return 0;
-    if (x > 8) return 1;
-    return this.sigmoidTable[Math.trunc(f32(f32(f32(f32(x + 8) * 512) / 8) / 2))]!;
-  }
 }
 
-/** Adds a candidate and, past k, drops the lowest score, as fastText does. */
-function push(heap: Scored[], k: number, score: number, label: number): void {
-  pushHeap(heap, [score, label]);
-  if (heap.length > k) popHeap(heap);
+
+function fnvOf(w: Uint8Array): number {
+  let h = FNV_OFFSET;
+  for (let j = 0; j < w.length; j++) h = fnv(h, w[j]!);
+  return h;
 }
 
 function wrap(w: Uint8Array): Uint8Array {

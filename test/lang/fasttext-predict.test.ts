@@ -39,9 +39,19 @@ describe("fastText predictor", () => {
     expect(p.predict("Ceci est une phrase. </s> This is English text, quite long, with many words.", 1)).toEqual(p.predict("Ceci est une phrase.", 1));
   });
 
+  test("the WebAssembly kernel and the JavaScript path give the same probabilities bit for bit", () => {
+    const model = parseFastTextModel(readFileSync(EMBEDDED_LID_PATH), "lid.176.ftz");
+    const fast = new FastTextPredictor(model);
+    const js = new FastTextPredictor(model, { wasm: false });
+    expect(fast.usesKernel).toBe(true);
+    expect(js.usesKernel).toBe(false);
+    const probe = [...texts, "a</s>b c", "  leading and trailing  ", "__label__de Satz", "x".repeat(300), "ab\u00e9\u4e2d\ud83d\ude00 mixed"];
+    for (const t of probe) expect([t.slice(0, 40), fast.predict(t, 5)]).toEqual([t.slice(0, 40), js.predict(t, 5)]);
+  });
+
   test("predictions do not depend on what the unknown-word cache holds, even after it fills and empties", () => {
     const model = parseFastTextModel(readFileSync(EMBEDDED_LID_PATH), "lid.176.ftz");
-    const warm = new FastTextPredictor(model);
+    const warm = new FastTextPredictor(model, { wasm: false });
     const before = texts.map((t) => warm.predict(t, 3));
     // 40,000 distinct made-up words, more than the cache holds, in documents of 500 words.
     let x = 12345;
@@ -55,7 +65,7 @@ describe("fastText predictor", () => {
     };
     for (let d = 0; d < 80; d++) warm.predict(Array.from({ length: 500 }, word).join(" "), 1);
     const after = texts.map((t) => warm.predict(t, 3));
-    const fresh = new FastTextPredictor(model);
+    const fresh = new FastTextPredictor(model, { wasm: false });
     expect(after).toEqual(before);
     expect(texts.map((t) => fresh.predict(t, 3))).toEqual(before);
   });
@@ -78,10 +88,14 @@ describe("fastText predictor", () => {
       const dir = tempDir("gamma-lid-");
       const m = trainModel(dir, "m", labelled, flags, quantize);
       const file = m.ftz ?? m.bin;
-      const p = new FastTextPredictor(parseFastTextModel(readFileSync(file), file));
-      expect(p.labels.length).toBeGreaterThan(15);
+      const model = parseFastTextModel(readFileSync(file), file);
       const probe = [...texts, "Ein kurzer deutscher Satz.", "Une courte phrase."];
-      expect(firstDifference(probe.map((t) => p.predict(t, 3)), cliPredict(file, probe, 3), probe)).toBeNull();
+      const cli = cliPredict(file, probe, 3);
+      for (const wasm of [true, false]) {
+        const p = new FastTextPredictor(model, { wasm });
+        expect(p.labels.length).toBeGreaterThan(15);
+        expect(firstDifference(probe.map((t) => p.predict(t, 3)), cli, probe)).toBeNull();
+      }
     });
   }
 });
