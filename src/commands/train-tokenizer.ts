@@ -6,10 +6,16 @@ import { PRETOKENIZERS, type PretokenizerName } from "../tokenizer/train/count-w
 
 const collect = (v: string, prev: string[] = []) => [...prev, ...v.split(",")];
 
+function numFlag(flag: string, v: unknown): number {
+  const n = Number(v);
+  if (!(n > 0 && n <= 1)) throw new ConfigError(`${flag} must be a number in (0, 1], got ${JSON.stringify(v)}`);
+  return n;
+}
+
 export function trainTokenizerCommand(): Command {
   return withFlags(new Command("train-tokenizer"), "threads", "seed")
     .description(
-      "Train a byte-level BPE tokenizer on documents: the same vocabulary and merges as Hugging Face tokenizers' BpeTrainer with a ByteLevel pre-tokenizer. Writes DIR/tokenizer.json, DIR/tokenizer_config.json, DIR/documents.jsonl.zst (doc_id, source, bytes of each document used) and DIR/train-tokenizer.manifest.json. Pre-tokens are counted on --cpu-threads workers; the files are the same for any thread count.",
+      "Train a tokenizer on documents. --model bpe (default): byte-level BPE with the same vocabulary and merges as Hugging Face tokenizers' BpeTrainer with a ByteLevel pre-tokenizer. --model unigram: SentencePiece Unigram (each line a sentence; also writes DIR/tokenizer.model, which spm_encode and gamma read). Writes DIR/tokenizer.json, DIR/tokenizer_config.json, DIR/documents.jsonl.zst (doc_id, source, bytes of each document used) and DIR/train-tokenizer.manifest.json. Pre-tokens are counted on --cpu-threads workers; the files are the same for any thread count.",
     )
     .addOption(new Option("--model <model>", "tokenizer model").choices(Object.keys(TRAINERS)).default("bpe"))
     .option("--input <glob...>", "JSONL files (normalized shards or any JSONL with --text-field), read in sorted order")
@@ -27,6 +33,11 @@ export function trainTokenizerCommand(): Command {
     .option("--pad-token <token>", "pad_token in tokenizer_config.json (one of the special tokens)", "<|endoftext|>")
     .option("--bos-token <token>", "bos_token in tokenizer_config.json (default: none)")
     .option("--model-max-length <n>", "model_max_length in tokenizer_config.json", "8192")
+    .option("--character-coverage <f>", "unigram: share of characters the alphabet must cover; rarer ones become <unk> or bytes", "0.9995")
+    .option("--byte-fallback", "unigram: spell characters outside the vocabulary as <0xNN> byte pieces")
+    .addOption(new Option("--normalization <rule>", "unigram: text normalization").choices(["nmt_nfkc", "nfkc", "identity"]).default("nmt_nfkc"))
+    .option("--split-digits", "unigram: every digit is a piece of its own")
+    .option("--max-sentencepiece-length <n>", "unigram: longest piece in characters", "16")
     .action(async (o) => {
       const ctx = readContext(o);
       if (o.input && o.manifest) throw new ConfigError("train-tokenizer: give --input or --manifest, not both");
@@ -53,6 +64,13 @@ export function trainTokenizerCommand(): Command {
         bosToken: o.bosToken ?? null,
         modelMaxLength: intFlag("--model-max-length", o.modelMaxLength, 1),
         threads: ctx.threads,
+        unigram: {
+          characterCoverage: numFlag("--character-coverage", o.characterCoverage),
+          byteFallback: o.byteFallback === true,
+          normalization: o.normalization,
+          splitDigits: o.splitDigits === true,
+          maxSentencepieceLength: intFlag("--max-sentencepiece-length", o.maxSentencepieceLength, 1, 512),
+        },
       });
       const t = m.tokenizer as Record<string, unknown>;
       process.stdout.write(JSON.stringify({ out_dir: o.outDir, vocab_size: t.vocab_size, merges: t.merges, sha256: t.sha256, counts: m.counts }) + "\n");

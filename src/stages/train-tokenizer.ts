@@ -19,6 +19,9 @@ import { corpusDocs, DocList, planCorpus, type CorpusDoc, type CorpusOptions } f
 import { createCountPool } from "../tokenizer/train/count-pool.ts";
 import type { PretokenizerName } from "../tokenizer/train/count-words.ts";
 import { tokenizerConfig, tokenizerJson } from "../tokenizer/train/tokenizer-files.ts";
+import { encodeModelProto } from "../tokenizer/spm/model-proto.ts";
+import { hfTokenizerJson } from "../tokenizer/unigram/hf-tokenizer-json.ts";
+import { trainUnigram, type Normalization } from "../tokenizer/unigram/train.ts";
 
 export interface TrainTokenizerOptions {
   model: TrainerName;
@@ -34,6 +37,17 @@ export interface TrainTokenizerOptions {
   bosToken: string | null;
   modelMaxLength: number;
   threads: number;
+  /** SentencePiece Unigram settings (--model unigram). */
+  unigram?: UnigramFlags;
+}
+
+/** The Unigram trainer's own flags. */
+export interface UnigramFlags {
+  characterCoverage: number;
+  byteFallback: boolean;
+  normalization: Normalization;
+  splitDigits: boolean;
+  maxSentencepieceLength: number;
 }
 
 /** What a model's trainer hands back. */
@@ -44,6 +58,8 @@ export interface TrainedModel {
   specialTokens: string[];
   /** Recorded under `tokenizer` in the manifest (vocabulary size, merges, ...). */
   facts: Record<string, unknown>;
+  /** Further files of the model (name in the out dir -> bytes), e.g. a SentencePiece tokenizer.model. */
+  files?: Record<string, Uint8Array>;
 }
 
 /** A model's trainer: consumes the documents (each also goes to `seen`) and returns the model. */
@@ -98,19 +114,67 @@ const trainBpeModel: Trainer = async (docs, o, seen) => {
   };
 };
 
+/**
+ * SentencePiece Unigram (src/tokenizer/unigram/): each line of each document is a sentence, as
+ * spm_train reads its input; --special-tokens become user-defined symbols after <unk>, <s>, </s>.
+ */
+const trainUnigramModel: Trainer = async (docs, o, seen) => {
+  const u = o.unigram ?? { characterCoverage: 0.9995, byteFallback: false, normalization: "nmt_nfkc", splitDigits: false, maxSentencepieceLength: 16 };
+  async function* sentences(): AsyncGenerator<string> {
+    for await (const d of docs) {
+      await seen(d);
+      for (const line of d.text.split("\n")) if (line.trim() !== "") yield line;
+    }
+  }
+  const result = await trainUnigram(sentences(), {
+    vocabSize: o.vocabSize,
+    characterCoverage: u.characterCoverage,
+    byteFallback: u.byteFallback,
+    normalization: u.normalization,
+    splitDigits: u.splitDigits,
+    userDefinedSymbols: o.specialTokens,
+    maxSentencepieceLength: u.maxSentencepieceLength,
+    log: (line) => info(`train-tokenizer: ${line}`),
+  });
+  const model = encodeModelProto(result.model);
+  const t = result.model.trainerSpec;
+  return {
+    tokenizerJson: `${JSON.stringify(hfTokenizerJson(result.model))}\n`,
+    specialTokens: ["<unk>", "<s>", "</s>", ...o.specialTokens],
+    files: { "tokenizer.model": model },
+    facts: {
+      model: "Unigram",
+      vocab_size: result.model.pieces.length,
+      "tokenizer.model": { sha256: sha256Hex(model), bytes: model.length },
+      character_coverage: t.characterCoverage,
+      byte_fallback: t.byteFallback,
+      normalization: result.model.normalizerSpec.name,
+      split_digits: t.splitDigits,
+      max_sentencepiece_length: t.maxSentencepieceLength,
+      sentences: result.stats.sentences,
+      distinct_words: result.stats.words,
+      em_rounds: result.stats.emRounds,
+    },
+  };
+};
+
 /** The trainers `--model` chooses from. */
-export const TRAINERS = { bpe: trainBpeModel } satisfies Record<string, Trainer>;
+export const TRAINERS = { bpe: trainBpeModel, unigram: trainUnigramModel } satisfies Record<string, Trainer>;
 export type TrainerName = keyof typeof TRAINERS;
 
 const SETTING_FLAGS: Record<TrainSettingError["setting"], string> = { vocabSize: "--vocab-size", specialTokens: "--special-tokens", maxTokenLength: "--max-token-length" };
 
 /** Bad settings exit 2 naming the flag. */
 export function checkTrainTokenizerOptions(o: TrainTokenizerOptions): void {
-  try {
-    checkTrainOptions({ vocabSize: o.vocabSize, minFrequency: o.minFrequency, specialTokens: o.specialTokens, maxTokenLength: o.maxTokenLength });
-  } catch (e) {
-    if (!(e instanceof TrainSettingError)) throw e;
-    throw new ConfigError(`${SETTING_FLAGS[e.setting]}: ${e.message}`, { cause: e });
+  if (new Set(o.specialTokens).size !== o.specialTokens.length) throw new ConfigError(`--special-tokens: a token is given twice (${o.specialTokens.join(", ")})`);
+  // The byte-level BPE limits; the Unigram trainer checks its own (the vocabulary against its pieces).
+  if (o.model === "bpe") {
+    try {
+      checkTrainOptions({ vocabSize: o.vocabSize, minFrequency: o.minFrequency, specialTokens: o.specialTokens, maxTokenLength: o.maxTokenLength });
+    } catch (e) {
+      if (!(e instanceof TrainSettingError)) throw e;
+      throw new ConfigError(`${SETTING_FLAGS[e.setting]}: ${e.message}`, { cause: e });
+    }
   }
   for (const [flag, tok] of [["--eos-token", o.eosToken], ["--pad-token", o.padToken], ["--bos-token", o.bosToken]] as const) {
     if (tok !== null && !o.specialTokens.includes(tok)) {
@@ -142,6 +206,7 @@ export async function runTrainTokenizer(o: TrainTokenizerOptions): Promise<Recor
     const config = tokenizerConfig(model.specialTokens, { eosToken: o.eosToken, padToken: o.padToken, bosToken: o.bosToken, modelMaxLength: o.modelMaxLength });
     const configText = JSON.stringify(config, null, 2) + "\n";
     outs.text(join(o.outDir, "tokenizer.json"), model.tokenizerJson);
+    for (const [name, bytes] of Object.entries(model.files ?? {})) outs.text(join(o.outDir, name), bytes);
     outs.text(join(o.outDir, "tokenizer_config.json"), configText);
     const inputs: FileDigest[] = [];
     for (const f of plan.files) inputs.push(await sha256File(f));
@@ -174,6 +239,7 @@ export async function runTrainTokenizer(o: TrainTokenizerOptions): Promise<Recor
           outputs: {
             "tokenizer.json": { sha256: tokenizerSha, bytes: Buffer.byteLength(model.tokenizerJson) },
             "tokenizer_config.json": { sha256: sha256Hex(configText), bytes: Buffer.byteLength(configText) },
+            ...Object.fromEntries(Object.entries(model.files ?? {}).map(([name, bytes]) => [name, { sha256: sha256Hex(bytes), bytes: bytes.length }])),
             "documents.jsonl.zst": { sha256: docs.sha256, bytes: docs.bytes, documents: docList.docs, text_bytes: docList.bytes },
           },
           counts,
