@@ -120,7 +120,7 @@ export async function runEncode(o: EncodeOptions): Promise<Record<string, unknow
   const encoded = encodeRows(rows, tok, seq, pairs, nfkc);
   const sampleDigest = await sha256File(o.sample);
   const metaDigest = await sha256File(metaPathFor(o.sample));
-  const spm = (tok as { spm?: { byteFallback?: unknown; characterCoverage?: unknown; normalization?: unknown } }).spm;
+  const spm = tok.spm;
   const record: EncodeRecord = {
     sample: { path: o.sample, sha256: sampleDigest.sha256, meta_sha256: metaDigest.sha256 },
     tokenizer: { path: o.tokenizer, sha256: tok.sha256, kind: tok.kind, vocab_size: tok.vocabSize, byte_fallback: spm?.byteFallback ?? null, character_coverage: spm?.characterCoverage ?? null, normalization: spm?.normalization ?? null },

@@ -16,7 +16,7 @@ import { fileStem, resolveTokenizer } from "./resolve.ts";
 import { sentencePieceParts } from "./spm/load-model.ts";
 import { checkEos, specialsFromHfConfig, type SpecialIds } from "./special-tokens.ts";
 import { bpeFromRanks, parseRankFile } from "./tiktoken-file.ts";
-import type { Tokenizer } from "./types.ts";
+import type { SpmSettings, Tokenizer } from "./types.ts";
 
 export interface LoadOptions {
   /** Overrides the configured EOS; must be an id the tokenizer has. */
@@ -50,6 +50,7 @@ export interface Parts {
   /** Token text -> id for tokens named as a whole (special/added tokens, vocabulary entries). */
   named: (content: string) => number | undefined;
   note: string;
+  spm?: SpmSettings;
   /** The encoder, when building it was the way to check the file. */
   built?: Encoder;
 }
@@ -70,6 +71,7 @@ function assemble(p: Parts, opts: LoadOptions): Tokenizer {
     vocabSize: p.vocabSize,
     maxId: p.maxId,
     note: `${p.note}; ${eosNote}`,
+    spm: p.spm ?? null,
     tokenId: (content) => p.named(content) ?? null,
     encode: (text) => encoder().encode(text),
     decode: (ids) => encoder().decode(ids),

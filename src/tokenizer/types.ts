@@ -11,6 +11,8 @@ export interface Tokenizer {
   maxId: number;
   /** One line for manifests: encoding, where EOS came from, why the fallback ran. */
   note: string;
+  /** A SentencePiece model's training and normalization settings (null for other kinds). */
+  spm: SpmSettings | null;
   /** The id of a token given by its text (added/special tokens, or a whole vocabulary entry), or null. */
   tokenId(content: string): number | null;
   encode(text: string): Uint32Array;
@@ -21,4 +23,13 @@ export interface EncodePool {
   /** Ids of each text, in input order; identical for any thread count. */
   encodeBatch(texts: string[]): Promise<Uint32Array[]>;
   close(): Promise<void>;
+}
+
+/** What a SentencePiece model records of how it was trained and how it normalizes text. */
+export interface SpmSettings {
+  byteFallback: boolean;
+  characterCoverage: number;
+  normalization: string;
+  addDummyPrefix: boolean;
+  removeExtraWhitespaces: boolean;
 }

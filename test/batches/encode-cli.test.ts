@@ -60,6 +60,20 @@ describe("sample -> encode -> batches -> check-encode", () => {
     expect(r.stderr).toMatch(/train row 3 \(uid [0-9a-f]{64}\): labels\[1\]/);
   });
 
+  test("a SentencePiece model's byte fallback, coverage and normalization are recorded, and its pad defaults to EOS", () => {
+    const cache = join(dir, "cache-spm");
+    const model = join(import.meta.dir, "../tokenizer/spm/nmt-bf.model");
+    const e = gamma(["encode", "--sample", join(dir, "s/manifest.jsonl"), "--tokenizer", model, "--max-len", "48", "--out-dir", cache], { env });
+    expect(e.stderr).not.toContain("error");
+    expect(e.code).toBe(0);
+    const em = JSON.parse(readFileSync(join(cache, "ENCODE.meta.json"), "utf8"));
+    expect(em.tokenizer.kind).toBe("sentencepiece");
+    expect(em.tokenizer.byte_fallback).toBe(true);
+    expect(em.tokenizer.normalization).toBe("nmt_nfkc");
+    expect(em.tokenizer.character_coverage).toBeGreaterThan(0.9);
+    expect(gamma(["check-encode", cache], { env }).code).toBe(0);
+  });
+
   test("bad settings exit 2 naming the flag", () => {
     const r = gamma(["encode", "--sample", join(dir, "s/manifest.jsonl"), "--tokenizer", "o200k_base", "--max-len", "1", "--out-dir", join(dir, "x")], { env });
     expect(r.code).toBe(2);

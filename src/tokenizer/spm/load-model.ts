@@ -40,6 +40,13 @@ export function sentencePieceParts(path: string, sha256: string, bytes: Uint8Arr
       `gamma-unigram, SentencePiece Unigram (${n} pieces, normalization ${norm.name || "custom"}, byte_fallback ${t.byteFallback}, ` +
       `character_coverage ${Math.fround(t.characterCoverage).toPrecision(6).replace(/0+$/, "")}, add_dummy_prefix ${norm.addDummyPrefix}, ` +
       `remove_extra_whitespaces ${norm.removeExtraWhitespaces})`,
+    spm: {
+      byteFallback: t.byteFallback,
+      characterCoverage: Number(Math.fround(t.characterCoverage).toPrecision(6)),
+      normalization: norm.name || "custom",
+      addDummyPrefix: norm.addDummyPrefix,
+      removeExtraWhitespaces: norm.removeExtraWhitespaces,
+    },
     built: enc,
   };
 }
