@@ -11,6 +11,7 @@
  * bytes of text (the `content` fields). Whole processes, median of --reps.
  *   bun run bench/code-normalize.ts [--mb 30] [--reps 3] [--threads 2] [--bin dist/gamma]
  */
+import { homedir } from "node:os";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { median, timedRun } from "./lib/timed-run.ts";
@@ -52,7 +53,7 @@ function sources(roots: [string, string][], seen: Set<string>): string[] {
 function pythonRoots(): [string, string][] {
   const roots: [string, string][] = [];
   if (existsSync("/usr/lib")) for (const d of readdirSync("/usr/lib").filter((d) => /^python3(\.\d+)?$/.test(d)).sort()) roots.push([`/usr/lib/${d}`, "**/*.py"]);
-  const pyenv = "/root/.pyenv/versions";
+  const pyenv = join(homedir(), ".pyenv/versions");
   if (existsSync(pyenv)) {
     for (const v of readdirSync(pyenv).sort()) {
       const lib = join(pyenv, v, "lib");

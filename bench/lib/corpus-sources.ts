@@ -4,6 +4,7 @@
  * a Python file) in a seeded order, with the pieces (paragraphs or sentences) each unit is
  * made of, so that more documents can later be composed from them.
  */
+import { homedir } from "node:os";
 import { lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import zlib from "node:zlib";
@@ -46,7 +47,8 @@ export interface Source {
 
 const NLP_DIR = join(import.meta.dir, "../../node_modules/nlp-corpus/builds");
 export const DEBIAN_DOC_DIR = "/usr/share/doc";
-export const PYTHON_ROOTS = ["/root/.pyenv/versions/3.11.7/lib/python3.11", "/usr/lib/python3", "/usr/lib/python3.11"];
+/** The pyenv Python the corpus was first made with, then Debian's. */
+export const PYTHON_ROOTS = [join(homedir(), ".pyenv/versions/3.11.7/lib/python3.11"), "/usr/lib/python3", "/usr/lib/python3.11"];
 /** Debian docs are split into parts of at most this many UTF-8 bytes. */
 export const DEBIAN_PART_BYTES = 100_000;
 /** Python files larger than this are skipped (one file is one document). */

@@ -10,7 +10,7 @@ share of equal slots, as gamma's --verify estimate), clusters are joined by unio
 earliest document of a cluster is kept (gamma's --near-selection first). Documents without a
 word get no signature and are never matched, as in gamma.
 
-    python3 bench/peers/datasketch_near.py --datasketch /work/peers/datasketch \
+    python3 bench/peers/datasketch_near.py --datasketch PATH/TO/datasketch \
         --removed OUT.tsv [--num-perm 128] [--threshold 0.8] [--bands 17 --rows 7] SHARD...
 
 --datasketch DIR is a checkout of https://github.com/ekzhu/datasketch (the folder holding the

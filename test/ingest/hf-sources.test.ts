@@ -4,7 +4,7 @@ import { checkDatasetId } from "../../src/ingest/hf-hub.ts";
 import { HF_SOURCES, hfSource, sourceConfig } from "../../src/ingest/hf-sources.ts";
 
 describe("built-in Hub sources", () => {
-  test("has the seven sources of the issue, each with a valid dataset id, text field, domain and licence", () => {
+  test("has its seven built-in sources, each with a valid dataset id, text field, domain and licence", () => {
     expect(Object.keys(HF_SOURCES).sort()).toEqual(["c4", "fineweb", "fineweb-edu", "fineweb2", "starcoderdata", "the-stack-dedup", "wikipedia"]);
     for (const s of Object.values(HF_SOURCES)) {
       expect(() => checkDatasetId(s.datasetId)).not.toThrow();

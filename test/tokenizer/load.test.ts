@@ -9,7 +9,7 @@ import { GPTOSS_JSON, LLAMA3_JSON, NM } from "./corpora.ts";
 import { tinyByteLevel, tinyUnigram, tinyWordPiece } from "./fixtures.ts";
 
 const O200K = join(NM, "gpt-tokenizer/data/o200k_base.tiktoken");
-const O200K_SHA = "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d"; // seed 002's pin
+const O200K_SHA = "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d"; // the pinned o200k_base file
 const tmp = tempDir("gamma-tok-load-");
 
 async function rejection(p: Promise<unknown>): Promise<Error> {

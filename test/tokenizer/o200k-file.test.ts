@@ -8,7 +8,7 @@ import { o200kTiktokenBytes } from "../../scripts/make-o200k-tiktoken.ts";
 import { tempDir } from "../helpers/tmp.ts";
 import { brown, hostile } from "./corpora.ts";
 
-const PINNED = "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d"; // seed 002
+const PINNED = "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d"; // the pinned o200k_base file
 
 test("the tiktoken package's o200k_base data writes out as the official o200k_base.tiktoken", async () => {
   const bytes = o200kTiktokenBytes();
