@@ -311,7 +311,7 @@ function main(): void {
   const brokenRng = new Prng(opt.seed, 500);
   const fragment = (): { text: string; origin: Origin } => {
     const d = docs[brokenRng.nextU32() % distinct]!;
-    const flat = d.text.replace(/\s+/g, " ").replace(/\u0000/g, "");
+    const flat = d.text.replace(/\s+/g, " ").replaceAll("\u0000", "");
     let at = flat.indexOf(" ", brokenRng.nextU32() % Math.max(1, flat.length - 300));
     if (at < 0) at = 0;
     const piece = flat.slice(at, at + 80 + (brokenRng.nextU32() % 160)).trim();

@@ -3,7 +3,7 @@
  * drawn without replacement from a seeded permutation, and a new permutation starts when one is
  * used up, so every piece is used once per pass and two documents rarely share more than one.
  */
-import { Prng } from "../../src/util/prng.ts";
+import type { Prng } from "../../src/util/prng.ts";
 import { shuffle } from "./corpus-sources.ts";
 import { foldForExact } from "./corpus-variants.ts";
 

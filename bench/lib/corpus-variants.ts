@@ -3,7 +3,7 @@
  * original under gamma's exact-dedup folding) and near duplicates (a seeded fraction of the
  * words inserted, deleted or substituted).
  */
-import { Prng } from "../../src/util/prng.ts";
+import type { Prng } from "../../src/util/prng.ts";
 
 /** The documented exact-dedup folding (README, `gamma dedup`): whitespace runs to one space, trimmed, lower-cased. */
 export function foldForExact(text: string): string {

@@ -8,16 +8,18 @@ import { DeviceError } from "../errors.ts";
 export async function withErrorScopes<T>(device: GPUDevice, what: string, fn: () => T): Promise<T> {
   device.pushErrorScope("out-of-memory");
   device.pushErrorScope("validation");
-  let result: T;
+  let result: { value: T } | null = null;
+  let thrown: { error: unknown } | null = null;
   try {
-    result = fn();
-  } finally {
-    // Both pops are issued before any await: other work may push its own scopes meanwhile.
-    const [validation, oom] = await Promise.all([device.popErrorScope(), device.popErrorScope()]);
-    const err = validation ?? oom;
-    if (err) {
-      throw new DeviceError(`${what}: WebGPU ${validation ? "validation" : "out-of-memory"} error: ${err.message}`);
-    }
+    result = { value: fn() };
+  } catch (e) {
+    thrown = { error: e };
   }
-  return result;
+  // Both pops are issued before any await: other work may push its own scopes meanwhile.
+  const [validation, oom] = await Promise.all([device.popErrorScope(), device.popErrorScope()]);
+  const err = validation ?? oom;
+  // A captured WebGPU error explains more than what fn threw because of it.
+  if (err) throw new DeviceError(`${what}: WebGPU ${validation ? "validation" : "out-of-memory"} error: ${err.message}`);
+  if (thrown !== null) throw thrown.error;
+  return result!.value;
 }

@@ -84,7 +84,8 @@ const ENGLISH = new Set(["en", "eng", "eng_Latn", "english", "English"]);
 
 /** True when the rule keeps English documents only. */
 export function keepsEnglishOnly(f: LanguageFilter | undefined | null): boolean {
-  return f !== undefined && f !== null && f.languages !== null && f.languages.every((l) => ENGLISH.has(l));
+  const languages = f?.languages ?? null;
+  return languages !== null && languages.every((l) => ENGLISH.has(l));
 }
 
 const CODE_NAMES = new Set(programming.names);

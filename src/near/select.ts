@@ -20,7 +20,7 @@ export function prefer(
     if (lengths[a] !== lengths[b]) return lengths[a] > lengths[b] ? a : b;
     if (docIds[a] !== docIds[b]) return docIds[a] < docIds[b] ? a : b;
   }
-  return a < b ? a : b;
+  return Math.min(a, b);
 }
 
 /** dupOf[d] = -1 for kept docs, else the kept doc of d's cluster. */

@@ -88,7 +88,7 @@ export async function traceDocs(files: string[], ids: Set<string>, firstRole: st
           for (const id of want) {
             const line = Number(id.slice(id.lastIndexOf("/") + 1));
             const k = local.findIndex((i) => id.includes(`/${i.sha256.slice(0, 12)}/`));
-            const input = inputs[k < 0 ? 0 : k];
+            const input = inputs[Math.max(0, k)];
             if (Number.isInteger(line) && input) next.set(id, { file: input, line });
           }
         } else {

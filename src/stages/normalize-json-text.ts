@@ -28,7 +28,6 @@ import { ZstdTextWriter } from "../io/zstd-writer.ts";
 const ESC_AT = 0;
 const HEX_AT = 32;
 const IN_AT = 64;
-const PAGE = 65536;
 /**
  * Longer strings are encoded the JavaScript way: WebAssembly memory only
  * grows, and a thread would keep the memory of its longest string for good.

@@ -70,7 +70,7 @@ function byteLevelPattern(pre: Json): { pattern: string } | { reason: string } {
 /** Builds gamma's tables for a byte-level BPE tokenizer.json; returns a reason string when it cannot. */
 export function bpeFromTokenizerJson(json: Json): BpeData | string {
   const model = json.model;
-  if (!model || model.type !== "BPE") return `its model is ${model?.type ?? "missing"}, not BPE`;
+  if (model?.type !== "BPE") return `its model is ${model?.type ?? "missing"}, not BPE`;
   if (json.normalizer) return `it has a normalizer (${json.normalizer.type})`;
   if (model.dropout) return "its BPE uses dropout";
   if (model.continuing_subword_prefix || model.end_of_word_suffix) return "its BPE uses subword prefixes/suffixes";

@@ -214,7 +214,7 @@ export function writeParquet(opts: WriteParquetOptions): Uint8Array {
       const vals = rows.map((r) => r[col.name]);
       const defined = vals.map((v) => v !== null && v !== undefined);
       if (!col.optional && defined.includes(false)) throw new Error(`required column ${col.name} has a null`);
-      const present = vals.filter((v, i) => defined[i]) as (string | number | bigint)[];
+      const present = vals.filter((_v, i) => defined[i]) as (string | number | bigint)[];
       const page = Uint8Array.from([...(col.optional ? defLevels(defined) : []), ...plainValues(col, present)]);
       const comp = compress(codec, page);
       const header = new Thrift()

@@ -105,7 +105,7 @@ describe("pipeline files", () => {
   });
 
   test("gamma --help lists run and slurm, and slurm's help its subcommands", () => {
-    expect(gamma(["--help"]).stdout).toMatch(/\n  run \[options\] <pipeline\.yaml>[\s\S]*\n  slurm /);
+    expect(gamma(["--help"]).stdout).toMatch(/\n {2}run \[options\] <pipeline\.yaml>[\s\S]*\n {2}slurm /);
     const h = gamma(["slurm", "--help"]).stdout;
     for (const c of ["submit", "status", "task"]) expect(h).toContain(`  ${c} `);
   });

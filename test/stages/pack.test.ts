@@ -98,6 +98,7 @@ describe("pack", () => {
     const a = await runPack(opts({ sources, seqLen: 64, numSeqs: 40, outDir: join(dir, "mixA"), seed: 7 }));
     const b = await runPack(opts({ sources, seqLen: 64, numSeqs: 40, outDir: join(dir, "mixB"), seed: 7 }));
     const c = await runPack(opts({ sources, seqLen: 64, numSeqs: 40, outDir: join(dir, "mixC"), seed: 8 }));
+    expect(c.outputs.index.sha256).not.toBe(a.outputs.index.sha256);
     expect(readFileSync(join(dir, "mixA/input_ids.mmap")).equals(readFileSync(join(dir, "mixB/input_ids.mmap")))).toBe(true);
     expect(a.outputs.index.sha256).toBe(b.outputs.index.sha256);
     expect(readFileSync(join(dir, "mixA/input_ids.mmap")).equals(readFileSync(join(dir, "mixC/input_ids.mmap")))).toBe(false);

@@ -18,7 +18,7 @@ describe("SentencePiece models in gamma's stages", () => {
     const lines = heldOutLines();
     const expected = expectedIds("nmt-bf");
     const picked = lines
-      .map((l, i) => i)
+      .map((_l, i) => i)
       .filter((i) => lines[i].trim().length > 40)
       .slice(0, 60);
     const norm = join(dir, "norm");
