@@ -395,6 +395,9 @@ async function runEngine(opts: NearOptions, source: (e: Engine) => AsyncIterable
     };
     if (passing !== null) {
       ({ dupOf, similarity } = await greedyKeep(n, passing, opts.selection, docLengths, docIds, (q) => verifier.similarities(q), tuning.pairBatch));
+      // The pairs and the visit's lists (hundreds of MB at a million documents) are garbage now:
+      // collect them before dedup's last pass allocates its own buffers, not after.
+      Bun.gc(true);
     } else {
       dupOf = selectKept(uf!, n, opts.selection, docLengths, docIds);
       similarity = new Float32Array(n).fill(Number.NaN);
