@@ -1,7 +1,8 @@
 /**
  * Builds the single binary dist/gamma with `bun build --compile`. Worker
  * modules are extra entrypoints so `new Worker(new URL(...))` finds them
- * inside the binary; WGSL shaders, the smoke sample and tokenizer, and the
+ * inside the binary; the WebAssembly kernels (compiled from AssemblyScript by
+ * scripts/build-kernels.ts), WGSL shaders, the smoke sample and tokenizer, and the
  * platform's dawn.node are embedded through static imports.
  *   bun run scripts/build.ts [--outfile dist/gamma]
  */
@@ -16,6 +17,10 @@ const outfile = outIdx >= 0 ? args[outIdx + 1]! : join(root, "dist", "gamma");
 
 /** Modules started as Bun Workers; each must be an entrypoint of the compiled binary. */
 export const WORKER_ENTRYPOINTS: string[] = ["src/stages/file-worker.ts", "src/kernels/cpu-worker.ts", "src/tokenizer/encode-worker.ts"];
+
+// The WebAssembly kernels are compiled from AssemblyScript first (they are embedded as files).
+const kernels = spawnSync(process.execPath, ["run", join(root, "scripts/build-kernels.ts")], { cwd: root, stdio: "inherit" });
+if (kernels.status !== 0) process.exit(kernels.status ?? 1);
 
 const entry = ["src/cli.ts", ...WORKER_ENTRYPOINTS].map((p) => join(root, p));
 for (const e of entry) if (!existsSync(e)) throw new Error(`build: missing entrypoint ${e}`);

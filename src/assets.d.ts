@@ -8,3 +8,9 @@ declare module "*.tiktoken" {
   const path: string;
   export default path;
 }
+
+/** WebAssembly kernels compiled by scripts/build-kernels.ts, embedded as files. */
+declare module "*.wasm" {
+  const path: string;
+  export default path;
+}

@@ -43,7 +43,7 @@ export function nearSettings(o: Record<string, unknown>, g: Globals): NearSettin
 }
 
 export function dedupCommand(): Command {
-  return addGlobals(new Command("dedup"))
+  return addGlobals(new Command("dedup"), "threads", "seed", "device")
     .description(
       "Remove exact and/or near duplicates from normalized shards. Writes DIR/deduped.jsonl.zst (kept docs in input order; not with --decisions-only), DIR/decisions.jsonl.zst (one line per input doc: {doc_id, decision, dup_of, similarity, reason}; dup_of is always a kept doc), DIR/dedup.manifest.json (reproducible) and DIR/dedup.stats.json (timings; not reproducible). Near dedup runs MinHash + LSH as WebGPU compute shaders, or on the CPU twin with bit-identical results.",
     )

@@ -1,9 +1,11 @@
-/** The flags every command takes, parsed and validated once. */
-import { availableParallelism } from "node:os";
-import { Command, Option } from "commander";
+/**
+ * The flags commands share, as the runtime's flag groups (src/runtime/flags.ts): threads and seed
+ * by default, device flags only where kernels run (dedup, smoke), log flags always.
+ */
+import type { Command } from "commander";
 import { ConfigError } from "../errors.ts";
 import type { DeviceChoice } from "../gpu/device.ts";
-import { configureLog } from "../log.ts";
+import { readContext, withFlags, type FlagGroup } from "../runtime/flags.ts";
 
 export interface Globals {
   cpuThreads: number;
@@ -11,17 +13,11 @@ export interface Globals {
   gpuAdapter: string | undefined;
   seed: number;
   verbose: boolean;
-  logEvery: number;
 }
 
-export function addGlobals(cmd: Command): Command {
-  return cmd
-    .addOption(new Option("--cpu-threads <n>", "worker threads for CPU work (default: all cores)"))
-    .addOption(new Option("--device <kind>", "where MinHash kernels run: auto (a hardware GPU, else CPU; software adapters count as no GPU), cpu, or gpu (any adapter, lavapipe included; error if none)").choices(["auto", "cpu", "gpu"]).default("auto"))
-    .addOption(new Option("--gpu-adapter <name>", "pick the WebGPU adapter whose name contains NAME"))
-    .addOption(new Option("--seed <n>", "seed for every random choice (mixing, sampling, MinHash permutations)").default("0"))
-    .addOption(new Option("--verbose", "more log lines on stderr"))
-    .addOption(new Option("--log-every <n>", "progress line every N records when stderr is not a terminal (env GAMMA_LOG_EVERY)"));
+/** Adds the flag groups a command uses (default: threads and seed). */
+export function addGlobals(cmd: Command, ...groups: FlagGroup[]): Command {
+  return withFlags(cmd, ...(groups.length > 0 ? groups : (["threads", "seed"] as FlagGroup[])));
 }
 
 export function intArg(flag: string, v: unknown, min = 0): number {
@@ -37,19 +33,6 @@ export function numArg(flag: string, v: unknown, min: number, max: number): numb
 }
 
 export function readGlobals(o: Record<string, unknown>): Globals {
-  const cpuThreads = o.cpuThreads === undefined ? availableParallelism() : intArg("--cpu-threads", o.cpuThreads, 1);
-  const envEvery = process.env.GAMMA_LOG_EVERY;
-  const logEvery = o.logEvery !== undefined ? intArg("--log-every", o.logEvery, 0) : envEvery ? intArg("GAMMA_LOG_EVERY", envEvery, 0) : 300;
-  const seed = intArg("--seed", o.seed ?? 0, 0);
-  if (seed > 0xffffffff) throw new ConfigError(`--seed must fit in 32 bits (0 to 4294967295), got ${seed}`);
-  const g: Globals = {
-    cpuThreads,
-    device: (o.device as DeviceChoice) ?? "auto",
-    gpuAdapter: o.gpuAdapter as string | undefined,
-    seed,
-    verbose: Boolean(o.verbose),
-    logEvery,
-  };
-  configureLog({ verbose: g.verbose, logEvery: g.logEvery });
-  return g;
+  const ctx = readContext(o);
+  return { cpuThreads: ctx.threads, device: ctx.deviceChoice, gpuAdapter: ctx.gpuAdapter, seed: ctx.seed, verbose: ctx.verbose };
 }

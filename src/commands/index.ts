@@ -15,7 +15,11 @@ import { ingestManifestCommand } from "./ingest-manifest.ts";
 import { ingestStackExchangeCommand } from "./ingest-stackexchange.ts";
 import { ingestWikipediaCommand } from "./ingest-wikipedia.ts";
 import { sampleCommand } from "./sample.ts";
+import { batchesCommand } from "./batches.ts";
+import { checkEncodeCommand, encodeCommand } from "./encode.ts";
+import { verifyCommand } from "./verify.ts";
+import { inspectCommand } from "./inspect.ts";
 
 export function commands(): Command[] {
-  return [smokeCommand(), hfConfigsCommand(), hfStreamCommand(), ingestManifestCommand(), ingestWikipediaCommand(), ingestStackExchangeCommand(), normalizeCommand(), sampleCommand(), dedupCommand(), packCommand(), reportCommand(), tokenizeCommand(), inspectMegatronCommand(), checksumCommand(), doctorCommand()];
+  return [smokeCommand(), hfConfigsCommand(), hfStreamCommand(), ingestManifestCommand(), ingestWikipediaCommand(), ingestStackExchangeCommand(), normalizeCommand(), sampleCommand(), encodeCommand(), batchesCommand(), checkEncodeCommand(), dedupCommand(), packCommand(), reportCommand(), verifyCommand(), tokenizeCommand(), inspectCommand(), inspectMegatronCommand(), checksumCommand(), doctorCommand()];
 }

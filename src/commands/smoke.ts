@@ -5,11 +5,11 @@ import { nearSettings } from "./dedup.ts";
 import { addGlobals, readGlobals } from "./globals.ts";
 
 export function smokeCommand(): Command {
-  return addGlobals(new Command("smoke"))
+  return addGlobals(new Command("smoke"), "threads", "seed", "device")
     .description(
       "Run the whole pipeline (normalize -> dedup exact+near -> pack -> report) on a small real-text sample and a real tokenizer embedded in the binary, and print where everything went. Needs no network and no files.",
     )
-    .option("--out-dir <dir>", "where to write (its inputs/, normalized/, dedup/, packed/ and report.json are replaced)", "out")
+    .option("--out-dir <dir>", "where to write (its inputs/, normalized/, dedup/, packed/, report.json and report.html are replaced)", "out")
     .action(async (o) => {
       const g = readGlobals(o);
       const r = await runSmoke(o.outDir, g, nearSettings({}, g));
@@ -22,7 +22,7 @@ export function smokeCommand(): Command {
         `  deduped       ${r.paths.deduped}`,
         `  decisions     ${r.paths.decisions}`,
         `  packed        ${r.paths.input_ids} + ${r.paths.meta}`,
-        `  report        ${r.paths.report}`,
+        `  report        ${r.paths.report} + ${r.paths.html}`,
         `  documents     ${rep.normalize?.counts.in ?? 0} in, ${rep.normalize?.counts.kept ?? 0} kept by normalize, ${rep.dedup[0]?.counts.kept ?? 0} after dedup; ${rep.pack[0]?.n_seqs ?? 0} rows x ${rep.pack[0]?.seq_len ?? 0} tokens`,
         `  accounting    ${rep.adds_up ? "every stage adds up (in = kept + dropped + rejected)" : "DOES NOT ADD UP"}`,
       ];

@@ -11,7 +11,7 @@ import type { ScanCounts } from "./text-scan.ts";
 import { growMemory } from "../kernels/wasm-memory.ts";
 import {
   ANCHOR_AT, ASTRAL_AT, bitOf, CAND_AT, CLASS_AT, EV_ASTRAL, EV_CLASS, EV_DONE, F, LINES_PER_STEP, MIN_TABLE, PAGE,
-  scanModule, SLACK, STATE_AT, TEXT_AT,
+  nibbleTables, NIBBLE_AT, scanModule, SLACK, STATE_AT, TEXT_AT,
 } from "./text-scan-kernel.ts";
 
 /**
@@ -37,6 +37,7 @@ class WasmScan {
     this.scan = (inst.exports as unknown as { scan(): number }).scan;
     this.views();
     this.bytes.set(ANCHOR_TRIPLES, ANCHOR_AT);
+    this.bytes.set(nibbleTables(), NIBBLE_AT);
     // ASCII units are read by the block path without the table, and by the unit path with it
     for (let u = 0; u < 128; u++) this.u16[(CLASS_AT >> 1) + u] = classify(u);
   }

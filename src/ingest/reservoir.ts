@@ -17,6 +17,16 @@
  * across reruns and resamples (no leakage between train and test). "exact"
  * mode instead ranks the sample by sha256(uid) and cuts it into exact
  * counts (largest remainder), for when the counts must be exact (96/12/12).
+ *
+ * With weights, Efraimidis–Spirakis's A-Res (2006) replaces Algorithm R: item i
+ * with weight w_i > 0 gets the key u_i^(1/w_i) (kept as ln(u_i)/w_i, the same
+ * order without underflow), u_i uniform in (0, 1) from the same SplitMix64
+ * stream, and the k largest keys are the sample: a weighted sample without
+ * replacement, each draw proportional to weight among those not yet drawn.
+ *
+ * Deduplication happens before sampling: an item whose dedupe key (NFKC,
+ * whitespace runs collapsed, lower case) was seen earlier in the stream is
+ * skipped and counted, so k distinct rows still come out when there are k.
  */
 import { ConfigError } from "../errors.ts";
 import { bumpCounter, type Counters } from "./raw-record.ts";
@@ -35,16 +45,24 @@ export interface SampleFilters {
   maxChars?: number;
 }
 
-export interface ReservoirOptions {
+export interface ReservoirOptions<T = never> {
   k: number;
   seed: number | bigint;
   /** Default [{ name: "train", fraction: 1 }]. */
   splits?: SplitSpec[];
   splitMode?: "hash" | "exact";
   filters?: SampleFilters;
-  /** Drop repeated uids from the final sample (keeps the earliest); the sample may then hold fewer than k. */
+  /** Skip items whose dedupe key was seen earlier in the stream (before sampling). */
   dedupe?: boolean;
   counters?: Counters;
+  /** Weighted sampling (A-Res): the item's weight, or null when it has none usable (counted, skipped). */
+  weight?: (item: T) => number | null;
+  /** Why an item is not eligible (null: eligible); default: the text checks of `filters`. */
+  eligible?: (item: T) => string | null;
+  /** The text the uid is made from; default: item.text. */
+  uidText?: (item: T) => string;
+  /** The text the dedupe key is made from (dedupeKey of it); default: uidText. */
+  dedupeText?: (item: T) => string;
 }
 
 export interface SampledRow<T> {
@@ -57,7 +75,7 @@ export interface SampledRow<T> {
 }
 
 export interface SampleMeta {
-  algorithm: "reservoir-R";
+  algorithm: "reservoir-R" | "reservoir-A-Res (Efraimidis-Spirakis)";
   prng: "splitmix64";
   seed: string;
   k: number;
@@ -122,6 +140,69 @@ export function exactCounts(n: number, splits: SplitSpec[]): number[] {
   return counts;
 }
 
+/** Dedupe key of a text: NFKC, whitespace runs as one space, trimmed, lower case. */
+export function dedupeKey(text: string): string {
+  return text.normalize("NFKC").replace(/\s+/gu, " ").trim().toLowerCase();
+}
+
+/** A uniform number in (0, 1) with 53 random bits. */
+function openUnit(rng: SplitMix64): number {
+  const [h, l] = rng.next64();
+  return (h * 2 ** 21 + (l >>> 11) + 0.5) / 2 ** 53;
+}
+
+/** Efraimidis–Spirakis A-Res over items offered one at a time: keeps the k largest keys ln(u)/w. */
+export class WeightedReservoir<T> {
+  /** Min-heap by key (ties: the later index is smaller, so the earlier item stays). */
+  private heap: { item: T; index: number; key: number }[] = [];
+  private rng: SplitMix64;
+  seen = 0;
+
+  constructor(readonly k: number, seed: number | bigint) {
+    if (!Number.isInteger(k) || k < 0) throw new ConfigError(`--k must be a whole number >= 0, got ${k}`, { code: "bad_k" });
+    this.rng = new SplitMix64(seed);
+  }
+
+  private less(a: { key: number; index: number }, b: { key: number; index: number }): boolean {
+    return a.key < b.key || (a.key === b.key && a.index > b.index);
+  }
+
+  offer(item: T, weight: number, index = this.seen): void {
+    this.seen++;
+    const key = Math.log(openUnit(this.rng)) / weight;
+    const h = this.heap;
+    const entry = { item, index, key };
+    if (h.length < this.k) {
+      h.push(entry);
+      let i = h.length - 1;
+      while (i > 0) {
+        const p = (i - 1) >> 1;
+        if (!this.less(h[i], h[p])) break;
+        [h[i], h[p]] = [h[p], h[i]];
+        i = p;
+      }
+      return;
+    }
+    if (this.k === 0 || !this.less(h[0], entry)) return;
+    h[0] = entry;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < h.length && this.less(h[l], h[m])) m = l;
+      if (r < h.length && this.less(h[r], h[m])) m = r;
+      if (m === i) break;
+      [h[i], h[m]] = [h[m], h[i]];
+      i = m;
+    }
+  }
+
+  sample(): { item: T; index: number }[] {
+    return this.heap.map(({ item, index }) => ({ item, index })).sort((a, b) => a.index - b.index);
+  }
+}
+
 /** Algorithm R over items offered one at a time. */
 export class Reservoir<T> {
   private slots: { item: T; index: number }[] = [];
@@ -150,10 +231,12 @@ export class Reservoir<T> {
   }
 }
 
-function dropReason(text: unknown, f: SampleFilters): string | null {
+/** Why a text is not eligible under `f` (null: eligible): no text, empty, punctuation only, too short or long. */
+export function dropReason(text: unknown, f: SampleFilters): string | null {
   if (typeof text !== "string") return "no_text";
   const t = text.trim();
   if (t.length === 0) return "empty";
+  if (!/[\p{L}\p{N}]/u.test(t)) return "punctuation_only";
   if (f.minChars !== undefined && t.length < f.minChars) return "too_short";
   if (f.maxChars !== undefined && text.length > f.maxChars) return "too_long";
   return null;
@@ -162,31 +245,45 @@ function dropReason(text: unknown, f: SampleFilters): string | null {
 /** One pass over `items` (anything with a `text`), returning the sample with uids and splits, and the meta to record. */
 export async function sampleReservoir<T extends { text?: unknown }>(
   items: AsyncIterable<T> | Iterable<T>,
-  opts: ReservoirOptions,
+  opts: ReservoirOptions<T>,
 ): Promise<SampleResult<T>> {
   const splits = opts.splits ?? [{ name: "train", fraction: 1 }];
   checkSplits(splits);
   const filters = opts.filters ?? {};
   const mode = opts.splitMode ?? "hash";
+  const weighted = opts.weight !== undefined ? new WeightedReservoir<T>(opts.k, opts.seed) : null;
   const res = new Reservoir<T>(opts.k, opts.seed);
+  const eligible = opts.eligible ?? ((item: T) => dropReason(item.text, filters));
+  const uidText = opts.uidText ?? ((item: T) => item.text as string);
+  const seenKeys = opts.dedupe ? new Set<string>() : null;
   let seen = 0;
   for await (const item of items as AsyncIterable<T>) {
     const index = seen++;
-    const why = dropReason(item.text, filters);
+    const why = eligible(item);
     if (why) {
       bumpCounter(opts.counters, `dropped_${why}`);
       continue;
     }
-    res.offer(item, index);
+    const w = opts.weight?.(item);
+    if (w === null || (w !== undefined && !(w > 0 && Number.isFinite(w)))) {
+      bumpCounter(opts.counters, "dropped_bad_weight");
+      continue;
+    }
+    if (seenKeys !== null) {
+      const key = sha256Hex(dedupeKey((opts.dedupeText ?? uidText)(item))).slice(0, 32);
+      if (seenKeys.has(key)) {
+        bumpCounter(opts.counters, "dropped_duplicate");
+        continue;
+      }
+      seenKeys.add(key);
+    }
+    if (weighted !== null) weighted.offer(item, w!, index);
+    else res.offer(item, index);
   }
-  let rows: SampledRow<T>[] = res.sample().map(({ item, index }) => {
-    const text = item.text as string;
+  const rows: SampledRow<T>[] = (weighted ?? res).sample().map(({ item, index }) => {
+    const text = uidText(item);
     return { uid: sha256Hex(text), split: "", index, text, item };
   });
-  if (opts.dedupe) {
-    const firstByUid = new Set<string>();
-    rows = rows.filter((r) => (firstByUid.has(r.uid) ? (bumpCounter(opts.counters, "dropped_duplicate_in_sample"), false) : (firstByUid.add(r.uid), true)));
-  }
   if (mode === "hash") {
     for (const r of rows) r.split = splitOf(r.uid, splits);
   } else {
@@ -200,7 +297,7 @@ export async function sampleReservoir<T extends { text?: unknown }>(
   return {
     rows,
     meta: {
-      algorithm: "reservoir-R",
+      algorithm: weighted !== null ? "reservoir-A-Res (Efraimidis-Spirakis)" : "reservoir-R",
       prng: "splitmix64",
       seed: String(opts.seed),
       k: opts.k,
@@ -210,7 +307,7 @@ export async function sampleReservoir<T extends { text?: unknown }>(
       filters,
       uid: "sha256(text utf-8), hex",
       seen,
-      eligible: res.seen,
+      eligible: (weighted ?? res).seen,
     },
   };
 }

@@ -1,5 +1,6 @@
 /**
- * The near engine's CPU hot loops in WebAssembly SIMD: shingle hashing (MurmurHash3_x86_32 over
+ * The near engine's CPU hot loops in WebAssembly SIMD (AssemblyScript: src/kernels/as/near.ts,
+ * sign and shingles): shingle hashing (MurmurHash3_x86_32 over
  * byte ranges of the simplified text) and MinHash signing (four permutations per 128-bit vector).
  * They compute exactly what the JavaScript twin computes (src/kernels/minhash-cpu-core.ts signDocs,
  * itself a transliteration of shaders/minhash.wgsl; src/kernels/hash32.ts murmur3Bytes), with
@@ -20,8 +21,9 @@
  * When WebAssembly (with SIMD) is unavailable, nearWasm() returns null and callers use the
  * JavaScript twin; useWasmKernels(false) forces that on the calling thread (for tests).
  */
-import { Code, I32, V128, wasmModule, type WasmFunction } from "./wasm-asm.ts";
-import { MAX_NUM_PERM, PERM_MIX, permutationConstants, type MinHashParams } from "./minhash.ts";
+import { readFileSync } from "node:fs";
+import nearWasmFile from "./wasm/near.wasm" with { type: "file" };
+import { MAX_NUM_PERM, permutationConstants, type MinHashParams } from "./minhash.ts";
 
 const PERM_BYTES = MAX_NUM_PERM * 8;
 const DOC_OFF = PERM_BYTES;
@@ -30,133 +32,6 @@ const DATA = MINS + MAX_NUM_PERM * 4;
 const PAGE = 65536;
 /** Addresses are u32: the memory ends at 4 GiB minus a page of slack for reads past a region's end. */
 const MAX_BYTES = 2 ** 32 - PAGE;
-
-// ---- sign(hashes, offsets, nDocs, out, perm, k4): out row d = minima of doc d under perms 0..k4-1 ----
-/**
- * Permutation blocks (of 4) taken per pass over a document's hashes: each hash is loaded once
- * per GROUP blocks, whose constants and minima stay in registers (3 vectors a block, with the
- * hash, a temporary and the mixing constant: 15 of x86-64's 16). Blocks left over (k4 / 4 not a
- * multiple of GROUP) go one at a time.
- */
-const GROUP = 4;
-
-function signFunction(): WasmFunction {
-  const [H, OFF, N, OUT, PERM, K4] = [0, 1, 2, 3, 4, 5];
-  const [D, P, PEND, PGEND, I, END, O] = [6, 7, 8, 9, 10, 11, 12];
-  const [X, Y, MIX] = [13, 14, 15];
-  const A = (g: number) => 16 + g;
-  const B = (g: number) => 16 + GROUP + g;
-  const M = (g: number) => 16 + 2 * GROUP + g;
-  const c = new Code();
-  // One pass over doc d's hashes for `blocks` blocks of permutations from P: stores their minima
-  // at O and moves P and O past them.
-  const pass = (blocks: number) => {
-    for (let g = 0; g < blocks; g++) {
-      c.get(P).v128_load(32 * g).set(A(g));
-      c.get(P).v128_load(32 * g + 16).set(B(g));
-      c.i32x4_const(0xffffffff).set(M(g));
-    }
-    // i = hashes + 4 * offsets[d]; end = hashes + 4 * offsets[d + 1]
-    c.get(OFF).get(D).i32_const(2).i32_shl().i32_add().i32_load(0).i32_const(2).i32_shl().get(H).i32_add().set(I);
-    c.get(OFF).get(D).i32_const(2).i32_shl().i32_add().i32_load(4).i32_const(2).i32_shl().get(H).i32_add().set(END);
-    c.block().loop(); // per shingle hash x: y = a * x + b; m = min(m, (y ^ (y >> 16)) * PERM_MIX)
-    {
-      c.get(I).get(END).i32_ge_u().br_if(1);
-      c.get(I).v128_load32_splat(0).set(X);
-      for (let g = 0; g < blocks; g++) {
-        c.get(M(g));
-        c.get(A(g)).get(X).i32x4_mul().get(B(g)).i32x4_add().tee(Y);
-        c.get(Y).i32_const(16).i32x4_shr_u().v128_xor().get(MIX).i32x4_mul();
-        c.i32x4_min_u().set(M(g));
-      }
-      c.get(I).i32_const(4).i32_add().set(I);
-      c.br(0);
-    }
-    c.end().end();
-    for (let g = 0; g < blocks; g++) c.get(O).get(M(g)).v128_store(16 * g);
-    c.get(O).i32_const(16 * blocks).i32_add().set(O);
-    c.get(P).i32_const(32 * blocks).i32_add().set(P);
-  };
-  c.i32x4_const(PERM_MIX).set(MIX);
-  // p_end = perm + k4 * 8; the grouped passes stop where fewer than GROUP blocks are left
-  c.get(PERM).get(K4).i32_const(3).i32_shl().i32_add().set(PEND);
-  c.get(PEND).get(K4).i32_const(2).i32_shr_u().i32_const(GROUP - 1).i32_and().i32_const(5).i32_shl().i32_sub().set(PGEND);
-  c.i32_const(0).set(D).get(OUT).set(O);
-  c.block().loop(); // per document
-  {
-    c.get(D).get(N).i32_ge_u().br_if(1);
-    c.get(PERM).set(P);
-    c.block().loop();
-    {
-      c.get(P).get(PGEND).i32_ge_u().br_if(1);
-      pass(GROUP);
-      c.br(0);
-    }
-    c.end().end();
-    c.block().loop();
-    {
-      c.get(P).get(PEND).i32_ge_u().br_if(1);
-      pass(1);
-      c.br(0);
-    }
-    c.end().end();
-    c.get(D).i32_const(1).i32_add().set(D);
-    c.br(0);
-  }
-  c.end().end();
-  return { name: "sign", params: [I32, I32, I32, I32, I32, I32], results: [], locals: [[7, I32], [3 + 3 * GROUP, V128]], code: c };
-}
-
-// ---- shingles(bytes, starts, nUnits, n, gap, out) -> count ----
-// Shingle s covers bytes [starts[s], starts[min(s + n, nUnits)] - gap); its hash is
-// MurmurHash3_x86_32 (seed 0) of those bytes, one unaligned 4-byte load per block. Reads up to
-// 3 bytes past a shingle's end (masked off).
-function shinglesFunction(): WasmFunction {
-  const [BYTES, STARTS, NU, NN, GAP, OUT] = [0, 1, 2, 3, 4, 5];
-  const [COUNT, S, I, BEND, LEN, H, LAST] = [6, 7, 8, 9, 10, 11, 12];
-  const c = new Code();
-  const mixK = () => c.i32_const(0xcc9e2d51).i32_mul().i32_const(15).i32_rotl().i32_const(0x1b873593).i32_mul();
-  // count = nUnits >= n ? nUnits - n + 1 : 1
-  c.get(NU).get(NN).i32_sub().i32_const(1).i32_add().i32_const(1).get(NU).get(NN).i32_ge_u().select().set(COUNT);
-  c.i32_const(0).set(S);
-  c.block().loop();
-  {
-    c.get(S).get(COUNT).i32_ge_u().br_if(1);
-    // last = min(s + n, nUnits)
-    c.get(S).get(NN).i32_add().tee(LAST).get(NU).get(LAST).get(NU).i32_lt_u().select().set(LAST);
-    // i = bytes + starts[s]; len = starts[last] - gap - starts[s]; bend = i + (len & ~3)
-    c.get(STARTS).get(S).i32_const(2).i32_shl().i32_add().i32_load(0).set(I);
-    c.get(STARTS).get(LAST).i32_const(2).i32_shl().i32_add().i32_load(0).get(GAP).i32_sub().get(I).i32_sub().set(LEN);
-    c.get(I).get(BYTES).i32_add().tee(I);
-    c.get(LEN).i32_const(-4).i32_and().i32_add().set(BEND);
-    c.i32_const(0).set(H);
-    c.block().loop(); // 4-byte blocks
-    {
-      c.get(I).get(BEND).i32_ge_u().br_if(1);
-      c.get(H).get(I).i32_load(0, 0);
-      mixK();
-      c.i32_xor().i32_const(13).i32_rotl().i32_const(5).i32_mul().i32_const(0xe6546b64).i32_add().set(H);
-      c.get(I).i32_const(4).i32_add().set(I);
-      c.br(0);
-    }
-    c.end().end();
-    // tail: k = load(i) & ((1 << 8 * (len & 3)) - 1); a tail of 0 bytes gives k = 0, a no-op
-    c.get(H).get(I).i32_load(0, 0);
-    c.i32_const(1).get(LEN).i32_const(3).i32_and().i32_const(3).i32_shl().i32_shl().i32_const(1).i32_sub().i32_and();
-    mixK();
-    c.i32_xor().get(LEN).i32_xor().set(H);
-    // fmix32
-    c.get(H).get(H).i32_const(16).i32_shr_u().i32_xor().i32_const(0x85ebca6b).i32_mul().set(H);
-    c.get(H).get(H).i32_const(13).i32_shr_u().i32_xor().i32_const(0xc2b2ae35).i32_mul().set(H);
-    c.get(OUT).get(S).i32_const(2).i32_shl().i32_add();
-    c.get(H).get(H).i32_const(16).i32_shr_u().i32_xor().i32_store(0);
-    c.get(S).i32_const(1).i32_add().set(S);
-    c.br(0);
-  }
-  c.end().end();
-  c.get(COUNT);
-  return { name: "shingles", params: [I32, I32, I32, I32, I32, I32], results: [I32], locals: [[7, I32]], code: c };
-}
 
 let compiled: WebAssembly.Module | null | undefined;
 let enabled = true;
@@ -174,7 +49,7 @@ export function wasmKernelsOn(): boolean {
 function module(): WebAssembly.Module | null {
   if (compiled === undefined) {
     try {
-      const bytes = wasmModule([signFunction(), shinglesFunction()]);
+      const bytes = readFileSync(nearWasmFile);
       compiled = typeof WebAssembly === "object" && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
     } catch {
       compiled = null;

@@ -16,6 +16,7 @@ import { commitTemp, discardTemp, tempPathFor, writeJsonAtomic } from "../io/ato
 import { writeFully } from "../io/fd-io.ts";
 import { readDocBatches, type ReadItem } from "../io/doc-reader.ts";
 import { expandInputs } from "../io/glob.ts";
+import { sha256File, type FileDigest } from "../io/hash.ts";
 import { createdAt } from "../io/timestamp.ts";
 import { ZstdTextWriter } from "../io/zstd-writer.ts";
 import { info, Progress } from "../log.ts";
@@ -61,6 +62,10 @@ export interface PackMeta {
   seed: number;
   manifest: string | null;
   sources: { name: string; share: number; files: number }[];
+  /** Every input file with its sha256, in source then file order: where index.jsonl.zst's doc_ids come from. */
+  inputs: (FileDigest & { source: string })[];
+  /** --num-seqs (null: all documents), so a reader knows whether every input document was read. */
+  num_seqs_limit: number | null;
   counts: {
     docs: StageCounts;
     tokens: number;
@@ -313,6 +318,8 @@ export async function runPack(o: PackOptions): Promise<PackMeta> {
       seed: o.seed,
       manifest: o.manifestPath,
       sources: o.sources.map((s) => ({ name: s.name, share: s.share, files: s.files.length })),
+      inputs: await inputDigests(o.sources),
+      num_seqs_limit: o.numSeqs,
       counts: {
         docs: sortedCounts(counts),
         tokens: rows * L - padding,
@@ -340,6 +347,12 @@ export async function runPack(o: PackOptions): Promise<PackMeta> {
   } finally {
     await pool.close();
   }
+}
+
+async function inputDigests(sources: PackSource[]): Promise<(FileDigest & { source: string })[]> {
+  const out: (FileDigest & { source: string })[] = [];
+  for (const s of sources) for (const f of s.files) out.push({ ...(await sha256File(f)), source: s.name });
+  return out;
 }
 
 export function sourcesFromGlob(patterns: string[]): PackSource[] {

@@ -5,11 +5,14 @@
  */
 import { readFileSync } from "node:fs";
 import { ConfigError } from "../errors.ts";
-import { writeJsonAtomic } from "../io/atomic.ts";
+import { writeFileAtomic, writeJsonAtomic } from "../io/atomic.ts";
 import { expandInputs } from "../io/glob.ts";
 import { createdAt } from "../io/timestamp.ts";
 import { SHARD_MANIFEST_KIND, type ShardManifest } from "../io/shard-manifest.ts";
 import { info } from "../log.ts";
+import { collectReport } from "../report/collect.ts";
+import { renderHtml } from "../report/html.ts";
+import { classify, isStageCounts } from "../report/manifest-files.ts";
 import { countsAddUp, emptyCounts, mergeCounts, sortedCounts, sumValues, type StageCounts } from "../pipeline.ts";
 import { GAMMA_VERSION } from "../version.ts";
 import type { PackMeta } from "./pack.ts";
@@ -27,6 +30,9 @@ export interface Report {
   inputs: string[];
   normalize: (Bucket & { by_source: Record<string, Bucket> }) | null;
   dedup: { manifest: string; mode: unknown; counts: StageCounts; dedup_rate: number; by_source: Record<string, StageCounts & { dedup_rate: number }>; backend: unknown }[];
+  tokenize: { manifest: string; tokens: number; counts: StageCounts; splits: Record<string, { docs: number; tokens: number }> }[];
+  /** Every manifest given: read, or refused with the reason. */
+  manifests: { path: string; kind: string; read: boolean; reason?: string }[];
   pack: { meta: string; seq_len: number; n_seqs: number; tokens: number; padding_tokens: number; counts: StageCounts; by_source: Record<string, { docs: number; tokens: number }> }[];
   checks: { stage: string; where: string; in: number; kept: number; dropped: number; rejected: number; adds_up: boolean }[];
   adds_up: boolean;
@@ -48,6 +54,8 @@ export function buildReport(files: string[]): Report {
     inputs: files,
     normalize: null,
     dedup: [],
+    tokenize: [],
+    manifests: [],
     pack: [],
     checks: [],
     adds_up: true,
@@ -61,6 +69,12 @@ export function buildReport(files: string[]): Report {
     } catch (e) {
       throw new ConfigError(`report: ${f} is not a readable JSON manifest: ${(e as Error).message}`);
     }
+    if (typeof m.kind !== "string" || !m.kind.startsWith("gamma.")) {
+      throw new ConfigError(`report: ${f} is not a gamma manifest (no "kind"); pass normalize *.manifest.json, dedup.manifest.json, tokenize manifest.json or pack meta.json files`);
+    }
+    const c = classify(m.kind);
+    rep.manifests.push({ path: f, kind: m.kind, read: c.understood, ...(c.reason ? { reason: c.reason } : {}) });
+    if (!c.understood) info(`report: ${f}: ${c.reason}; listed, not summarised`);
     if (m.kind === SHARD_MANIFEST_KIND) {
       const s = m as unknown as ShardManifest;
       const key = `${s.source}/${s.domain}`;
@@ -96,10 +110,12 @@ export function buildReport(files: string[]): Report {
         by_source: p.counts.by_source,
       });
       rep.checks.push(check("pack", f, p.counts.docs));
-    } else if (typeof m.kind === "string" && m.kind.startsWith("gamma.")) {
-      info(`report: ${f}: ${m.kind} is not summarised by this version; skipped`);
-    } else {
-      throw new ConfigError(`report: ${f} is not a gamma manifest (no "kind"); pass normalize *.manifest.json, dedup.manifest.json or pack meta.json files`);
+    } else if (m.kind === "gamma.tokenize/v1") {
+      const t = m.counts as { docs: StageCounts; tokens: number; splits: Record<string, { docs: number; tokens: number }> };
+      rep.tokenize.push({ manifest: f, tokens: t.tokens, counts: t.docs, splits: t.splits });
+      rep.checks.push(check("tokenize", f, t.docs));
+    } else if (c.understood && isStageCounts(m.counts)) {
+      rep.checks.push(check(c.stage, f, m.counts));
     }
   }
   if (total.shards > 0) {
@@ -114,14 +130,28 @@ export function buildReport(files: string[]): Report {
   return rep;
 }
 
-export function runReport(patterns: string[], out: string): Report {
+export function reportFiles(patterns: string[]): string[] {
   const files = expandInputs(patterns, { what: "manifests", dataOnly: false }).filter((f) => f.endsWith(".json"));
   if (files.length === 0) throw new ConfigError(`report: no .json manifests match ${patterns.join(" ")}`);
-  const rep = buildReport(files);
-  writeJsonAtomic(out, rep);
+  return files;
+}
+
+/**
+ * The HTML report: the JSON report's checks plus charts drawn from the data files the manifests
+ * name (read streaming: shards, inputs, deduped documents, decisions).
+ */
+export async function runHtmlReport(files: string[], rep: Report, out: string): Promise<void> {
+  const data = await collectReport(files);
+  writeFileAtomic(out, renderHtml(data, { createdAt: rep.created_at, version: rep.gamma_version, addsUp: rep.adds_up }));
+  info(`report: HTML written to ${out}`);
+}
+
+export function runReport(patterns: string[], out: string | null): Report {
+  const rep = buildReport(reportFiles(patterns));
+  if (out !== null) writeJsonAtomic(out, rep);
   for (const c of rep.checks.filter((c) => c.where === "(all shards)" || c.stage !== "normalize")) {
     info(`report: ${c.stage}${c.where === "(all shards)" ? "" : ` (${c.where})`}: ${c.in} in = ${c.kept} kept + ${c.dropped} dropped + ${c.rejected} rejected: ${c.adds_up ? "adds up" : "DOES NOT ADD UP"}`);
   }
-  info(`report: written to ${out}`);
+  if (out !== null) info(`report: written to ${out}`);
   return rep;
 }

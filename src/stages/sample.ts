@@ -10,7 +10,7 @@
 import { existsSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { ConfigError } from "../errors.ts";
-import { sampleReservoir, type SampleFilters, type SplitSpec } from "../ingest/reservoir.ts";
+import { dedupeKey, dropReason, sampleReservoir, type SampleFilters, type SplitSpec } from "../ingest/reservoir.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../io/atomic.ts";
 import { expandInputs } from "../io/glob.ts";
 import { sha256File, sha256Hex, type FileDigest } from "../io/hash.ts";
@@ -32,6 +32,12 @@ export interface SampleOptions {
   idField: string;
   filters: SampleFilters;
   dedupe: boolean;
+  /** Pair records: source and target fields (both required per row); the filters apply to each side. */
+  pair?: { srcField: string; tgtField: string };
+  /** Weighted reservoir (Efraimidis–Spirakis): the field holding each row's weight (> 0). */
+  weightField?: string;
+  /** NFKC-normalize texts before hashing, deduplicating and writing (encode then sees the same text). */
+  nfkc?: boolean;
 }
 
 export interface SampleSummary {
@@ -43,7 +49,15 @@ export interface SampleSummary {
 
 interface Candidate {
   text?: unknown;
+  src?: unknown;
+  tgt?: unknown;
+  weight?: unknown;
   doc_id: string | null;
+}
+
+/** The text a pair's uid is made from: the JSON array [source, target] (no separator can be confused with text). */
+export function pairUidText(src: string, tgt: string): string {
+  return JSON.stringify([src, tgt]);
 }
 
 /** manifest.jsonl -> manifest.meta.json; other names get .meta.json appended. */
@@ -88,16 +102,49 @@ export async function runSample(o: SampleOptions): Promise<SampleSummary> {
           const id = rec[o.idField];
           n++;
           bytes += l.text.length;
-          yield { text: rec[o.textField], doc_id: typeof id === "string" ? id : typeof id === "number" ? String(id) : null };
+          const norm = (t: unknown) => (o.nfkc && typeof t === "string" ? t.normalize("NFKC") : t);
+          const doc_id = typeof id === "string" ? id : typeof id === "number" ? String(id) : null;
+          const weight = o.weightField === undefined ? undefined : rec[o.weightField];
+          if (o.pair) yield { src: norm(rec[o.pair.srcField]), tgt: norm(rec[o.pair.tgtField]), weight, doc_id };
+          else yield { text: norm(rec[o.textField]), weight, doc_id };
         }
         progress.add(n, bytes);
       }
     }
   }
   info(`sample: k=${o.k} seed=${o.seed} over ${files.length} file(s)`);
-  const r = await sampleReservoir(candidates(), { k: o.k, seed: o.seed, splits: o.splits, splitMode: o.splitMode, filters: o.filters, dedupe: o.dedupe, counters: counts });
+  const pair = o.pair;
+  const r = await sampleReservoir<Candidate>(candidates(), {
+    k: o.k,
+    seed: o.seed,
+    splits: o.splits,
+    splitMode: o.splitMode,
+    filters: o.filters,
+    dedupe: o.dedupe,
+    counters: counts,
+    ...(o.weightField === undefined ? {} : { weight: (c: Candidate) => (typeof c.weight === "number" ? c.weight : null) }),
+    ...(pair === undefined
+      ? {}
+      : {
+          eligible: (c: Candidate) => {
+            const a = dropReason(c.src, o.filters);
+            if (a !== null) return `${a}_source`;
+            const b = dropReason(c.tgt, o.filters);
+            return b === null ? null : `${b}_target`;
+          },
+          uidText: (c: Candidate) => pairUidText(c.src as string, c.tgt as string),
+          dedupeText: (c: Candidate) => `${dedupeKey(c.src as string)}\u0000${dedupeKey(c.tgt as string)}`,
+        }),
+  });
   progress.done();
-  const body = r.rows.map((row) => JSON.stringify({ uid: row.uid, split: row.split, doc_id: row.item.doc_id, text: row.text }) + "\n").join("");
+  const body = r.rows
+    .map((row) =>
+      pair === undefined
+        ? JSON.stringify({ uid: row.uid, split: row.split, doc_id: row.item.doc_id, text: row.text })
+        : JSON.stringify({ uid: row.uid, split: row.split, doc_id: row.item.doc_id, src_text: row.item.src, tgt_text: row.item.tgt }),
+    )
+    .map((l) => l + "\n")
+    .join("");
   writeFileAtomic(o.out, body);
 
   const inputs: (FileDigest & { manifest?: { path: string; sha256: string } })[] = [];
@@ -130,9 +177,11 @@ export async function runSample(o: SampleOptions): Promise<SampleSummary> {
     split_mode: r.meta.splitMode,
     split_rule: r.meta.splitRule,
     uid: r.meta.uid,
-    text_field: o.textField,
+    ...(pair === undefined ? { text_field: o.textField } : { src_field: pair.srcField, tgt_field: pair.tgtField, uid_text: "JSON array [src_text, tgt_text]" }),
     id_field: o.idField,
-    filters: { ...r.meta.filters, dedupe: o.dedupe },
+    weight_field: o.weightField ?? null,
+    normalization: o.nfkc ? "nfkc" : "none",
+    filters: { ...r.meta.filters, per_side: pair !== undefined, dedupe: o.dedupe ? "before sampling, on NFKC + collapsed whitespace + lower case text" : false },
     input_order: "files in sorted path order, lines in file order",
     inputs,
     revisions: [...revisions.values()],

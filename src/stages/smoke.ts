@@ -13,7 +13,7 @@ import type { NearSettings } from "./dedup-near.ts";
 import { runDedup } from "./dedup.ts";
 import { runNormalize } from "./normalize.ts";
 import { runPack } from "./pack.ts";
-import { runReport, type Report } from "./report.ts";
+import { reportFiles, runHtmlReport, runReport, type Report } from "./report.ts";
 
 
 export interface SmokeResult {
@@ -30,9 +30,11 @@ export async function runSmoke(outDir: string, g: Globals, near: NearSettings): 
     dedup: join(out, "dedup"),
     packed: join(out, "packed"),
     report: join(out, "report.json"),
+    html: join(out, "report.html"),
   };
   for (const d of [p.inputs, p.normalized, p.dedup, p.packed]) rmSync(d, { recursive: true, force: true });
   rmSync(p.report, { force: true });
+  rmSync(p.html, { force: true });
   mkdirSync(p.inputs, { recursive: true });
   const sample = join(p.inputs, "sample.jsonl.zst");
   const tok = join(p.inputs, "o200k_base.tiktoken");
@@ -71,6 +73,8 @@ export async function runSmoke(outDir: string, g: Globals, near: NearSettings): 
     manifestPath: null,
   });
   info("smoke: 4/4 report");
-  const report = runReport([join(p.normalized, "**", "*.manifest.json"), join(p.dedup, "dedup.manifest.json"), join(p.packed, "meta.json")], p.report);
+  const manifests = [join(p.normalized, "**", "*.manifest.json"), join(p.dedup, "dedup.manifest.json"), join(p.packed, "meta.json")];
+  const report = runReport(manifests, p.report);
+  await runHtmlReport(reportFiles(manifests), report, p.html);
   return { outDir: out, report, paths: { ...p, normalized_shards: join(p.normalized, "brown", "prose"), deduped: join(p.dedup, "deduped.jsonl.zst"), decisions: join(p.dedup, "decisions.jsonl.zst"), input_ids: join(p.packed, "input_ids.mmap"), meta: join(p.packed, "meta.json") } };
 }

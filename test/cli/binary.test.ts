@@ -20,9 +20,15 @@ describe("the compiled binary", () => {
     expect(s.stderr).not.toContain("internal error");
     expect(s.code).toBe(0);
     expect(s.stdout).toContain("every stage adds up");
-    for (const f of ["out/normalized/brown/prose/part-00000.jsonl.zst", "out/dedup/deduped.jsonl.zst", "out/dedup/decisions.jsonl.zst", "out/packed/input_ids.mmap", "out/packed/meta.json", "out/report.json"]) {
+    for (const f of ["out/normalized/brown/prose/part-00000.jsonl.zst", "out/dedup/deduped.jsonl.zst", "out/dedup/decisions.jsonl.zst", "out/packed/input_ids.mmap", "out/packed/meta.json", "out/report.json", "out/report.html"]) {
       expect(existsSync(join(alone, f))).toBe(true);
     }
+    // verify and inspect work from the binary alone.
+    const v = gamma(["verify", "out"], { cwd: alone, bin: "./gamma", env });
+    expect(v.code).toBe(0);
+    const ins = gamma(["inspect", "out/packed", "--n", "1", "--json"], { cwd: alone, bin: "./gamma", env });
+    expect(ins.code).toBe(0);
+    expect(JSON.parse(ins.stdout).segments[0].text.length).toBeGreaterThan(0);
     // The binary and the source give the same packed rows.
     const src = gamma(["smoke", "--device", "cpu", "--out-dir", join(dir, "from-source")], { env });
     expect(src.code).toBe(0);

@@ -16,15 +16,19 @@ describe("gamma CLI", () => {
   test("--help lists every command and --version prints the version", () => {
     const h = gamma(["--help"]);
     expect(h.code).toBe(0);
-    for (const c of ["smoke", "normalize", "dedup", "pack", "report", "tokenize", "inspect-megatron", "checksum", "doctor", "hf-configs", "hf-stream", "ingest-manifest", "ingest-wikipedia", "ingest-stackexchange", "sample"]) expect(h.stdout).toContain(c);
+    for (const c of ["smoke", "normalize", "dedup", "pack", "report", "verify", "inspect", "tokenize", "inspect-megatron", "checksum", "doctor", "hf-configs", "hf-stream", "ingest-manifest", "ingest-wikipedia", "ingest-stackexchange", "sample"]) expect(h.stdout).toContain(c);
     const v = gamma(["--version"]);
     expect(v.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
-  test("a command's --help explains its flags and the global ones", () => {
+  test("a command's --help explains its flags and the shared ones it uses, device flags only where kernels run", () => {
     const h = gamma(["normalize", "--help"]);
     expect(h.code).toBe(0);
-    for (const f of ["--input", "--text-field", "--id-field", "--filters", "--strict", "--cpu-threads", "--device", "--seed", "--log-every", "min_chars=100"]) expect(h.stdout).toContain(f);
+    for (const f of ["--input", "--text-field", "--id-field", "--filters", "--strict", "--cpu-threads", "--seed", "--log-every", "--task-index", "--num-tasks", "min_chars=100"]) expect(h.stdout).toContain(f);
+    expect(h.stdout).not.toContain("--device");
+    expect(gamma(["normalize", "--device", "cpu"]).code).toBe(2);
+    const d = gamma(["dedup", "--help"]);
+    for (const f of ["--device", "--gpu-adapter", "--cpu-threads"]) expect(d.stdout).toContain(f);
   });
 
   test("an unknown flag or a missing required one exits 2", () => {

@@ -105,12 +105,27 @@ describe("reservoir sampling", () => {
     expect(r.meta).toMatchObject({ algorithm: "reservoir-R", prng: "splitmix64", seed: "1", k: 10, seen: 6, eligible: 2 });
   });
 
-  test("dedupe keeps the first of repeated texts", async () => {
-    const stream = [{ text: "same text" }, { text: "other text" }, { text: "same text" }];
+  test("dedupe skips texts seen earlier, after NFKC, whitespace and case folding, before sampling", async () => {
+    const stream = [{ text: "Same  text" }, { text: "other text" }, { text: "same text\n" }, { text: "ＳＡＭＥ text" }, { text: "third" }];
     const counters: Record<string, number> = {};
     const r = await sampleReservoir(stream, { k: 3, seed: 1, dedupe: true, counters });
-    expect(r.rows.map((x) => x.index)).toEqual([0, 1]);
-    expect(counters).toEqual({ dropped_duplicate_in_sample: 1 });
+    expect(r.rows.map((x) => x.index)).toEqual([0, 1, 4]);
+    expect(counters).toEqual({ dropped_duplicate: 2 });
+  });
+
+  test("dedupe before sampling still fills k rows when the stream has k distinct texts", async () => {
+    const stream = Array.from({ length: 400 }, (_, i) => ({ text: `text number ${i % 50}` }));
+    for (const seed of [1, 2, 3]) {
+      const r = await sampleReservoir(stream, { k: 50, seed, dedupe: true });
+      expect(new Set(r.rows.map((x) => x.uid)).size).toBe(50);
+    }
+  });
+
+  test("empty and punctuation-only texts are skipped and counted", async () => {
+    const counters: Record<string, number> = {};
+    const r = await sampleReservoir([{ text: "  " }, { text: "?!…--" }, { text: "ok 1" }], { k: 3, seed: 1, counters });
+    expect(r.rows.map((x) => x.text)).toEqual(["ok 1"]);
+    expect(counters).toEqual({ dropped_empty: 1, dropped_punctuation_only: 1 });
   });
 
   test("bad split specs are ConfigErrors", () => {

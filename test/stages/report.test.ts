@@ -59,3 +59,24 @@ describe("report", () => {
     expect(() => runReport([f], join(dir, "r.json"))).toThrow(ConfigError);
   });
 });
+
+describe("report of other manifest kinds", () => {
+  test("reads a tokenize manifest, and lists a kind it does not know as not understood instead of skipping it", async () => {
+    const tok = join(dir, "tokenize.manifest.json");
+    writeFileSync(tok, JSON.stringify({ kind: "gamma.tokenize/v1", stage: "tokenize", counts: { docs: { in: 5, kept: 4, dropped: { token_budget: 1 }, rejected: {}, modified: {} }, tokens: 99, splits: { train: { docs: 3, tokens: 70 }, valid: { docs: 1, tokens: 29 } } }, inputs: [], outputs: {} }));
+    const odd = join(dir, "odd.json");
+    writeFileSync(odd, JSON.stringify({ kind: "gamma.future-stage/v9", counts: {} }));
+    const rep = runReport([tok, odd], join(dir, "r2.json"));
+    expect(rep.tokenize).toEqual([{ manifest: tok, tokens: 99, counts: expect.objectContaining({ in: 5, kept: 4 }), splits: { train: { docs: 3, tokens: 70 }, valid: { docs: 1, tokens: 29 } } }]);
+    expect(rep.checks.find((c) => c.stage === "tokenize")!.adds_up).toBe(true);
+    expect(rep.manifests).toEqual([
+      { path: odd, kind: "gamma.future-stage/v9", read: false, reason: "not understood: kind gamma.future-stage/v9" },
+      { path: tok, kind: "gamma.tokenize/v1", read: true },
+    ]);
+    const { collectReport } = await import("../../src/report/collect.ts");
+    const { renderHtml } = await import("../../src/report/html.ts");
+    const html = renderHtml(await collectReport([tok, odd]), { createdAt: "x", version: "y", addsUp: true });
+    expect(html).toContain("not understood: kind gamma.future-stage/v9");
+    expect(html).toContain("tokens in valid");
+  });
+});
