@@ -349,7 +349,7 @@ async function runEngine(opts: NearOptions, source: (e: Engine) => AsyncIterable
         if (sims[p] >= opts.threshold) {
           verifiedPairs++;
           if (uf !== null) uf.union(batch[2 * p], batch[2 * p + 1]);
-          else passing!.add(batch[2 * p], batch[2 * p + 1], sims[p]);
+          else passing!.add(batch[2 * p], batch[2 * p + 1]);
         }
       }
       nPairs = 0;
@@ -394,7 +394,10 @@ async function runEngine(opts: NearOptions, source: (e: Engine) => AsyncIterable
       }
     };
     if (passing !== null) {
-      ({ dupOf, similarity } = greedyKeep(n, passing, opts.selection, docLengths, docIds));
+      ({ dupOf, similarity } = await greedyKeep(n, passing, opts.selection, docLengths, docIds, (q) => verifier.similarities(q), tuning.pairBatch));
+      // The pairs and the visit's lists (hundreds of MB at a million documents) are garbage now:
+      // collect them before dedup's last pass allocates its own buffers, not after.
+      Bun.gc(true);
     } else {
       dupOf = selectKept(uf!, n, opts.selection, docLengths, docIds);
       similarity = new Float32Array(n).fill(Number.NaN);
