@@ -1,11 +1,12 @@
 import { Command, Option } from "commander";
-import { DEFAULT_TAG_TEMPLATE, runTokenize } from "../stages/tokenize.ts";
+import { DEFAULT_TAG_TEMPLATE, runTokenize, runTokenizeTask, type TokenizeOptions } from "../stages/tokenize.ts";
+import { addTaskFlags, readTask } from "../runtime/flags.ts";
 import { addGlobals, intArg, listArg, numArg, readGlobals } from "./globals.ts";
 
 export function tokenizeCommand(): Command {
-  return addGlobals(new Command("tokenize"))
+  return addTaskFlags(addGlobals(new Command("tokenize")))
     .description(
-      "Tokenize normalized documents into files a trainer reads: Megatron-LM indexed datasets (DIR/train/tokens.bin+.idx, DIR/valid/tokens.bin+.idx; one sequence per document, in input order) or .npy (DIR/<split>/tokens.npy + doc_offsets.npy). A document is in valid iff sha256(doc_id), read as a big-endian 256-bit integer, is below F x 2^256. DIR/manifest.json records the tokenizer and its sha256, the inputs and their manifests' hashes, the split rule, the budget, counts per split and the encoder that ran.",
+      "Tokenize normalized documents into files a trainer reads: Megatron-LM indexed datasets (DIR/train/tokens.bin+.idx, DIR/valid/tokens.bin+.idx; one sequence per document, in input order) or .npy (DIR/<split>/tokens.npy + doc_offsets.npy). A document is in valid iff sha256(doc_id), read as a big-endian 256-bit integer, is below F x 2^256. DIR/manifest.json records the tokenizer and its sha256, the inputs and their manifests' hashes, the split rule, the budget, counts per split and the encoder that ran. With --task-index I --num-tasks N, a task encodes its blocks of documents into DIR/.gamma-tasks/; --num-tasks N --merge then writes the files one run writes, byte for byte.",
     )
     .requiredOption("--input <glob...>", "normalized (or deduped) shards")
     .requiredOption("--tokenizer <file>", "tokenizer.json, a folder holding one (as train-tokenizer writes), .tiktoken rank file or SentencePiece .model (a bare name such as o200k_base only resolves to a file you supply)")
@@ -29,7 +30,8 @@ export function tokenizeCommand(): Command {
     .option("--eos-id <id>", "EOS id when the tokenizer's config does not name one")
     .action(async (o) => {
       const g = readGlobals(o);
-      const m = await runTokenize({
+      const { task, merge } = readTask(o);
+      const opts: TokenizeOptions = {
         inputs: o.input,
         tokenizer: o.tokenizer,
         tokenizerSha256: o.tokenizerSha256 ?? null,
@@ -50,7 +52,15 @@ export function tokenizeCommand(): Command {
         maxLength: o.maxLength === undefined ? null : intArg("--max-length", o.maxLength, 1),
         minChunkTokens: intArg("--min-chunk-tokens", o.minChunkTokens, 0),
         samplesPerShard: intArg("--samples-per-shard", o.samplesPerShard, 1),
-      });
+        merge,
+        mergeTasks: task.count,
+      };
+      if (!merge && (o.taskIndex !== undefined || o.numTasks !== undefined || task.count > 1)) {
+        const t = await runTokenizeTask(opts, task);
+        process.stdout.write(JSON.stringify(t) + "\n");
+        return;
+      }
+      const m = await runTokenize(opts);
       process.stdout.write(JSON.stringify({ out_dir: o.outDir, dtype: m.dtype, counts: m.counts, metrics: m.metrics }) + "\n");
     });
 }
