@@ -261,7 +261,7 @@ async function writeTokenOutputs(s: Setup, groups: AsyncIterable<Pending>, state
   const languages: Record<string, LanguageCounts> = {};
   const missingTags: Record<string, number> = {};
   const fimByMode: Record<string, number> = {};
-  /** Tag ids of the languages of the documents read before the budget was reached. */
+  /** Tag ids of the languages of the input's documents (whether the budget took them or not). */
   const tagIds: Record<string, number> = {};
   let fimSpm = 0;
   let tagged = 0;
@@ -281,15 +281,15 @@ async function writeTokenOutputs(s: Setup, groups: AsyncIterable<Pending>, state
         continue;
       }
       docs++;
+      if (plan.tags !== null && r.language !== null) {
+        const id = tagId(plan, r.language);
+        if (id !== null) tagIds[r.language] = id;
+      }
       if (r.ids === null || state.budgetHit) {
         bump(counts.dropped, "token_budget");
         continue;
       }
       const ids = r.ids;
-      if (plan.tags !== null && r.language !== null) {
-        const id = tagId(plan, r.language);
-        if (id !== null) tagIds[r.language] = id;
-      }
       if (r.tag === "missing" && plan.tags!.missing === "drop") {
         bump(counts.dropped, "missing_language_tag");
         bump(missingTags, r.language ?? NO_LANGUAGE);

@@ -37,8 +37,8 @@ const BLOCK = 7;
 
 const CASES: Record<string, Partial<TokenizeOptions>> = {
   "megatron with a valid fraction and a budget that cuts, dtype auto": { format: "megatron", validFraction: 0.25, tokenBudget: 6_000, dtype: "auto", noEos: true },
-  "jsonl of code with FIM and language tags, cut into chunks": {
-    inputs: [code], format: "jsonl", languageTags: true, fim: { rate: 0.5, spmRate: 0.3, mode: "line" }, seed: 3, maxLength: 300, minChunkTokens: 20, samplesPerShard: 25,
+  "jsonl of code with FIM, language tags and a budget, cut into chunks": {
+    inputs: [code], format: "jsonl", languageTags: true, fim: { rate: 0.5, spmRate: 0.3, mode: "line" }, seed: 3, maxLength: 300, minChunkTokens: 20, samplesPerShard: 25, tokenBudget: 40_000,
   },
   "npy with a valid fraction": { format: "npy", validFraction: 0.1, allowSpecial: ["<|endoftext|>"] },
 };
@@ -52,7 +52,7 @@ describe("tokenize as tasks", () => {
     test(`N tasks run out of order and their merge write one run's files byte for byte, N = 1, 3, 4: ${name}`, async () => {
       const one = join(dir, `one-${name.split(" ")[0]}`);
       const single = await runTokenize(opts(one, over));
-      expect(single.counts.docs.kept).toBeGreaterThan(30);
+      expect(single.counts.docs.kept).toBeGreaterThan(20);
       const reference = fileTree(one);
       for (const count of [1, 3, 4]) {
         const out = join(dir, `tasks-${count}-${name.split(" ")[0]}`);
