@@ -9,7 +9,7 @@ import { addGlobals, intArg, listArg, readGlobals } from "./globals.ts";
 export function packCommand(): Command {
   return addTaskFlags(addGlobals(new Command("pack")))
     .description(
-      "Tokenize documents, append EOS, and pack them contiguously into fixed-length rows: DIR/input_ids.mmap (little-endian int32, shape (n_seqs, seq_len); np.memmap(path, dtype=np.int32).reshape(-1, seq_len)), DIR/meta.json and DIR/index.jsonl.zst (row -> {doc_id, doc_token_start, doc_token_end, row_offset}). Either --manifest stageA_manifest.yaml (weighted mixture of sources, seeded) or --input GLOB --tokenizer FILE --seq-len L. With --task-index I --num-tasks N, a task encodes its blocks of each source's documents into DIR/.gamma-tasks/; --num-tasks N --merge then packs them into the files one run writes, byte for byte.",
+      "Tokenize documents, append EOS, and pack them contiguously into fixed-length rows: DIR/input_ids.mmap (little-endian int32, shape (n_seqs, seq_len); np.memmap(path, dtype=np.int32).reshape(-1, seq_len)), DIR/meta.json and DIR/index.jsonl.zst (row -> {doc_id, doc_token_start, doc_token_end, row_offset}). Either --manifest stageA_manifest.yaml (weighted mixture of sources, seeded) or --input GLOB --tokenizer FILE --seq-len L.",
     )
     .option("--manifest <yaml>", "Stage A manifest: sources + weights, tokenizer, seq_len")
     .option("--input <glob...>", "normalized shards to pack in order (instead of --manifest)")
@@ -23,6 +23,10 @@ export function packCommand(): Command {
     .option("--pack-window <n>", "greedy: documents packed together in one first-fit-decreasing run", String(PACK_WINDOW))
     .option("--allow-special <tokens>", "comma-separated special tokens whose text in a document becomes the token (default: none; such text is encoded as ordinary text)")
     .requiredOption("--out-dir <dir>", "output folder")
+    .addHelpText(
+      "after",
+      "\nTasks: with --task-index I --num-tasks N a task encodes its blocks of each source's documents (blocks of 1,024 in input order; block k goes to task k mod N) into DIR/.gamma-tasks/ and writes its marker (a finished task is skipped when run again); --num-tasks N --merge then writes exactly the files one run writes, byte for byte, and exits 1 naming the tasks not finished.",
+    )
     .action(async (o) => {
       const g = readGlobals(o);
       const { task, merge } = readTask(o);

@@ -6,7 +6,7 @@ import { addGlobals, intArg, listArg, numArg, readGlobals } from "./globals.ts";
 export function tokenizeCommand(): Command {
   return addTaskFlags(addGlobals(new Command("tokenize")))
     .description(
-      "Tokenize normalized documents into files a trainer reads: Megatron-LM indexed datasets (DIR/train/tokens.bin+.idx, DIR/valid/tokens.bin+.idx; one sequence per document, in input order) or .npy (DIR/<split>/tokens.npy + doc_offsets.npy). A document is in valid iff sha256(doc_id), read as a big-endian 256-bit integer, is below F x 2^256. DIR/manifest.json records the tokenizer and its sha256, the inputs and their manifests' hashes, the split rule, the budget, counts per split and the encoder that ran. With --task-index I --num-tasks N, a task encodes its blocks of documents into DIR/.gamma-tasks/; --num-tasks N --merge then writes the files one run writes, byte for byte.",
+      "Tokenize normalized documents into files a trainer reads: Megatron-LM indexed datasets (DIR/train/tokens.bin+.idx, DIR/valid/tokens.bin+.idx; one sequence per document, in input order) or .npy (DIR/<split>/tokens.npy + doc_offsets.npy). A document is in valid iff sha256(doc_id), read as a big-endian 256-bit integer, is below F x 2^256. DIR/manifest.json records the tokenizer and its sha256, the inputs and their manifests' hashes, the split rule, the budget, counts per split and the encoder that ran.",
     )
     .requiredOption("--input <glob...>", "normalized (or deduped) shards")
     .requiredOption("--tokenizer <file>", "tokenizer.json, a folder holding one (as train-tokenizer writes), .tiktoken rank file or SentencePiece .model (a bare name such as o200k_base only resolves to a file you supply)")
@@ -28,6 +28,10 @@ export function tokenizeCommand(): Command {
     .addOption(new Option("--dtype <dtype>", "token dtype; auto picks uint16 only when every id actually written fits").choices(["int32", "uint16", "auto"]).default("int32"))
     .option("--no-eos", "do not append EOS to each document")
     .option("--eos-id <id>", "EOS id when the tokenizer's config does not name one")
+    .addHelpText(
+      "after",
+      "\nTasks: with --task-index I --num-tasks N a task encodes its blocks of the input's documents (blocks of 1,024 in input order; block k goes to task k mod N) into DIR/.gamma-tasks/ and writes its marker (a finished task is skipped when run again); --num-tasks N --merge then writes exactly the files one run writes, byte for byte, and exits 1 naming the tasks not finished.",
+    )
     .action(async (o) => {
       const g = readGlobals(o);
       const { task, merge } = readTask(o);
