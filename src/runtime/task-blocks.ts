@@ -10,17 +10,21 @@ import type { Task } from "./tasks.ts";
 /** Items per block when a stage does not say. */
 export const TASK_BLOCK = 1024;
 
-/** The items of `batches` that task `t` owns, in order, as batches (empty ones left out). */
+/** The items of `batches` that task `t` owns, in order, in batches of at most one block. */
 export async function* ownedBatches<T>(batches: AsyncIterable<T[]>, t: Task, block: number): AsyncGenerator<T[]> {
   let i = 0;
+  let mine: T[] = [];
   for await (const b of batches) {
-    const mine: T[] = [];
     for (const item of b) {
       if (Math.floor(i / block) % t.count === t.index) mine.push(item);
       i++;
+      if (i % block === 0 && mine.length > 0) {
+        yield mine;
+        mine = [];
+      }
     }
-    if (mine.length > 0) yield mine;
   }
+  if (mine.length > 0) yield mine;
 }
 
 /**

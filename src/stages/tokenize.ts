@@ -426,7 +426,9 @@ async function writeTokenOutputs(s: Setup, groups: AsyncIterable<Pending>, state
 /** What a task reports (its marker's result). */
 export interface TokenizeTaskSummary {
   task: Task;
+  /** Lines of the task's share. */
   records: number;
+  /** Documents encoded (those after the budget is sure to be reached are not) and their tokens. */
   docs: number;
   tokens: number;
   skipped: boolean;
@@ -461,6 +463,11 @@ export async function runTokenizeTask(o: TokenizeOptions, task: Task): Promise<T
   const writer = new RecordWriter<Omit<EncodedDoc, "ids"> | { bad: true }>(base);
   const summary: TokenizeTaskSummary = { task, records: 0, docs: 0, tokens: 0, skipped: false };
   const progress = new Progress(`tokenize task ${task.index}`);
+  // The tokens this task's documents would add to the total: once they alone pass the budget,
+  // the budget is reached at the latest there, so later documents need no encoding (the merge
+  // counts them as token_budget, as one run does).
+  let local = 0;
+  let past = false;
   try {
     const ahead: Pending[] = [];
     const put = async (records: TokRecord[]) => {
@@ -471,14 +478,18 @@ export async function runTokenizeTask(o: TokenizeOptions, task: Task): Promise<T
         else {
           const { ids, ...meta } = r;
           await writer.add(meta, ids);
-          summary.docs++;
-          summary.tokens += ids?.length ?? 0;
           bytes += r.chars;
+          if (ids === null) continue;
+          summary.docs++;
+          summary.tokens += ids.length;
+          if (o.tokenBudget === null || (r.tag === "missing" && s.plan.tags!.missing === "drop")) continue;
+          for (const [a, b] of chunkRanges(ids.length, s.maxLength, s.minChunk).kept) local += b - a;
+          if (local > o.tokenBudget) past = true;
         }
       }
       progress.add(records.length, bytes);
     };
-    for await (const g of encodeRecords(ownedBatches(readDocBatches(s.files), task, block), s, pool, () => false)) {
+    for await (const g of encodeRecords(ownedBatches(readDocBatches(s.files), task, block), s, pool, () => past)) {
       ahead.push(g);
       if (ahead.length > READ_AHEAD) await put(await ahead.shift()!.records);
     }

@@ -56,7 +56,11 @@ describe("tokenize as tasks", () => {
       const reference = fileTree(one);
       for (const count of [1, 3, 4]) {
         const out = join(dir, `tasks-${count}-${name.split(" ")[0]}`);
-        for (const index of Array.from({ length: count }, (_, i) => count - 1 - i)) await runTokenizeTask(opts(out, over), { index, count });
+        let encoded = 0;
+        for (const index of Array.from({ length: count }, (_, i) => count - 1 - i)) encoded += (await runTokenizeTask(opts(out, over), { index, count })).docs;
+        // Past a budget that a task's own documents pass, the task encodes no more.
+        // (Blocks are read at most three ahead of the one written.)
+        if (over.tokenBudget && count === 1) expect(encoded).toBeLessThanOrEqual(single.counts.docs.kept + 1 + 3 * BLOCK);
         const merged = await runTokenize(opts(out, { ...over, merge: true, mergeTasks: count }));
         expect(fileTree(out)).toEqual(reference);
         expect(merged.counts).toEqual(single.counts);
