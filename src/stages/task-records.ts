@@ -9,7 +9,7 @@ import { readFully, writeFully } from "../io/fd-io.ts";
 import { readLines } from "../io/read-lines.ts";
 import { ZstdTextWriter } from "../io/zstd-writer.ts";
 
-/** A record: `n` is how many ids follow in the .ids file (-1: none). */
+/** A record as read back (its JSON line also holds `n`: how many ids it has in the .ids file, -1 for none). */
 export interface TaskRecord<M> {
   meta: M;
   ids: Uint32Array | null;
