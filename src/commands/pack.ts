@@ -2,11 +2,12 @@ import { Command, Option } from "commander";
 import { ConfigError } from "../errors.ts";
 import { expandInputs } from "../io/glob.ts";
 import { loadStageAManifest } from "../manifest/stage-a.ts";
-import { PACK_WINDOW, runPack, sourcesFromGlob, type PackSource } from "../stages/pack.ts";
+import { PACK_WINDOW, runPack, runPackTask, sourcesFromGlob, type PackOptions, type PackSource } from "../stages/pack.ts";
+import { addTaskFlags, readTask } from "../runtime/flags.ts";
 import { addGlobals, intArg, listArg, readGlobals } from "./globals.ts";
 
 export function packCommand(): Command {
-  return addGlobals(new Command("pack"))
+  return addTaskFlags(addGlobals(new Command("pack")))
     .description(
       "Tokenize documents, append EOS, and pack them contiguously into fixed-length rows: DIR/input_ids.mmap (little-endian int32, shape (n_seqs, seq_len); np.memmap(path, dtype=np.int32).reshape(-1, seq_len)), DIR/meta.json and DIR/index.jsonl.zst (row -> {doc_id, doc_token_start, doc_token_end, row_offset}). Either --manifest stageA_manifest.yaml (weighted mixture of sources, seeded) or --input GLOB --tokenizer FILE --seq-len L.",
     )
@@ -22,8 +23,13 @@ export function packCommand(): Command {
     .option("--pack-window <n>", "greedy: documents packed together in one first-fit-decreasing run", String(PACK_WINDOW))
     .option("--allow-special <tokens>", "comma-separated special tokens whose text in a document becomes the token (default: none; such text is encoded as ordinary text)")
     .requiredOption("--out-dir <dir>", "output folder")
+    .addHelpText(
+      "after",
+      "\nTasks: with --task-index I --num-tasks N a task encodes its blocks of each source's documents (blocks of 1,024 in input order; block k goes to task k mod N) into DIR/.gamma-tasks/ and writes its marker (a finished task is skipped when run again); --num-tasks N --merge then writes exactly the files one run writes, byte for byte, and exits 1 naming the tasks not finished.",
+    )
     .action(async (o) => {
       const g = readGlobals(o);
+      const { task, merge } = readTask(o);
       let sources: PackSource[];
       let tokenizer: string | undefined = o.tokenizer;
       let sha: string | null = o.tokenizerSha256 ?? null;
@@ -40,7 +46,7 @@ export function packCommand(): Command {
       } else throw new ConfigError("pack: give --manifest stageA_manifest.yaml, or --input GLOB with --tokenizer and --seq-len");
       if (!tokenizer) throw new ConfigError("pack: no tokenizer: pass --tokenizer FILE or set tokenizer.path in the manifest");
       if (seqLen === undefined) throw new ConfigError("pack: no sequence length: pass --seq-len L or set seq_len in the manifest");
-      const meta = await runPack({
+      const opts: PackOptions = {
         sources,
         tokenizerPath: tokenizer,
         tokenizerSha256: sha,
@@ -55,7 +61,15 @@ export function packCommand(): Command {
         packing: o.packing,
         allowSpecial: listArg(o.allowSpecial),
         packWindow: intArg("--pack-window", o.packWindow, 1),
-      });
+        merge,
+        mergeTasks: task.count,
+      };
+      if (!merge && (o.taskIndex !== undefined || o.numTasks !== undefined || task.count > 1)) {
+        const t = await runPackTask(opts, task);
+        process.stdout.write(JSON.stringify(t) + "\n");
+        return;
+      }
+      const meta = await runPack(opts);
       process.stdout.write(JSON.stringify({ out_dir: o.outDir, n_seqs: meta.n_seqs, seq_len: meta.seq_len, tokens: meta.counts.tokens, padding_tokens: meta.counts.padding_tokens, padding_fraction: meta.counts.padding_fraction }) + "\n");
     });
 }

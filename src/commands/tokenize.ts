@@ -1,9 +1,10 @@
 import { Command, Option } from "commander";
-import { DEFAULT_TAG_TEMPLATE, runTokenize } from "../stages/tokenize.ts";
+import { DEFAULT_TAG_TEMPLATE, runTokenize, runTokenizeTask, type TokenizeOptions } from "../stages/tokenize.ts";
+import { addTaskFlags, readTask } from "../runtime/flags.ts";
 import { addGlobals, intArg, listArg, numArg, readGlobals } from "./globals.ts";
 
 export function tokenizeCommand(): Command {
-  return addGlobals(new Command("tokenize"))
+  return addTaskFlags(addGlobals(new Command("tokenize")))
     .description(
       "Tokenize normalized documents into files a trainer reads: Megatron-LM indexed datasets (DIR/train/tokens.bin+.idx, DIR/valid/tokens.bin+.idx; one sequence per sample, in input order), .npy (DIR/<split>/tokens.npy + doc_offsets.npy), or shards of {input_ids, language, length} as JSONL.zst or Parquet (DIR/<split>/part-NNNNN.*). Each document is one sequence: optional language tag, its text (in a fill-in-the-middle layout for --fim-rate of them), EOS; --max-length cuts it into samples. A document is in valid iff sha256(doc_id), read as a big-endian 256-bit integer, is below F x 2^256. DIR/index.jsonl.zst says where each document's samples are and how it was transformed; DIR/manifest.json records the tokenizer and its sha256, the inputs and their manifests' hashes, the split rule, the budget, counts per split, metrics (samples, tokens, languages, FIM, chunks) and the encoder that ran.",
     )
@@ -27,9 +28,14 @@ export function tokenizeCommand(): Command {
     .addOption(new Option("--dtype <dtype>", "token dtype; auto picks uint16 only when every id actually written fits").choices(["int32", "uint16", "auto"]).default("int32"))
     .option("--no-eos", "do not append EOS to each document")
     .option("--eos-id <id>", "EOS id when the tokenizer's config does not name one")
+    .addHelpText(
+      "after",
+      "\nTasks: with --task-index I --num-tasks N a task encodes its blocks of the input's documents (blocks of 1,024 in input order; block k goes to task k mod N) into DIR/.gamma-tasks/ and writes its marker (a finished task is skipped when run again); --num-tasks N --merge then writes exactly the files one run writes, byte for byte, and exits 1 naming the tasks not finished.",
+    )
     .action(async (o) => {
       const g = readGlobals(o);
-      const m = await runTokenize({
+      const { task, merge } = readTask(o);
+      const opts: TokenizeOptions = {
         inputs: o.input,
         tokenizer: o.tokenizer,
         tokenizerSha256: o.tokenizerSha256 ?? null,
@@ -50,7 +56,15 @@ export function tokenizeCommand(): Command {
         maxLength: o.maxLength === undefined ? null : intArg("--max-length", o.maxLength, 1),
         minChunkTokens: intArg("--min-chunk-tokens", o.minChunkTokens, 0),
         samplesPerShard: intArg("--samples-per-shard", o.samplesPerShard, 1),
-      });
+        merge,
+        mergeTasks: task.count,
+      };
+      if (!merge && (o.taskIndex !== undefined || o.numTasks !== undefined || task.count > 1)) {
+        const t = await runTokenizeTask(opts, task);
+        process.stdout.write(JSON.stringify(t) + "\n");
+        return;
+      }
+      const m = await runTokenize(opts);
       process.stdout.write(JSON.stringify({ out_dir: o.outDir, dtype: m.dtype, counts: m.counts, metrics: m.metrics }) + "\n");
     });
 }

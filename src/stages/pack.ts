@@ -9,10 +9,14 @@
  * every row is padded. Padding is recorded. Outputs: input_ids.mmap (little-endian int32, n_seqs x seq_len),
  * meta.json and index.jsonl.zst (row -> document segments).
  */
-import { closeSync, mkdirSync, openSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, statSync } from "node:fs";
+import { interleaveBlocks, ownedBatches, TASK_BLOCK } from "../runtime/task-blocks.ts";
+import { allMarkers, markerDir, readMarker, taskName, writeMarker, type Task } from "../runtime/tasks.ts";
+import { readRecords, RecordWriter, recordsExist, removeRecords, type TaskRecord } from "./task-records.ts";
+import { sha256Hex } from "../io/hash.ts";
 import { removeStaleTemps } from "../runtime/outputs.ts";
 import { join } from "node:path";
-import { ConfigError } from "../errors.ts";
+import { ConfigError, InputError } from "../errors.ts";
 import { commitTemp, discardTemp, tempPathFor, writeJsonAtomic } from "../io/atomic.ts";
 import { writeFully } from "../io/fd-io.ts";
 import { readDocBatches, type ReadItem } from "../io/doc-reader.ts";
@@ -53,6 +57,11 @@ export interface PackOptions {
   allowSpecial?: string[];
   /** greedy: documents packed together (one first-fit-decreasing run each). */
   packWindow?: number;
+  /** Combine what the `mergeTasks` finished tasks (runPackTask) wrote instead of encoding. */
+  merge?: boolean;
+  mergeTasks?: number;
+  /** Documents per block of a task's share of each source (block k belongs to task k mod N). */
+  taskBlock?: number;
 }
 
 export type Packing = "contiguous" | "greedy";
@@ -108,15 +117,20 @@ const WRITE_BYTES = 1 << 20;
 
 /** Documents read together: up to BATCH_DOCS good ones, and the bad lines among them. */
 interface Group {
-  docs: { docId: string; text: string; source: string }[];
+  /** A document's text to encode, or (read back from a task) its ids. */
+  docs: { docId: string; text: string | null; chars: number; ids: Uint32Array | null; source: string }[];
   bad: number;
 }
 
-async function* groups(sources: PackSource[], seed: number): AsyncGenerator<Group> {
+/** A document a task encoded, as the merge reads it back; or a line that is no document. */
+export type EncodedItem = { bad: string } | { encoded: { docId: string; chars: number; ids: Uint32Array } };
+
+async function* groups(items: AsyncIterable<{ item: ReadItem | EncodedItem; source: string }>): AsyncGenerator<Group> {
   let g: Group = { docs: [], bad: 0 };
-  for await (const { item, source } of mixedDocs(sources, seed)) {
+  for await (const { item, source } of items) {
     if ("bad" in item) g.bad++;
-    else g.docs.push({ docId: item.doc.doc_id, text: item.doc.text, source });
+    else if ("doc" in item) g.docs.push({ docId: item.doc.doc_id, text: item.doc.text, chars: item.doc.text.length, ids: null, source });
+    else g.docs.push({ docId: item.encoded.docId, text: null, chars: item.encoded.chars, ids: item.encoded.ids, source });
     if (g.docs.length >= BATCH_DOCS) {
       yield g;
       g = { docs: [], bad: 0 };
@@ -163,12 +177,25 @@ class RowFile {
 }
 
 /** Yields documents from the sources in mixture order (deterministic given the seed). */
-export async function* mixedDocs(sources: PackSource[], seed: number): AsyncGenerator<{ item: ReadItem; source: string }> {
-  if (sources.length === 1) {
-    for await (const b of readDocBatches(sources[0]!.files)) for (const item of b) yield { item, source: sources[0]!.name };
+export function mixedDocs(sources: PackSource[], seed: number): AsyncGenerator<{ item: ReadItem; source: string }> {
+  return mixItems(
+    sources.map((s) => ({ name: s.name, share: s.share, items: flatten(readDocBatches(s.files)) })),
+    seed,
+  );
+}
+
+/**
+ * The items of the sources' streams in mixture order: one source is read in order; several are
+ * drawn from by their shares, with a seeded generator, until every source with a share is
+ * exhausted. The order depends only on the streams' items, so tasks' records read back mix as
+ * the documents did.
+ */
+export async function* mixItems<T>(streams: { name: string; share: number; items: AsyncIterator<T> }[], seed: number): AsyncGenerator<{ item: T; source: string }> {
+  if (streams.length === 1) {
+    for (let next = await streams[0]!.items.next(); !next.done; next = await streams[0]!.items.next()) yield { item: next.value, source: streams[0]!.name };
     return;
   }
-  const iters = sources.map((s) => ({ s, it: flatten(readDocBatches(s.files)), live: s.share > 0 }));
+  const iters = streams.map((s) => ({ s, it: s.items, live: s.share > 0 }));
   const rng = new Prng(seed, 0x7061636b);
   for (;;) {
     const live = iters.filter((x) => x.live);
@@ -197,7 +224,17 @@ async function* flatten<T>(g: AsyncIterable<T[]>): AsyncGenerator<T> {
   for await (const b of g) yield* b;
 }
 
-export async function runPack(o: PackOptions): Promise<PackMeta> {
+/** What every mode of the stage (one run, a task, the merge) sets up from the options. */
+interface PackSetup {
+  packing: Packing;
+  window: number;
+  tok: Tokenizer;
+  eos: number;
+  allowed: Map<string, number>;
+  pad: number;
+}
+
+async function packSetup(o: PackOptions): Promise<PackSetup> {
   if (!Number.isInteger(o.seqLen) || o.seqLen < 1) throw new ConfigError(`--seq-len must be a positive integer, got ${o.seqLen}`);
   if (o.numSeqs !== null && (!Number.isInteger(o.numSeqs) || o.numSeqs < 1)) throw new ConfigError(`--num-seqs must be a positive integer, got ${o.numSeqs}`);
   const packing: Packing = o.packing ?? "contiguous";
@@ -208,7 +245,33 @@ export async function runPack(o: PackOptions): Promise<PackMeta> {
   const eos = tok.eosId!;
   const { allowed, missing } = allowedSpecials(o.allowSpecial ?? [], (t) => tok.tokenId(t));
   if (missing.length > 0) throw new ConfigError(`--allow-special: ${missing.join(", ")} ${missing.length === 1 ? "is not a token" : "are not tokens"} of ${tok.path}`);
-  const pad = o.padId ?? eos;
+  return { packing, window, tok, eos, allowed, pad: o.padId ?? eos };
+}
+
+type EncodePool = Awaited<ReturnType<typeof createEncodePool>>;
+
+/** Each text's ids; special-token text becomes the token only where --allow-special names it. */
+async function encodeTexts(pool: EncodePool, allowed: Map<string, number>, texts: string[]): Promise<Uint32Array[]> {
+  if (allowed.size === 0) return pool.encodeBatch(texts);
+  const parts = texts.map((t) => splitSpecials(t, allowed));
+  const encoded = await pool.encodeBatch(textsOf(parts));
+  const cursor = { i: 0 };
+  return parts.map((p) => joinParts(p, encoded, cursor));
+}
+
+/** A plain run, or (with `merge`) the merge of the tasks' records. */
+export async function runPack(o: PackOptions): Promise<PackMeta> {
+  const s = await packSetup(o);
+  if (o.merge) return mergePack(o, s);
+  return packOutputs(o, s, mixedDocs(o.sources, o.seed), true);
+}
+
+/**
+ * Documents in mixture order -> rows, index and meta.json. Documents that come as text are
+ * encoded here (`encode`), those read back from tasks come with their ids.
+ */
+async function packOutputs(o: PackOptions, s: PackSetup, items: AsyncIterable<{ item: ReadItem | EncodedItem; source: string }>, encode: boolean): Promise<PackMeta> {
+  const { packing, window, tok, eos, allowed, pad } = s;
   removeStaleTemps(o.outDir);
   mkdirSync(o.outDir, { recursive: true });
   const idsPath = join(o.outDir, "input_ids.mmap");
@@ -224,22 +287,18 @@ export async function runPack(o: PackOptions): Promise<PackMeta> {
     discardTemp(tmpIds);
     throw e;
   }
-  let pool: Awaited<ReturnType<typeof createEncodePool>>;
+  let pool: EncodePool | null = null;
   try {
-    pool = await createEncodePool(tok, o.cpuThreads);
+    if (encode) pool = await createEncodePool(tok, o.cpuThreads);
   } catch (e) {
     closeSync(fd);
     discardTemp(tmpIds);
     await index.abort();
     throw e;
   }
-  /** Each text's ids; special-token text becomes the token only where --allow-special names it. */
-  const encodeDocs = async (texts: string[]): Promise<Uint32Array[]> => {
-    if (allowed.size === 0) return pool.encodeBatch(texts);
-    const parts = texts.map((t) => splitSpecials(t, allowed));
-    const encoded = await pool.encodeBatch(textsOf(parts));
-    const cursor = { i: 0 };
-    return parts.map((p) => joinParts(p, encoded, cursor));
+  const encodeDocs = (docs: Group["docs"]): Promise<Uint32Array[]> => {
+    if (docs.every((d) => d.ids !== null)) return Promise.resolve(docs.map((d) => d.ids!));
+    return encodeTexts(pool!, allowed, docs.map((d) => d.text!));
   };
   const L = o.seqLen;
   const out = new RowFile(fd, L);
@@ -372,7 +431,7 @@ export async function runPack(o: PackOptions): Promise<PackMeta> {
         continue;
       }
       await takeDoc(g.docs[i]!.docId, encoded[i]!, g.docs[i]!.source);
-      bytes += g.docs[i]!.text.length;
+      bytes += g.docs[i]!.chars;
     }
     progress.add(g.docs.length, bytes);
     return true;
@@ -383,8 +442,8 @@ export async function runPack(o: PackOptions): Promise<PackMeta> {
     // are placed, so the encoders never wait for the reader.
     const ahead: { g: Group; encoding: Promise<Uint32Array[]> }[] = [];
     let more = true;
-    for await (const g of groups(o.sources, o.seed)) {
-      const encoding = encodeDocs(g.docs.map((d) => d.text));
+    for await (const g of groups(items)) {
+      const encoding = encodeDocs(g.docs);
       encoding.catch(() => {}); // awaited when placed, unless reading stops first
       ahead.push({ g, encoding });
       if (ahead.length > READ_AHEAD) {
@@ -457,7 +516,124 @@ export async function runPack(o: PackOptions): Promise<PackMeta> {
     await index.abort();
     throw e;
   } finally {
+    await pool?.close();
+  }
+}
+
+/** What a task reports (its marker's result). */
+export interface PackTaskSummary {
+  task: Task;
+  records: number;
+  docs: number;
+  tokens: number;
+  skipped: boolean;
+}
+
+type PackRecordMeta = { bad: true } | { doc_id: string; chars: number };
+
+/** The hash a task's marker carries: the inputs and every option but threads, folder and task. */
+function packTaskKey(o: PackOptions, s: PackSetup, block: number): string {
+  const { cpuThreads: _t, outDir: _d, merge: _m, mergeTasks: _n, taskBlock: _b, sources, ...rest } = o;
+  const files = sources.map((src) => ({ ...src, files: src.files.map((f) => [f, statSync(f).size]) }));
+  return sha256Hex(JSON.stringify({ options: rest, sources: files, tokenizer: s.tok.sha256, block }));
+}
+
+/** The records of one source of one task. */
+function packTaskBase(outDir: string, t: Task, source: number): string {
+  return join(markerDir(outDir), `pack.${taskName(t)}-of-${String(t.count).padStart(5, "0")}.source-${String(source).padStart(3, "0")}`);
+}
+
+/**
+ * One task: of each source, encodes the documents of its blocks exactly as a plain run does and
+ * writes the records for the merge, then its marker. A task finished for the same work is skipped.
+ */
+export async function runPackTask(o: PackOptions, task: Task): Promise<PackTaskSummary> {
+  const s = await packSetup(o);
+  const block = o.taskBlock ?? TASK_BLOCK;
+  const key = packTaskKey(o, s, block);
+  const bases = o.sources.map((_, k) => packTaskBase(o.outDir, task, k));
+  const done = readMarker(o.outDir, "pack", task, key);
+  if (done !== null && bases.every(recordsExist)) {
+    info(`pack: task ${task.index} of ${task.count} already done; skipped`);
+    return { ...(done.result as PackTaskSummary), skipped: true };
+  }
+  removeStaleTemps(markerDir(o.outDir), 1);
+  const summary: PackTaskSummary = { task, records: 0, docs: 0, tokens: 0, skipped: false };
+  const pool = await createEncodePool(s.tok, o.cpuThreads);
+  const progress = new Progress(`pack task ${task.index}`);
+  try {
+    for (const [k, src] of o.sources.entries()) {
+      const writer = new RecordWriter<PackRecordMeta>(bases[k]!);
+      try {
+        const put = async (batch: ReadItem[], encoding: Promise<Uint32Array[]>) => {
+          const encoded = await encoding;
+          let j = 0;
+          let bytes = 0;
+          for (const item of batch) {
+            summary.records++;
+            if ("bad" in item) {
+              await writer.add({ bad: true }, null);
+              continue;
+            }
+            const ids = encoded[j++]!;
+            await writer.add({ doc_id: item.doc.doc_id, chars: item.doc.text.length }, ids);
+            summary.docs++;
+            summary.tokens += ids.length;
+            bytes += item.doc.text.length;
+          }
+          progress.add(batch.length, bytes);
+        };
+        const ahead: { batch: ReadItem[]; encoding: Promise<Uint32Array[]> }[] = [];
+        for await (const batch of ownedBatches(readDocBatches(src.files), task, block)) {
+          const encoding = encodeTexts(pool, s.allowed, batch.flatMap((item) => ("bad" in item ? [] : [item.doc.text])));
+          encoding.catch(() => {}); // awaited when written, unless an error stops the task first
+          ahead.push({ batch, encoding });
+          if (ahead.length > READ_AHEAD) {
+            const next = ahead.shift()!;
+            await put(next.batch, next.encoding);
+          }
+        }
+        for (const next of ahead) await put(next.batch, next.encoding);
+        await writer.finish();
+      } catch (e) {
+        await writer.abort();
+        throw e;
+      }
+    }
+  } finally {
     await pool.close();
+  }
+  progress.done();
+  writeMarker(o.outDir, "pack", task, key, summary);
+  info(`pack: task ${task.index} of ${task.count}: ${summary.docs} docs, ${summary.tokens} tokens encoded for the merge`);
+  return summary;
+}
+
+/** --merge: the tasks' records of each source, mixed and packed as one run does; then their records go. */
+async function mergePack(o: PackOptions, s: PackSetup): Promise<PackMeta> {
+  const count = o.mergeTasks ?? 1;
+  const block = o.taskBlock ?? TASK_BLOCK;
+  const key = packTaskKey(o, s, block);
+  const tasks = Array.from({ length: count }, (_, index) => ({ index, count }));
+  const markers = allMarkers(o.outDir, "pack", count, key);
+  const missing = tasks.filter((t, i) => markers[i] === null || !o.sources.every((_, k) => recordsExist(packTaskBase(o.outDir, t, k)))).map((t) => t.index);
+  if (missing.length > 0) {
+    throw new InputError(`pack --merge: task(s) ${missing.join(", ")} of ${count} have not finished for these inputs and settings in ${o.outDir}; run them first`, { code: "tasks_missing" });
+  }
+  const streams = o.sources.map((src, k) => ({
+    name: src.name,
+    share: src.share,
+    items: encodedItems(interleaveBlocks(tasks.map((t) => readRecords<PackRecordMeta>(packTaskBase(o.outDir, t, k))), block)),
+  }));
+  const meta = await packOutputs(o, s, mixItems(streams, o.seed), false);
+  for (const t of tasks) for (const k of o.sources.keys()) removeRecords(packTaskBase(o.outDir, t, k));
+  return meta;
+}
+
+async function* encodedItems(records: AsyncIterable<TaskRecord<PackRecordMeta>>): AsyncGenerator<EncodedItem> {
+  for await (const r of records) {
+    if ("bad" in r.meta) yield { bad: "invalid record" };
+    else yield { encoded: { docId: r.meta.doc_id, chars: r.meta.chars, ids: r.ids! } };
   }
 }
 

@@ -56,7 +56,7 @@ export function tagText(plan: SequencePlan, language: string | null): string {
 }
 
 /** The tag id of a language, or null when the tokenizer has no such token (or there is no language). */
-function tagId(plan: SequencePlan, language: string | null): number | null {
+export function tagId(plan: SequencePlan, language: string | null): number | null {
   const t = plan.tags!;
   if (language === null) return null;
   let id = t.ids.get(language);

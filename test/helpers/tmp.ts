@@ -1,6 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import zlib from "node:zlib";
 import { afterAll } from "bun:test";
 
@@ -25,4 +25,19 @@ export function writeJsonl(path: string, rows: unknown[], compress: "none" | "zs
   const data = compress === "zst" ? zlib.zstdCompressSync(body) : compress === "gz" ? zlib.gzipSync(body) : body;
   writeFileSync(path, data);
   return path;
+}
+
+/** Every file under `root` (task folders left out) with its bytes in base64, by path relative to root. */
+export function fileTree(root: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      if (name === ".gamma-tasks") continue;
+      if (statSync(p).isDirectory()) walk(p);
+      else out.set(relative(root, p), readFileSync(p).toString("base64"));
+    }
+  };
+  walk(root);
+  return out;
 }

@@ -1,5 +1,4 @@
 import { describe, expect, test } from "bun:test";
-import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { ConfigError, InputError } from "../../src/errors.ts";
 import { DEFAULT_FILTERS } from "../../src/filters/rules.ts";
@@ -7,25 +6,12 @@ import { readTask } from "../../src/runtime/flags.ts";
 import { checkTask, shareRange } from "../../src/runtime/tasks.ts";
 import { runNormalize, type NormalizeOptions } from "../../src/stages/normalize.ts";
 import { brownFiles, brownParagraphs } from "../../scripts/lib/brown.ts";
-import { tempDir, writeJsonl } from "../helpers/tmp.ts";
+import { fileTree, tempDir, writeJsonl } from "../helpers/tmp.ts";
 
 process.env.SOURCE_DATE_EPOCH = "1700000000";
 const dir = tempDir();
 
-/** Every file under `root` (task markers left out) with its bytes, by relative path. */
-function tree(root: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (name === ".gamma-tasks") continue;
-      if (statSync(p).isDirectory()) walk(p);
-      else out.set(relative(root, p), readFileSync(p).toString("base64"));
-    }
-  };
-  walk(root);
-  return out;
-}
+const tree = fileTree;
 
 describe("task shares", () => {
   test("cover every item once, in order, with sizes differing by at most one", () => {
