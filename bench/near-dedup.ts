@@ -17,6 +17,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import zlib from "node:zlib";
+import { setJaccard, wordShingles } from "../scripts/lib/word-shingles.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const args = process.argv.slice(2);
@@ -217,23 +218,9 @@ for (const s of shards) {
     if (needed.has(d.doc_id)) texts.set(d.doc_id, d.text);
   }
 }
-// Written for this script from docs/near-dedup.md, not imported from gamma: lower-case, runs of
-// letters, marks and digits, word 5-grams joined by single spaces.
-function shingles(text: string): Set<string> {
-  const w = text.toLowerCase().match(/[\p{L}\p{M}\p{N}]+/gu) ?? [];
-  if (w.length === 0) return new Set();
-  if (w.length < 5) return new Set([w.join(" ")]);
-  const out = new Set<string>();
-  for (let i = 0; i + 5 <= w.length; i++) out.add(w.slice(i, i + 5).join(" "));
-  return out;
-}
+// The reference shingles (scripts/lib/word-shingles.ts), not gamma's.
 function jaccard(a: string, b: string): number {
-  const A = shingles(texts.get(a) ?? "");
-  const B = shingles(texts.get(b) ?? "");
-  let inter = 0;
-  for (const x of A) if (B.has(x)) inter++;
-  const union = A.size + B.size - inter;
-  return union === 0 ? 0 : inter / union;
+  return setJaccard(wordShingles(texts.get(a) ?? ""), wordShingles(texts.get(b) ?? ""));
 }
 let recomputeMaxDiff = 0;
 for (const p of planted.values()) {

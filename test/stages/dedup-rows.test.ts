@@ -1,6 +1,6 @@
 /**
  * Every decision row of a planted corpus, checked against a brute-force reference: exact word
- * 5-gram Jaccard of every pair (string shingles made here from the definition in
+ * 5-gram Jaccard of every pair (string shingles from scripts/lib/word-shingles.ts, written from
  * docs/near-dedup.md, not gamma's hashes) and the exact key.
  */
 import { describe, expect, test } from "bun:test";
@@ -9,6 +9,7 @@ import { nearSettings } from "../../src/commands/dedup.ts";
 import { readGlobals } from "../../src/commands/globals.ts";
 import { runDedup, type DedupMode } from "../../src/stages/dedup.ts";
 import { exactKey } from "../../src/stages/exact-key.ts";
+import { setJaccard, wordShingles } from "../../scripts/lib/word-shingles.ts";
 import { editWords } from "../near/fixtures/corpus.ts";
 import { dupCorpus } from "../near/fixtures/dup-corpus.ts";
 import { readZstJson, tempDir, writeJsonl } from "../helpers/tmp.ts";
@@ -28,21 +29,8 @@ const input = writeJsonl(
   "zst",
 );
 
-function shingles(text: string): Set<string> {
-  const w = text.toLowerCase().match(/[\p{L}\p{M}\p{N}]+/gu) ?? [];
-  if (w.length === 0) return new Set();
-  if (w.length < 5) return new Set([w.join(" ")]);
-  const out = new Set<string>();
-  for (let i = 0; i + 5 <= w.length; i++) out.add(w.slice(i, i + 5).join(" "));
-  return out;
-}
-const sets = texts.map(shingles);
-function jaccard(a: number, b: number): number {
-  let inter = 0;
-  for (const x of sets[a]!) if (sets[b]!.has(x)) inter++;
-  const union = sets[a]!.size + sets[b]!.size - inter;
-  return union === 0 ? 0 : inter / union;
-}
+const sets = texts.map((t) => wordShingles(t));
+const jaccard = (a: number, b: number): number => setJaccard(sets[a]!, sets[b]!);
 const keys = texts.map(exactKey);
 
 interface Row {
