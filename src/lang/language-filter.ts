@@ -84,8 +84,7 @@ const ENGLISH = new Set(["en", "eng", "eng_Latn", "english", "English"]);
 
 /** True when the rule keeps English documents only. */
 export function keepsEnglishOnly(f: LanguageFilter | undefined | null): boolean {
-  const languages = f?.languages ?? null;
-  return languages !== null && languages.every((l) => ENGLISH.has(l));
+  return f?.languages?.every((l) => ENGLISH.has(l)) ?? false;
 }
 
 const CODE_NAMES = new Set(programming.names);
