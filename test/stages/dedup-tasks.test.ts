@@ -54,7 +54,7 @@ async function tasksThenMerge(o: DedupOptions, count: number): Promise<void> {
 }
 
 describe("dedup split into tasks", () => {
-  for (const flags of [{ mode: "exact" }, { mode: "both", verify: "exact", nearClusters: "greedy", threshold: "0.7" }, { mode: "both", verify: "exact", nearClusters: "components", threshold: "0.7" }, { mode: "near", verify: "estimate", nearClusters: "greedy" }]) {
+  for (const flags of <Record<string, string>[]>[{ mode: "exact" }, { mode: "both", verify: "exact", nearClusters: "greedy", threshold: "0.7" }, { mode: "both", verify: "exact", nearClusters: "components", threshold: "0.7" }, { mode: "near", verify: "estimate", nearClusters: "greedy" }]) {
     const label = Object.entries(flags).map(([k, v]) => `${k} ${v}`).join(", ");
     test(`N = 1, 3 and 4 tasks then --merge write the bytes of a single run (${label})`, async () => {
       const single = options(flags, 1);
