@@ -5,14 +5,13 @@
  * every marker, reads the facts back in shard order and runs the later phases once, as a single
  * run would; it then removes the work folder and marks the merge done.
  */
-import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { InputError } from "../errors.ts";
 import type { Backend } from "../gpu/device.ts";
 import { sha256File, sha256Hex, type FileDigest } from "../io/hash.ts";
 import { info, Progress } from "../log.ts";
 import { allMarkers, markerPath, readMarker, shareRange, taskName, writeMarker, type Task } from "../runtime/tasks.ts";
-import { removeStaleTemps } from "../runtime/outputs.ts";
 import type { NearSettings } from "../stages/dedup-near.ts";
 import { nearBackend } from "./backend.ts";
 import { readShardFacts, writeShardFacts, type ShardFacts } from "./facts.ts";
@@ -69,9 +68,10 @@ export async function runFactsTask(files: readonly string[], t: Task, o: WorkSet
     return (done?.result as TaskResult) ?? { shards: [first, end], inputs: [], signed: false, docs: 0 };
   }
   const backend = await nearBackend(o.mode, o.near);
-  removeStaleTemps(o.outDir);
   const dir = taskDir(o.outDir, t);
   // Named like every temporary gamma writes: a task killed mid-way leaves nothing that outlives it.
+  // Only this task's own are removed here: the other tasks' may be running on other machines.
+  removeOwnTemps(dir);
   const tmp = `${dir}.tmp-${process.pid}`;
   mkdirSync(tmp, { recursive: true });
   // On the CPU the task signs as it reads, so the merge never reads the shards for the near engine.
@@ -105,6 +105,18 @@ export async function runFactsTask(files: readonly string[], t: Task, o: WorkSet
   renameSync(tmp, dir);
   writeMarker(o.outDir, STAGE, t, key, result);
   return result;
+}
+
+/** Removes what earlier runs of this task left half-written (`DIR.tmp-PID`, any PID but this one). */
+function removeOwnTemps(dir: string): void {
+  const parent = dirname(dir);
+  if (!existsSync(parent)) return;
+  const prefix = `${basename(dir)}.tmp-`;
+  for (const name of readdirSync(parent)) {
+    if (!name.startsWith(prefix) || name === `${prefix}${process.pid}`) continue;
+    rmSync(join(parent, name), { recursive: true, force: true });
+    info(`removed ${join(parent, name)}, left by an earlier run of this task`);
+  }
 }
 
 /** What --merge reads: every task's facts, in shard order. */

@@ -110,12 +110,11 @@ describe("gamma slurm submit --dry-run", () => {
     expect(r.code).toBe(0);
     const jobs = r.stdout.split(/^# job /m).slice(1);
     expect(jobs.map((j) => j.split("\n")[0])).toEqual([
-      "1 of 6: normalize tasks 0-2",
-      "2 of 6: normalize tasks 3-5",
-      "3 of 6: normalize task 6",
-      "4 of 6: normalize merge (sbatch --dependency=afterok on: normalize tasks 0-2, normalize tasks 3-5, normalize task 6)",
-      "5 of 6: dedup task 0 (sbatch --dependency=afterok on: normalize merge)",
-      "6 of 6: dedup merge (sbatch --dependency=afterok on: dedup task 0)",
+      "1 of 5: normalize tasks 0-2",
+      "2 of 5: normalize tasks 3-5",
+      "3 of 5: normalize task 6",
+      "4 of 5: normalize merge (sbatch --dependency=afterok on: normalize tasks 0-2, normalize tasks 3-5, normalize task 6)",
+      "5 of 5: dedup task 0 (sbatch --dependency=afterok on: normalize merge)",
     ]);
     expect(jobs[0]).toContain("#SBATCH --array=0-2%2\n");
     expect(jobs[1]).toContain("#SBATCH --array=0-2%2\n");

@@ -136,7 +136,7 @@ describe.skipIf(missing !== null)("pipelines as Slurm array jobs", () => {
     const again = submit(p, "--wait");
     ok(again);
     const jobs = JSON.parse(again.stdout).jobs as { label: string; tasks: number[] }[];
-    expect(jobs.map((j) => j.label)).toEqual(["normalize task 2", "normalize merge", "dedup tasks 0-3", "dedup merge"]);
+    expect(jobs.map((j) => j.label)).toEqual(["normalize task 2", "normalize merge", "dedup tasks 0-2", "dedup task 3", "dedup merge"]);
     expect(jobs[0]!.tasks).toEqual([2]);
     for (const t of [0, 1, 3]) expect(readFileSync(join(out, `logs/normalize/task-0000${t}.log`), "utf8").match(/: start: /g)?.length).toBe(1);
     const resumed = outputTree(keep(out, join(dir, "cancel", "slurm")));
