@@ -96,11 +96,11 @@ export async function runFactsTask(files: readonly string[], t: Task, o: WorkSet
     }
     progress.done();
   } catch (e) {
+    reader.close(); // before the folder goes: no thread writes into it after
     rmSync(tmp, { recursive: true, force: true });
     throw e;
-  } finally {
-    reader.close();
   }
+  reader.close();
   rmSync(dir, { recursive: true, force: true });
   renameSync(tmp, dir);
   writeMarker(o.outDir, STAGE, t, key, result);
