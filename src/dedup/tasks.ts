@@ -8,7 +8,6 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { InputError } from "../errors.ts";
-import type { Backend } from "../gpu/device.ts";
 import { sha256File, sha256Hex, type FileDigest } from "../io/hash.ts";
 import { info, Progress } from "../log.ts";
 import { allMarkers, markerPath, readMarker, shareRange, taskName, writeMarker, type Task } from "../runtime/tasks.ts";
