@@ -5,12 +5,12 @@
  * A task writes a shard's facts to a file in the work folder and the merge reads them back, so
  * the later phases see the same values whether one process or N tasks read the shards.
  */
-import { readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import zlib from "node:zlib";
 import { InputError } from "../errors.ts";
-import { writeFileAtomic } from "../io/atomic.ts";
 import { readDocBatches } from "../io/doc-reader.ts";
+import { readLines } from "../io/read-lines.ts";
+import { ZstdTextWriter } from "../io/zstd-writer.ts";
 import { ShardSigner, type SignedShard, type SignRequest } from "../near/shard-signer.ts";
 import { exactKey } from "../stages/exact-key.ts";
 
@@ -65,53 +65,95 @@ const FACTS_KIND = "gamma.dedup-facts/v1";
 
 /** The facts file of shard `tag` in `dir`. */
 export function factsPath(dir: string, tag: string): string {
-  return join(dir, `${tag}.facts.json.zst`);
+  return join(dir, `${tag}.facts.jsonl.zst`);
+}
+
+interface FactsHeader {
+  kind: string;
+  chars: number;
+  /** The signing files by name (in the same folder), and the signing's thread time. */
+  signed: { signatures: string; bandKeys: string; sets: string | null; ms: { shingle: number; sign: number } } | null;
 }
 
 /**
- * Writes a shard's facts beside its signing files (which must be in `dir`): items as compact
- * arrays, signing files by name only, so the folder can be renamed as a whole.
+ * Writes a shard's facts beside its signing files (which must be in `dir`), streamed as JSON
+ * lines (a shard of millions of documents is never one string): a header, then per item
+ * `[doc_id, group, bucket, key]` (plus `shingle count, UTF-8 length` when signed) or
+ * `{location, bad}`. Signing files are named without their folder, so it can be renamed whole.
  */
-export function writeShardFacts(dir: string, tag: string, f: ShardFacts): void {
-  const items = f.items.map((it) => ("bad" in it ? { location: it.location, bad: it.bad } : [it.docId, it.group, it.bucket, it.key]));
+export async function writeShardFacts(dir: string, tag: string, f: ShardFacts): Promise<void> {
   const s = f.signed;
-  const signed = s && {
-    signatures: basename(s.signatures),
-    bandKeys: basename(s.bandKeys),
-    sets: s.sets === null ? null : basename(s.sets),
-    counts: Array.from(s.counts),
-    lengths: Array.from(s.lengths),
-    ms: s.ms,
-  };
   for (const p of s ? [s.signatures, s.bandKeys, s.sets] : []) {
     if (p !== null && dirname(p) !== dir) throw new Error(`dedup: internal error: ${p} is not in ${dir}`);
   }
-  writeFileAtomic(factsPath(dir, tag), zlib.zstdCompressSync(Buffer.from(JSON.stringify({ kind: FACTS_KIND, chars: f.chars, items, signed }))));
+  const header: FactsHeader = {
+    kind: FACTS_KIND,
+    chars: f.chars,
+    signed: s && { signatures: basename(s.signatures), bandKeys: basename(s.bandKeys), sets: s.sets === null ? null : basename(s.sets), ms: s.ms },
+  };
+  const out = new ZstdTextWriter(factsPath(dir, tag));
+  try {
+    await out.write(JSON.stringify(header) + "\n");
+    let d = 0;
+    for (const it of f.items) {
+      if ("bad" in it) {
+        await out.write(JSON.stringify({ location: it.location, bad: it.bad }) + "\n");
+        continue;
+      }
+      const row: unknown[] = [it.docId, it.group, it.bucket, it.key];
+      if (s) row.push(s.counts[d], s.lengths[d]);
+      d++;
+      await out.write(JSON.stringify(row) + "\n");
+    }
+    await out.finish();
+  } catch (e) {
+    await out.abort();
+    throw e;
+  }
 }
 
 /** Reads back what writeShardFacts wrote (signing files resolved in `dir`). */
-export function readShardFacts(dir: string, tag: string): ShardFacts {
+export async function readShardFacts(dir: string, tag: string): Promise<ShardFacts> {
   const path = factsPath(dir, tag);
-  let raw: { kind: string; chars: number; items: (unknown[] | { location: string; bad: string })[]; signed: Record<string, unknown> | null };
-  try {
-    raw = JSON.parse(zlib.zstdDecompressSync(readFileSync(path)).toString("utf8"));
-  } catch (e) {
-    throw new InputError(`dedup --merge: cannot read ${path}: ${(e as Error).message}; run the task that wrote it again`, { cause: e });
+  const bad = (why: string) => new InputError(`dedup --merge: ${path}: ${why}; run the task that wrote it again`);
+  if (!existsSync(path)) throw bad("missing");
+  let header: FactsHeader | null = null;
+  const items: ItemFacts[] = [];
+  const counts: number[] = [];
+  const lengths: number[] = [];
+  for await (const lines of readLines(path)) {
+    for (const line of lines) {
+      let v: unknown;
+      try {
+        v = JSON.parse(line.text);
+      } catch {
+        throw bad(`line ${line.lineNo} is not JSON`);
+      }
+      if (header === null) {
+        header = v as FactsHeader;
+        if (header.kind !== FACTS_KIND) throw bad(`not a ${FACTS_KIND} file`);
+      } else if (Array.isArray(v)) {
+        const [docId, group, bucket, key, count, length] = v as [string, string, string, string | null, number?, number?];
+        items.push({ docId, group, bucket, key });
+        if (header.signed) {
+          counts.push(count!);
+          lengths.push(length!);
+        }
+      } else {
+        const b = v as { location: string; bad: string };
+        items.push({ location: b.location, bad: b.bad });
+      }
+    }
   }
-  if (raw.kind !== FACTS_KIND) throw new InputError(`dedup --merge: ${path} is not a ${FACTS_KIND} file`);
-  const items: ItemFacts[] = raw.items.map((it) => {
-    if (!Array.isArray(it)) return { location: it.location, bad: it.bad };
-    const [docId, group, bucket, key] = it as [string, string, string, string | null];
-    return { docId, group, bucket, key };
-  });
-  const s = raw.signed as { signatures: string; bandKeys: string; sets: string | null; counts: number[]; lengths: number[]; ms: { shingle: number; sign: number } } | null;
+  if (header === null) throw bad("empty");
+  const s = header.signed;
   const signed: SignedShard | null = s && {
     signatures: join(dir, s.signatures),
     bandKeys: join(dir, s.bandKeys),
     sets: s.sets === null ? null : join(dir, s.sets),
-    counts: Uint32Array.from(s.counts),
-    lengths: Float64Array.from(s.lengths),
+    counts: Uint32Array.from(counts),
+    lengths: Float64Array.from(lengths),
     ms: s.ms,
   };
-  return { items, chars: raw.chars, signed };
+  return { items, chars: header.chars, signed };
 }

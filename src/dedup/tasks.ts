@@ -89,7 +89,7 @@ export async function runFactsTask(files: readonly string[], t: Task, o: WorkSet
     const progress = new Progress(`dedup (${o.mode}) task ${t.index} facts`);
     for (let f = 0; f < share.length; f++) {
       const facts: ShardFacts = await reader.shard(f);
-      writeShardFacts(tmp, shardTag(first + f), facts);
+      await writeShardFacts(tmp, shardTag(first + f), facts);
       result.docs += facts.items.length;
       progress.add(facts.items.length, facts.chars);
     }
@@ -157,7 +157,7 @@ export class MergedFacts {
   shard(f: number): Promise<ShardFacts> {
     const owner = this.results.find((r) => f >= r.result.shards[0] && f < r.result.shards[1]);
     if (owner === undefined) throw new InputError(`dedup --merge: no task wrote the facts of shard ${f + 1}`);
-    return Promise.resolve(readShardFacts(taskDir(this.outDir, owner.task), shardTag(f)));
+    return readShardFacts(taskDir(this.outDir, owner.task), shardTag(f));
   }
 
   /**

@@ -90,7 +90,7 @@ describe("dedup split into tasks", () => {
   test("a finished task run again is skipped; a merge run again changes nothing; another task count is other work", async () => {
     const o = options({ mode: "both" }, 1);
     const first = await runDedupTask({ ...o, task: { index: 0, count: 2 } });
-    const facts = join(o.outDir, ".dedup-work", "task-00000-of-00002", "part-00000.facts.json.zst");
+    const facts = join(o.outDir, ".dedup-work", "task-00000-of-00002", "part-00000.facts.jsonl.zst");
     const made = readFileSync(facts);
     const again = await runDedupTask({ ...o, task: { index: 0, count: 2 } });
     expect(again).toEqual(first);
