@@ -1,6 +1,7 @@
 import { Command, Option } from "commander";
 import { ConfigError } from "../errors.ts";
-import { parseMode, runDedup } from "../stages/dedup.ts";
+import { parseMode, runDedup, runDedupTask } from "../stages/dedup.ts";
+import { readTask } from "../runtime/flags.ts";
 import type { NearSettings } from "../stages/dedup-near.ts";
 import { nearParams } from "../near/near-dedup.ts";
 import { parseShingleSpec } from "../near/shingle.ts";
@@ -43,9 +44,9 @@ export function nearSettings(o: Record<string, unknown>, g: Globals): NearSettin
 }
 
 export function dedupCommand(): Command {
-  return addGlobals(new Command("dedup"), "threads", "seed", "device")
+  return addGlobals(new Command("dedup"), "threads", "seed", "device", "tasks")
     .description(
-      "Remove exact and/or near duplicates from normalized shards. Writes DIR/deduped.jsonl.zst (kept docs in input order; not with --decisions-only), DIR/decisions.jsonl.zst (one line per input doc: {doc_id, decision, dup_of, similarity, reason}; dup_of is always a kept doc), DIR/dedup.manifest.json (reproducible) and DIR/dedup.stats.json (timings; not reproducible). Near dedup runs MinHash + LSH as WebGPU compute shaders, or on the CPU twin with bit-identical results.",
+      "Remove exact and/or near duplicates from normalized shards. Writes DIR/deduped.jsonl.zst (kept docs in input order; not with --decisions-only), DIR/decisions.jsonl.zst (one line per input doc: {doc_id, decision, dup_of, similarity, reason}; dup_of is always a kept doc), DIR/dedup.manifest.json (reproducible) and DIR/dedup.stats.json (timings; not reproducible). Near dedup runs MinHash + LSH as WebGPU compute shaders, or on the CPU twin with bit-identical results. With --task-index I --num-tasks N, task I reads its share of the shards (ids, exact keys and, on the CPU, MinHash signatures) into DIR/.dedup-work/ and marks itself done; then one --num-tasks N --merge makes the decisions and writes the same files, byte for byte, as a run without tasks.",
     )
     .requiredOption("--input <glob...>", "normalized shards (e.g. 'data/normalized/**/*.jsonl.zst')")
     .requiredOption("--out-dir <dir>", "output folder")
@@ -84,14 +85,25 @@ export function dedupCommand(): Command {
     )
     .action(async (o) => {
       const g = readGlobals(o);
-      const r = await runDedup({
+      const { task, merge } = readTask(o);
+      const options = {
         inputs: o.input,
         outDir: o.outDir,
         mode: parseMode(o.mode),
         scope: o.scope,
         near: nearSettings(o, g),
         decisionsOnly: o.decisionsOnly === true,
-      });
+        task,
+        merge,
+      };
+      // A task flag given (or set by the scheduler) without --merge: this process is one task.
+      const isTask = !merge && (o.taskIndex !== undefined || o.numTasks !== undefined || task.count > 1);
+      if (isTask) {
+        const r = await runDedupTask(options);
+        process.stdout.write(JSON.stringify({ task: { index: task.index, count: task.count }, shards: r.shards, docs: r.docs }) + "\n");
+        return;
+      }
+      const r = await runDedup(options);
       process.stdout.write(JSON.stringify({ manifest: r.manifestPath, counts: r.counts }) + "\n");
     });
 }

@@ -115,7 +115,8 @@ export class ShardSigner {
 /**
  * The engine's runs for one signed shard: document j of the shard goes in when keep(j), with its
  * id, scope group and exact twin (an engine index, or -1). The signature and band-key files are
- * removed once read; the sets file is handed to the engine by name and must outlive it.
+ * removed once read unless `removeRead` is false; the sets file is handed to the engine by name
+ * and must outlive it.
  */
 export function* signedRuns(
   shard: SignedShard,
@@ -124,6 +125,7 @@ export function* signedRuns(
   docId: (j: number) => string,
   group: (j: number) => string,
   twin: (j: number) => number = () => -1,
+  removeRead = true,
 ): Generator<SignedRun> {
   const K = params.numPerm;
   const B = params.bands;
@@ -170,5 +172,5 @@ export function* signedRuns(
     closeSync(keyFd);
   }
   // The sets file stays: the engine reads it in place until it returns (the caller removes it).
-  for (const f of [shard.signatures, shard.bandKeys]) rmSync(f, { force: true });
+  if (removeRead) for (const f of [shard.signatures, shard.bandKeys]) rmSync(f, { force: true });
 }

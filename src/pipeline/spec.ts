@@ -31,7 +31,7 @@ export interface Stage {
   name: string;
   command: string;
   tasks: number;
-  /** Whether the command takes --task-index/--num-tasks/--merge. */
+  /** Whether the stage runs as tasks and a merge (--task-index/--num-tasks/--merge): more than one task of a command that takes them. */
   splits: boolean;
   outDir: string;
   /** The command's arguments, without --out-dir and the task flags. */
@@ -211,9 +211,11 @@ export function parsePipeline(file: string, raw: unknown, commands: Command[], o
       throw new ConfigError(at(`${field}.command: ${JSON.stringify(commandName)} is not a gamma stage; stages: ${usable.join(", ")}`));
     }
     if (!cmd.options.some((o) => o.long === "--out-dir")) throw new ConfigError(at(`${field}.command: ${commandName} writes no --out-dir folder, so it cannot be a pipeline stage`));
-    const splits = cmd.options.some((o) => o.long === "--num-tasks");
+    const canSplit = cmd.options.some((o) => o.long === "--num-tasks");
     const tasks = s.tasks === undefined ? 1 : intField(at(`${field}.tasks`), s.tasks, 1, 1 << 20);
-    if (tasks > 1 && !splits) throw new ConfigError(at(`${field}.tasks: ${commandName} does not split its work into tasks yet; use tasks: 1`));
+    // One task runs the command once, as by hand, with no merge (a dedup stage's one job keeps its GPU for the near engine).
+    const splits = canSplit && tasks > 1;
+    if (tasks > 1 && !canSplit) throw new ConfigError(at(`${field}.tasks: ${commandName} does not split its work into tasks yet; use tasks: 1`));
     const settings = s.settings ?? {};
     if (!isRecord(settings)) throw new ConfigError(at(`${field}.settings must be a mapping of ${commandName}'s flags`));
     const later = new Set(names.slice(i + 1));

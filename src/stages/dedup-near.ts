@@ -11,6 +11,7 @@ import { nearDedup, nearDedupSigned, nearParams, type NearDoc, type NearOptions,
 import { signedRuns, type SignedShard, type SignRequest } from "../near/shard-signer.ts";
 import { readDocBatches } from "../io/doc-reader.ts";
 import type { MinHashParams } from "../kernels/minhash.ts";
+import { Decision } from "../dedup/decisions.ts";
 
 /** What the dedup command asks of the near engine; the backend is chosen from `device` at run time. */
 export interface NearSettings
@@ -39,52 +40,62 @@ export function signRequest(s: NearSettings, dir: string, tag: string): SignRequ
 /** The documents for the engine: the shards to read again, or what the first pass signed. */
 export type NearInput =
   | { kind: "read"; files: string[] }
-  /** Per shard in input order: its signing and the input position of each of its documents. */
-  | { kind: "signed"; shards: { signed: SignedShard; positions: number[] }[] };
+  /**
+   * Per shard in input order: its signing and the input position of each of its documents.
+   * `keepFiles`: the signing files stay for a later run (a merge's work folder), else each
+   * shard's signatures and band keys are removed once read.
+   */
+  | { kind: "signed"; shards: { signed: SignedShard; positions: number[] }[]; keepFiles?: boolean };
 
-/**
- * `kind` per input position: 0 in play, 1 exact duplicate of `twin[i]` (an input position), other
- * values stay out.
- */
-export async function runNear(
-  input: NearInput,
-  kind: Uint8Array,
-  twin: ArrayLike<number>,
-  docIds: string[],
-  groups: string[],
-  s: NearSettings,
-  backend: Backend,
-  workDir: string,
-): Promise<NearOutcome> {
+export interface NearRun {
+  input: NearInput;
+  /**
+   * Per input position: Decision.Kept documents go in, Decision.ExactDup ones as followers of
+   * `twin[i]` (an input position); the others stay out.
+   */
+  decision: ArrayLike<number>;
+  twin: ArrayLike<number>;
+  docIds: readonly string[];
+  /** Scope group of an input position. */
+  group: (i: number) => string;
+  settings: NearSettings;
+  backend: Backend;
+  workDir: string;
+}
+
+/** Runs the near engine on the documents still in play and maps its answers back to input positions. */
+export async function runNear(run: NearRun): Promise<NearOutcome> {
+  const { input, decision, twin, docIds, group, settings: s, backend, workDir } = run;
+  const inPlay = (i: number) => decision[i] === Decision.Kept || decision[i] === Decision.ExactDup;
   // Engine index -> input position, and back.
   const local: number[] = [];
-  const engineIndex = new Int32Array(kind.length).fill(-1);
+  const engineIndex = new Int32Array(decision.length).fill(-1);
   const enter = (i: number): number => {
     engineIndex[i] = local.length;
     return local.push(i) - 1;
   };
-  const twinIndex = (i: number): number => (kind[i] === 1 ? engineIndex[twin[i]!]! : -1);
+  const twinIndex = (i: number): number => (decision[i] === Decision.ExactDup ? engineIndex[twin[i]!]! : -1);
   async function* docs(files: string[]): AsyncGenerator<NearDoc> {
     let idx = 0;
     for await (const batch of readDocBatches(files)) {
       for (const item of batch) {
         const i = idx++;
-        if (kind[i] > 1 || "bad" in item) continue;
+        if (!inPlay(i) || "bad" in item) continue;
         const index = enter(i);
-        yield { index, docId: item.doc.doc_id, text: item.doc.text, group: groups[i]!, twin: twinIndex(i) };
+        yield { index, docId: item.doc.doc_id, text: item.doc.text, group: group(i), twin: twinIndex(i) };
       }
     }
   }
-  function* runs(shards: { signed: SignedShard; positions: number[] }[], params: MinHashParams): Generator<SignedRun> {
+  function* runs(shards: { signed: SignedShard; positions: number[] }[], params: MinHashParams, removeRead: boolean): Generator<SignedRun> {
     for (const { signed, positions } of shards) {
       const keep = (j: number) => {
         const i = positions[j]!;
-        if (kind[i] > 1) return false;
+        if (!inPlay(i)) return false;
         enter(i);
         return true;
       };
       const twinOf = (j: number) => twinIndex(positions[j]!);
-      yield* signedRuns(signed, params, keep, (j) => docIds[positions[j]!]!, (j) => groups[positions[j]!]!, twinOf);
+      yield* signedRuns(signed, params, keep, (j) => docIds[positions[j]!]!, (j) => group(positions[j]!), twinOf, removeRead);
     }
   }
   const options: NearOptions = {
@@ -102,8 +113,10 @@ export async function runNear(
     workDir,
   };
   const r =
-    input.kind === "read" ? await nearDedup(docs(input.files), options) : await nearDedupSigned(runs(input.shards, nearParams(s).params), options);
-  const n = kind.length;
+    input.kind === "read"
+      ? await nearDedup(docs(input.files), options)
+      : await nearDedupSigned(runs(input.shards, nearParams(s).params, input.keepFiles !== true), options);
+  const n = decision.length;
   const dupOf = new Int32Array(n).fill(-1);
   const similarity = new Float32Array(n).fill(Number.NaN);
   for (let j = 0; j < r.nDocs; j++) {

@@ -1,33 +1,46 @@
 /**
- * `gamma dedup`: exact (hash of whitespace-collapsed, lower-cased text),
- * near (MinHash LSH on WebGPU or its CPU twin), or both (exact first, then
- * near among the survivors). Pass 1 decides exact duplicates (one shard per
- * worker thread at a time with --cpu-threads > 1); on the CPU backend the same
- * threads shingle and sign each document for the near engine as they read it.
- * The near engine then runs on the signatures (on the GPU backend it reads the
- * shards again and the kernel signs). The last pass writes deduped.jsonl.zst
- * (kept docs in input order, lines copied without parsing them again) and
- * decisions.jsonl.zst (one line per input doc, same order).
+ * `gamma dedup`: exact (hash of whitespace-collapsed, lower-cased text), near (MinHash LSH on
+ * WebGPU or its CPU twin), or both (exact first, then near among the survivors), in named phases:
+ *
+ * 1. facts (src/dedup/facts.ts): each shard is read once, one per worker thread at a time with
+ *    --cpu-threads > 1, for its doc ids, scope groups, source/domain buckets and exact keys; on
+ *    the CPU backend the same threads shingle and sign each document for the near engine.
+ * 2. exact keys (src/dedup/doc-table.ts): shards taken in order; a document whose key an earlier
+ *    one had is its exact duplicate.
+ * 3. near (./dedup-near.ts, src/near/): band buckets, candidate pairs, verification and clusters
+ *    on the signatures (on the GPU backend the engine reads the shards again and the kernel signs).
+ * 4. apply (src/dedup/apply.ts): deduped.jsonl.zst (kept docs in input order, lines copied
+ *    without parsing them again) and decisions.jsonl.zst (one line per input doc, same order).
+ *
+ * With tasks (src/dedup/tasks.ts) phase 1 runs as N processes, each over its share of the
+ * shards, writing the facts to files; `--merge` reads them back and runs phases 2 to 4 once, with
+ * the same bytes out as a single run.
  */
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { ConfigError, InputError } from "../errors.ts";
+import { ConfigError } from "../errors.ts";
 import { writeJsonAtomic } from "../io/atomic.ts";
-import { readDocBatches, readItemLineBytes } from "../io/doc-reader.ts";
 import { expandInputs } from "../io/glob.ts";
 import { sha256File, type FileDigest } from "../io/hash.ts";
 import { createdAt } from "../io/timestamp.ts";
 import { ZstdTextWriter } from "../io/zstd-writer.ts";
 import { info, Progress } from "../log.ts";
-import { bump, countsAddUp, emptyCounts, sortedCounts, type StageCounts } from "../pipeline.ts";
+import { countsAddUp, sortedCounts, type StageCounts } from "../pipeline.ts";
 import { GAMMA_VERSION } from "../version.ts";
-import { selectBackend, type Backend } from "../gpu/device.ts";
-import { exactKey } from "./exact-key.ts";
-import { ShardSigner, type SignedShard, type SignRequest } from "../near/shard-signer.ts";
-import type { NearInput, NearSettings, NearOutcome } from "./dedup-near.ts";
-import { FileWorkers } from "./file-pool.ts";
+import type { Backend } from "../gpu/device.ts";
+import type { SignedShard } from "../near/shard-signer.ts";
+import type { NearSettings, NearOutcome } from "./dedup-near.ts";
 import { removeStaleTemps } from "../runtime/outputs.ts";
-import { Names } from "../util/names.ts";
+import { SINGLE_TASK, type Task } from "../runtime/tasks.ts";
+import { Apply } from "../dedup/apply.ts";
+import { nearBackend } from "../dedup/backend.ts";
+import { Decision } from "../dedup/decisions.ts";
+import { DocTable } from "../dedup/doc-table.ts";
+import type { ShardFacts } from "../dedup/facts.ts";
+import { FactsReader } from "../dedup/read-facts.ts";
+import { MergedFacts, runFactsTask, type TaskResult, type WorkSettings } from "../dedup/tasks.ts";
+
+export { decisionLine, reasonTail, writeDecision } from "../dedup/decisions.ts";
 
 export type DedupMode = "exact" | "near" | "both";
 
@@ -39,221 +52,103 @@ export interface DedupOptions {
   near: NearSettings;
   /** Write only the decisions and the manifest, not deduped.jsonl.zst (the shards are read once). */
   decisionsOnly?: boolean;
+  /** With `merge`: `task.count` tasks (runDedupTask) read the shards; this run reads their facts. */
+  task?: Task;
+  merge?: boolean;
+}
+
+export interface DedupSummary {
+  counts: StageCounts;
+  manifestPath: string;
+  statsPath: string;
 }
 
 export const DEDUP_MANIFEST = "dedup.manifest.json";
 /** Timings and machine-dependent figures of the last run: not reproducible, unlike the manifest. */
 export const DEDUP_STATS = "dedup.stats.json";
 
-const NEWLINE = new Uint8Array([10]);
-
-interface DocInfo {
-  docId: string;
-  group: string;
-  bucket: string;
+/** Where the facts phase's shards come from: the shards themselves, or the tasks' facts files. */
+interface FactsSource {
+  shard(f: number): Promise<ShardFacts>;
+  close?(): void;
 }
 
-/** What pass 1 learns of each item of a shard, in line order; `key` is null when not asked for. */
-export type ItemFacts = (DocInfo & { key: string | null }) | { location: string; bad: string };
+/** A shard signed in the facts phase, and the input position of each of its documents. */
+type SignedAt = { signed: SignedShard; positions: number[] };
 
-export interface ShardFacts {
-  items: ItemFacts[];
-  /** Characters of text, for the progress log. */
-  chars: number;
-  /** With a sign request: every document's signing, in order. */
-  signed: SignedShard | null;
+function workSettings(o: DedupOptions): WorkSettings {
+  return { outDir: o.outDir, mode: o.mode, scope: o.scope, near: o.near, decisionsOnly: o.decisionsOnly === true };
 }
 
-/** Pass 1 over one shard: ids, groups, source/domain buckets and exact keys; signatures when asked. */
-export async function shardFacts(file: string, perSource: boolean, withKeys: boolean, sign: SignRequest | null = null): Promise<ShardFacts> {
-  const items: ItemFacts[] = [];
-  let chars = 0;
-  const signer = sign ? new ShardSigner(sign) : null;
-  try {
-    for await (const batch of readDocBatches([file])) {
-      for (const item of batch) {
-        if ("bad" in item) {
-          items.push({ location: item.location, bad: item.bad });
-          continue;
-        }
-        const d = item.doc;
-        chars += d.text.length;
-        const group = perSource ? d.source : "";
-        items.push({ docId: d.doc_id, group, bucket: `${d.source}/${d.domain}`, key: withKeys ? `${group}\u0000${exactKey(d.text)}` : null });
-        signer?.add(d.text);
-      }
-    }
-  } catch (e) {
-    signer?.abort();
-    throw e;
-  }
-  return { items, chars, signed: signer?.finish() ?? null };
+/** Task `o.task.index` of `o.task.count`: the facts of its share of the shards (see src/dedup/tasks.ts). */
+export function runDedupTask(o: DedupOptions): Promise<TaskResult> {
+  const files = expandInputs(o.inputs, { what: "normalized shards" });
+  return runFactsTask(files, o.task ?? SINGLE_TASK, workSettings(o), join(o.outDir, DEDUP_MANIFEST));
 }
 
-export async function runDedup(o: DedupOptions): Promise<{ counts: StageCounts; manifestPath: string; statsPath: string }> {
+export async function runDedup(o: DedupOptions): Promise<DedupSummary> {
   const started = performance.now();
   const files = expandInputs(o.inputs, { what: "normalized shards" });
-  // The near backend is chosen first, before any thread starts or output is opened (a device
-  // error leaves nothing behind): on the CPU, pass 1 signs as it reads (when there are shards
-  // enough to keep every thread busy; one big file is better read again by the engine's own pool).
-  let backend: Backend | null = null;
-  if (o.mode !== "exact") {
-    backend = await selectBackend({ device: o.near.device, adapterName: o.near.adapterName });
-    const name = backend.adapter ? ` (${backend.adapter.description || backend.adapter.device})` : "";
-    info(`dedup: near-duplicate kernels on ${backend.kind}${name}: ${backend.reason}`);
+  const manifestPath = join(o.outDir, DEDUP_MANIFEST);
+  const statsPath = join(o.outDir, DEDUP_STATS);
+  let merged: MergedFacts | null = null;
+  if (o.merge) {
+    const m = MergedFacts.open(files, o.task?.count ?? 1, workSettings(o), manifestPath);
+    if (!(m instanceof MergedFacts)) {
+      info(`dedup --merge: already merged for these inputs and settings in ${o.outDir}; skipped`);
+      return { counts: m.merged as StageCounts, manifestPath, statsPath };
+    }
+    merged = m;
   }
+  const backend = await nearBackend(o.mode, o.near);
   removeStaleTemps(o.outDir);
   mkdirSync(o.outDir, { recursive: true });
-  // --cpu-threads comes in the near settings; pass 1 uses it too.
-  const threads = Math.min(o.near.cpuThreads ?? 1, files.length);
-  // Started before the inputs are hashed, so the threads load meanwhile.
-  const workers = threads > 1 ? new FileWorkers(threads) : null;
-  const inputs: FileDigest[] = [];
-  // By input position: what pass 1 read, and the decision. Groups and source/domain buckets are
-  // numbered (a million documents share a handful of them).
-  const docIds: string[] = [];
-  const groupOf: number[] = [];
-  const bucketOf: number[] = [];
-  const groupNames = new Names();
-  const bucketNames = new Names();
-  const badLines = new Map<number, string>();
-  const state: number[] = []; // -1 kept, else index of the doc it duplicates
-  const kind: number[] = []; // 0 kept, 1 exact, 2 near, 3 rejected
-  const similarity: number[] = [];
+  // --cpu-threads comes in the near settings; the facts phase uses it too.
+  const cpuThreads = o.near.cpuThreads ?? 1;
+  // Named like every temporary gamma writes, so a run killed mid-way leaves nothing that outlives it.
+  const workDir = join(o.outDir, `.near-work.tmp-${process.pid}`);
+  // On the CPU the facts phase signs as it reads (when there are shards enough to keep every
+  // thread busy; one big file is better read again by the engine's own pool). A merge uses what
+  // the tasks signed.
+  const signFacts = backend?.kind === "cpu" && (merged ? merged.signed : files.length >= Math.max(1, cpuThreads));
+  const { signRequest } = signFacts && !merged ? await import("./dedup-near.ts") : { signRequest: null };
+  if (signRequest) mkdirSync(workDir, { recursive: true });
+  const source: FactsSource =
+    merged ??
+    new FactsReader(files, Math.min(cpuThreads, files.length), {
+      perSource: o.scope === "per-source",
+      withKeys: o.mode !== "near",
+      sign: signRequest ? (f) => signRequest(o.near, workDir, `pass1-${f}`) : null,
+    });
 
-  const dedupedPath = join(o.outDir, "deduped.jsonl.zst");
-  const decisionsPath = join(o.outDir, "decisions.jsonl.zst");
   // The deduplicated copy is compressed by zstd threads, as many as --cpu-threads, while this
   // thread reads the shards back (the bytes are the same for any number of them).
-  const out = o.decisionsOnly ? null : new ZstdTextWriter(dedupedPath, undefined, o.near.cpuThreads ?? 1);
+  const out = o.decisionsOnly ? null : new ZstdTextWriter(join(o.outDir, "deduped.jsonl.zst"), undefined, cpuThreads);
   let dec: ZstdTextWriter;
   try {
-    dec = new ZstdTextWriter(decisionsPath);
+    dec = new ZstdTextWriter(join(o.outDir, "decisions.jsonl.zst"));
   } catch (e) {
+    source.close?.();
     await out?.abort(); // no half-opened output left behind
     throw e;
   }
-  const counts = emptyCounts();
-  const bySource: Record<string, StageCounts> = {};
+  const table = new DocTable();
+  const apply = new Apply(table, files, out, dec);
   let near: NearOutcome | null = null;
-  // Named like every temporary gamma writes, so a run killed mid-way leaves nothing that outlives it.
-  const workDir = join(o.outDir, `.near-work.tmp-${process.pid}`);
-  const signInPass1 = backend?.kind === "cpu" && files.length >= Math.max(1, o.near.cpuThreads ?? 1);
-  const { signRequest } = signInPass1 ? await import("./dedup-near.ts") : { signRequest: null };
-  const signedShards: { signed: SignedShard; positions: number[] }[] = [];
-
-  // The last pass for shard f: its kept docs (read again, copied as stored) and its decisions,
-  // in input order. Its items are the positions firstOf[f], firstOf[f] + 1, ... of pass 1.
-  const writeShard = async (f: number) => {
-    const first = firstOf[f]!;
-    const end = firstOf[f + 1] ?? docIds.length;
-    if (out !== null) {
-      let i = first;
-      for await (const lines of readItemLineBytes(files[f]!)) {
-        for (const stored of lines) {
-          if (i < end && kind[i] === 0) {
-            await out.writeBytes(stored);
-            await out.writeBytes(NEWLINE);
-          }
-          i++;
-        }
-      }
-      if (i !== end) throw new InputError(`dedup: ${files[f]} changed while dedup ran (${end - first} documents at first, ${i - first} now)`);
-    }
-    const nearTail = reasonTail(JSON.stringify(near ? `minhash_lsh_v1 (${near.describe})` : ""));
-    for (let i = first; i < end; i++) {
-      const k = kind[i]!;
-      counts.in++;
-      const b = (bySource[bucketNames.name(bucketOf[i]!) || "(unreadable)"] ??= emptyCounts());
-      b.in++;
-      if (k === 3) {
-        bump(counts.rejected, "invalid_record");
-        bump(b.rejected, "invalid_record");
-        await writeDecision(dec, docIds[i]!, "rejected", null, null, reasonTail(JSON.stringify(badLines.get(i))));
-      } else if (k === 0) {
-        counts.kept++;
-        b.kept++;
-        await writeDecision(dec, docIds[i]!, "kept", null, null, UNIQUE_TAIL);
-      } else {
-        const target = resolveRoot(state, i);
-        const reason = k === 1 ? "exact_dup" : "near_dup";
-        bump(counts.dropped, reason);
-        bump(b.dropped, reason);
-        await writeDecision(dec, docIds[i]!, reason, docIds[target]!, roundSim(similarity[i]!), k === 1 ? EXACT_TAIL : nearTail);
-      }
-    }
-  };
-
-  const firstOf: number[] = []; // position of each shard's first item
+  let inputs: FileDigest[];
   try {
     try {
-      // Pass 1: ids, exact keys; shards are read in parallel and taken in order.
-      const perSource = o.scope === "per-source";
-      const withKeys = o.mode !== "near";
-      if (signRequest) mkdirSync(workDir, { recursive: true });
-      const sign = (f: number) => (signRequest ? signRequest(o.near, workDir, `pass1-${f}`) : null);
-      const facts = files.map((file, f) => (workers ? workers.run<ShardFacts>({ kind: "dedup-facts", file, perSource, withKeys, sign: sign(f) }) : null));
-      // Hashed while the workers read (with no workers, before: the loop below reads in this thread).
-      for (const f of files) inputs.push(await sha256File(f));
-      const firstByKey = new Map<string, number>();
-      const progress = new Progress(`dedup (${o.mode}) pass 1`);
-      for (let f = 0; f < files.length; f++) {
-        const shard = await (facts[f] ?? shardFacts(files[f]!, perSource, withKeys, sign(f)));
-        firstOf.push(docIds.length);
-        const positions: number[] = [];
-        if (shard.signed) signedShards.push({ signed: shard.signed, positions });
-        for (const item of shard.items) {
-          const idx = docIds.length;
-          state.push(-1);
-          kind.push(0);
-          similarity.push(Number.NaN);
-          if ("bad" in item) {
-            badLines.set(idx, `${item.location}: ${item.bad}`);
-            docIds.push(item.location);
-            groupOf.push(groupNames.id(""));
-            bucketOf.push(bucketNames.id(""));
-            kind[idx] = 3;
-            continue;
-          }
-          docIds.push(item.docId);
-          groupOf.push(groupNames.id(item.group));
-          bucketOf.push(bucketNames.id(item.bucket));
-          positions.push(idx);
-          if (item.key === null) continue;
-          const first = firstByKey.get(item.key);
-          if (first === undefined) firstByKey.set(item.key, idx);
-          else {
-            state[idx] = first;
-            kind[idx] = 1;
-            similarity[idx] = 1;
-          }
-        }
-        progress.add(shard.items.length, shard.chars);
-        // Exact dedup only: a duplicate's first copy comes before it, so this
-        // shard's decisions are final and it can be written while later shards are read.
-        if (o.mode === "exact") await writeShard(f);
-      }
-      progress.done();
+      // Hashed while the workers read (with no workers, before: the facts are read in this thread).
+      inputs = merged ? merged.inputs() : await hashAll(files);
+      const signed = await factsPhase(o.mode, files.length, source, table, apply);
+      table.forgetKeys();
+      if (backend !== null) near = await nearPhase(o.near, backend, table, signFacts ? { signed, keepFiles: merged !== null } : { files }, workDir);
     } finally {
-      workers?.close();
+      source.close?.();
     }
-
-    if (backend !== null) {
-      const { runNear } = await import("./dedup-near.ts");
-      const input: NearInput = signInPass1 ? { kind: "signed", shards: signedShards } : { kind: "read", files };
-      near = await runNear(input, Uint8Array.from(kind), state, docIds, groupOf.map((g) => groupNames.name(g)), o.near, backend, workDir);
-      rmSync(workDir, { recursive: true, force: true });
-      // Near duplicates, and exact duplicates whose twin was dropped as a near duplicate: both
-      // now name the kept document and the similarity measured to it.
-      for (let i = 0; i < docIds.length; i++) {
-        const t = near.dupOf[i]!;
-        if (t >= 0) {
-          state[i] = t;
-          if (kind[i] === 0) kind[i] = 2;
-          similarity[i] = near.similarity[i]!;
-        }
-      }
-      for (let f = 0; f < files.length; f++) await writeShard(f);
+    if (near !== null) {
+      apply.setNearReason(near.describe);
+      for (let f = 0; f < files.length; f++) await apply.shard(f);
     }
     await out?.finish();
     await dec.finish();
@@ -263,17 +158,16 @@ export async function runDedup(o: DedupOptions): Promise<{ counts: StageCounts; 
     rmSync(workDir, { recursive: true, force: true });
     throw e;
   }
-  if (counts.in !== docIds.length || !countsAddUp(counts)) throw new Error("dedup: internal error: counts do not add up");
+  const counts = apply.counts;
+  if (counts.in !== table.size || !countsAddUp(counts)) throw new Error("dedup: internal error: counts do not add up");
   const nearStats = near ? (await import("./dedup-near.ts")).splitNearStats(near.stats) : null;
-  const statsPath = join(o.outDir, DEDUP_STATS);
   writeJsonAtomic(statsPath, {
     kind: "gamma.dedup-stats/v1",
     reproducible: false,
-    cpu_threads: o.near.cpuThreads ?? 1,
+    cpu_threads: cpuThreads,
     wall_ms: Math.round(performance.now() - started),
     ...(nearStats ? { near: nearStats.machine } : {}),
   });
-  const manifestPath = join(o.outDir, DEDUP_MANIFEST);
   writeJsonAtomic(manifestPath, {
     kind: "gamma.dedup/v1",
     stage: "dedup",
@@ -286,63 +180,73 @@ export async function runDedup(o: DedupOptions): Promise<{ counts: StageCounts; 
       decisions: { ...dec.digest(), path: "decisions.jsonl.zst" },
     },
     counts: sortedCounts(counts),
-    by_source: Object.fromEntries(Object.entries(bySource).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, sortedCounts(v)])),
+    by_source: Object.fromEntries(Object.entries(apply.bySource).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, sortedCounts(v)])),
     ...(nearStats ? { near: nearStats.reproducible } : {}),
   });
+  merged?.finish(o.task?.count ?? 1, counts);
   info(`dedup: ${counts.in} docs in, ${counts.kept} kept, ${counts.dropped.exact_dup ?? 0} exact duplicates, ${counts.dropped.near_dup ?? 0} near duplicates -> ${o.outDir}`);
   return { counts, manifestPath, statsPath };
 }
 
-const DECISION_HEAD = '{"doc_id":';
-
-/** What follows the similarity in a decisions line: the reason (JSON text; undefined: no key) and the end. */
-export function reasonTail(reason: string | undefined): string {
-  return reason === undefined ? "}\n" : `,"reason":${reason}}\n`;
-}
-
-const UNIQUE_TAIL = reasonTail(JSON.stringify("unique"));
-const EXACT_TAIL = reasonTail(JSON.stringify("exact_hash_v1 (whitespace-collapsed, lower-cased text, sha256)"));
-/** `,"decision":"<decision>","dup_of":` for each decision, made once. */
-const DECISION_MIDDLE = new Map(["kept", "exact_dup", "near_dup", "rejected"].map((d) => [d, `,"decision":${JSON.stringify(d)},"dup_of":`]));
-
-/** A decisions line: JSON.stringify({doc_id, decision, dup_of, similarity, reason}) + "\n" (the definition writeDecision follows). */
-export function decisionLine(docId: string, decision: string, dupOf: string | null, similarity: number | null, reason: string | undefined): string {
-  return JSON.stringify({ doc_id: docId, decision, dup_of: dupOf, similarity, reason }) + "\n";
+async function hashAll(files: readonly string[]): Promise<FileDigest[]> {
+  const inputs: FileDigest[] = [];
+  for (const f of files) inputs.push(await sha256File(f));
+  return inputs;
 }
 
 /**
- * Appends decisionLine(docId, decision, dupOf, similarity, reason) with `tail` = reasonTail(reason),
- * piece by piece into the writer's buffer: no line string, only the JSON of the ids and of the
- * similarity (a million lines made as strings were ~0.7 GB of RSS before they were collected).
+ * Phases 1 and 2, facts and exact keys: every shard's facts into the table, in shard order. With
+ * --mode exact a shard's decisions are final once it is in (a duplicate's first copy comes
+ * before it), so it is applied while later shards are read. Returns the shards signed on the way.
  */
-export async function writeDecision(out: ZstdTextWriter, docId: string, decision: string, dupOf: string | null, similarity: number | null, tail: string): Promise<void> {
-  const id = JSON.stringify(docId);
-  const middle = DECISION_MIDDLE.get(decision) ?? `,"decision":${JSON.stringify(decision)},"dup_of":`;
-  const dup = dupOf === null ? "null" : JSON.stringify(dupOf);
-  const sim = JSON.stringify(similarity);
-  const most = DECISION_HEAD.length + 3 * (id.length + middle.length + dup.length + tail.length) + 14 + sim.length;
-  if (most > ZstdTextWriter.BUFFER_BYTES) return out.write(`${DECISION_HEAD}${id}${middle}${dup},"similarity":${sim}${tail}`);
-  await out.writeWith(most, (buf, at) => {
-    at += buf.write(DECISION_HEAD, at, "latin1");
-    at += buf.write(id, at, "utf8");
-    at += buf.write(middle, at, "utf8");
-    at += buf.write(dup, at, "utf8");
-    at += buf.write(',"similarity":', at, "latin1");
-    at += buf.write(sim, at, "latin1");
-    return at + buf.write(tail, at, "utf8");
+async function factsPhase(mode: DedupMode, nFiles: number, source: FactsSource, table: DocTable, apply: Apply): Promise<SignedAt[]> {
+  const signed: SignedAt[] = [];
+  const progress = new Progress(`dedup (${mode}) pass 1`);
+  for (let f = 0; f < nFiles; f++) {
+    const shard = await source.shard(f);
+    const positions = table.addShard(shard.items);
+    if (shard.signed) signed.push({ signed: shard.signed, positions });
+    progress.add(shard.items.length, shard.chars);
+    if (mode === "exact") await apply.shard(f);
+  }
+  progress.done();
+  return signed;
+}
+
+/**
+ * Phase 3, near: the engine on the documents still in play (bands, candidate pairs, verification,
+ * clusters), on what the facts phase signed or on the shards read again. Near duplicates, and
+ * exact duplicates whose twin was dropped as a near duplicate, then name the kept document and
+ * the similarity measured to it.
+ */
+async function nearPhase(
+  settings: NearSettings,
+  backend: Backend,
+  table: DocTable,
+  docs: { signed: SignedAt[]; keepFiles: boolean } | { files: string[] },
+  workDir: string,
+): Promise<NearOutcome> {
+  const { runNear } = await import("./dedup-near.ts");
+  const near = await runNear({
+    input: "files" in docs ? { kind: "read", files: docs.files } : { kind: "signed", shards: docs.signed, keepFiles: docs.keepFiles },
+    decision: Uint8Array.from(table.decision),
+    twin: table.dupOf,
+    docIds: table.docIds,
+    group: (i) => table.group(i),
+    settings,
+    backend,
+    workDir,
   });
-}
-
-/** Follows dup_of links to the document that was kept. */
-function resolveRoot(state: number[], i: number): number {
-  let t = state[i]!;
-  let guard = 0;
-  while (state[t]! >= 0 && guard++ < 1_000_000) t = state[t]!;
-  return t;
-}
-
-function roundSim(x: number): number {
-  return Math.round(x * 1e6) / 1e6;
+  rmSync(workDir, { recursive: true, force: true });
+  for (let i = 0; i < table.size; i++) {
+    const t = near.dupOf[i]!;
+    if (t >= 0) {
+      table.dupOf[i] = t;
+      if (table.decision[i] === Decision.Kept) table.decision[i] = Decision.NearDup;
+      table.similarity[i] = near.similarity[i]!;
+    }
+  }
+  return near;
 }
 
 export function parseMode(v: string): DedupMode {

@@ -5,7 +5,7 @@
  */
 import { itemsFor } from "./normalize-io.ts";
 import { normalizeStream, type NormalizeParams, type ShardTarget } from "./normalize-core.ts";
-import { shardFacts } from "./dedup.ts";
+import { shardFacts } from "../dedup/facts.ts";
 import type { SignRequest } from "../near/shard-signer.ts";
 import { configureLog } from "../log.ts";
 import { fileItems, type FileChunk } from "../code/file-tree.ts";

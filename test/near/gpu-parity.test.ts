@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { nearSettings } from "../../src/commands/dedup.ts";
 import { readGlobals } from "../../src/commands/globals.ts";
 import { releaseBackend } from "../../src/gpu/device.ts";
-import { runDedup } from "../../src/stages/dedup.ts";
+import { runDedup, runDedupTask } from "../../src/stages/dedup.ts";
 import { writeJsonl } from "../helpers/tmp.ts";
 import { CpuMinhash } from "../../src/kernels/minhash.cpu.ts";
 import { GpuMinhash } from "../../src/kernels/minhash.gpu.ts";
@@ -22,6 +22,8 @@ import { gpuForTests, requireGpuTest, withGpuErrorScopes } from "../gpu/gpu-avai
 import { bigDoc, brownTexts, cjkDoc, emojiDoc, nlpDocs } from "./fixtures/corpus.ts";
 import { dupCorpus } from "./fixtures/dup-corpus.ts";
 
+// The manifests' timestamp, so that two runs' manifests can be compared byte for byte.
+process.env.SOURCE_DATE_EPOCH = "1700000000";
 const gpu = await gpuForTests();
 requireGpuTest(gpu);
 afterAll(() => releaseBackend());
@@ -173,4 +175,34 @@ describe.skipIf(gpu === null)(`GPU (${gpu?.adapter?.description}) and CPU twins 
       expect(cpu.manifest.counts.dropped.exact_dup).toBeGreaterThan(1);
     });
   }
+
+  test("gamma dedup split into 3 tasks with a --merge on the GPU writes the files of a single GPU run, whether the tasks ran on the GPU or signed on the CPU", async () => {
+    const dir = join(work, "tasks");
+    mkdirSync(dir, { recursive: true });
+    const corpus = dupCorpus(8, 50, 50).texts;
+    const docs = [...corpus, corpus[2]!, corpus[7]!.toUpperCase()].map((text, i) => ({ text, source: "s", domain: "d", doc_id: `d${i}`, license_tag: null, created_at: "2023-11-14T22:13:20.000Z", meta: {} }));
+    const per = Math.ceil(docs.length / 4);
+    const inputs = [0, 1, 2, 3].map((s) => writeJsonl(join(dir, `part-0000${s}.jsonl.zst`), docs.slice(s * per, (s + 1) * per), "zst"));
+    const opts = (device: string, outDir: string) => ({
+      inputs,
+      outDir,
+      mode: "both" as const,
+      scope: "global" as const,
+      near: nearSettings({ verify: "exact", nearClusters: "components" }, readGlobals({ cpuThreads: "1", device, seed: "0" })),
+    });
+    const single = await runDedup(opts("gpu", join(dir, "single")));
+    const manifest = JSON.parse(readFileSync(single.manifestPath, "utf8"));
+    expect(manifest.near.backend).toBe("gpu");
+    expect(manifest.counts.dropped.near_dup).toBeGreaterThan(3);
+    for (const taskDevice of ["gpu", "cpu"]) {
+      const outDir = join(dir, `tasks-${taskDevice}`);
+      for (let index = 0; index < 3; index++) await runDedupTask({ ...opts(taskDevice, outDir), task: { index, count: 3 } });
+      const merged = await runDedup({ ...opts("gpu", outDir), task: { index: 0, count: 3 }, merge: true });
+      const stats = JSON.parse(readFileSync(merged.statsPath, "utf8"));
+      expect(stats.near.dispatches).toBeGreaterThan(0);
+      for (const f of ["deduped.jsonl.zst", "decisions.jsonl.zst", "dedup.manifest.json"]) {
+        expect(`${taskDevice} tasks: ${f}: ${readFileSync(join(outDir, f)).equals(readFileSync(join(dir, "single", f)))}`).toBe(`${taskDevice} tasks: ${f}: true`);
+      }
+    }
+  });
 });

@@ -29,7 +29,7 @@ function starts(log: string): number {
 describe("gamma run", () => {
   const out = join(dir, "out");
 
-  test("4 normalize tasks give the files of 1 task and of the commands run by hand; a second run runs nothing", () => {
+  test("4 tasks per stage (normalize, dedup) give the files of 1 task and of the commands run by hand; a second run runs nothing", () => {
     const four = writePipeline(join(dir, "four.yaml"), out, stages, 4);
     const r = gamma(["run", four, "--cpu-threads", "2"], { env: EPOCH });
     expect(r.stderr).not.toContain("error");
@@ -41,7 +41,7 @@ describe("gamma run", () => {
     expect(again.stderr).toContain("normalize: all 4 task(s) and the merge already done");
     // Nothing is left for Slurm either, and status says so.
     expect(gamma(["slurm", "submit", four, "--dry-run"]).stdout).toBe("# nothing to submit: every task and merge is done\n");
-    expect(gamma(["slurm", "status", four]).stdout).toMatch(/normalize\s+4\/4 tasks\s+merge done\ndedup\s+1\/1 tasks\s+merge done/);
+    expect(gamma(["slurm", "status", four]).stdout).toMatch(/normalize\s+4\/4 tasks\s+merge done\ndedup\s+4\/4 tasks\s+merge done/);
     // What a Slurm job runs: a task by the array's index (or --task-index), skipped when done.
     const resolved = join(out, ".gamma-pipeline/pipeline.json");
     const noArray = gamma(["slurm", "task", resolved, "--stage", "normalize"]);

@@ -127,16 +127,16 @@ describe.skipIf(missing !== null)("pipelines as Slurm array jobs", () => {
     expect(cancelled).toBe(true);
     // The merge and dedup jobs can never run now: Slurm drops them, and --wait fails naming the task.
     expect(await first.exited).toBe(1);
-    expect(await new Response(first.stderr).text()).toContain("the pipeline did not finish: normalize: task(s) 2 not finished; dedup: task(s) 0 not finished");
+    expect(await new Response(first.stderr).text()).toContain("the pipeline did not finish: normalize: task(s) 2 not finished; dedup: task(s) 0, 1, 2, 3 not finished");
     expect(cluster.client("squeue", ["-h"]).stdout.trim()).toBe("");
     const st = JSON.parse(gamma(["slurm", "status", p, "--json"], { env: env() }).stdout).stages;
     expect(st[0]).toMatchObject({ completed: 3, tasks: 4, merged: false, missing: [2] });
     expect(readFileSync(join(out, "logs/normalize/task-00002.log"), "utf8")).not.toContain(": done");
-    // The second submit runs task 2, the merge and dedup only.
+    // The second submit runs task 2, the merge and dedup's tasks and merge only.
     const again = submit(p, "--wait");
     ok(again);
     const jobs = JSON.parse(again.stdout).jobs as { label: string; tasks: number[] }[];
-    expect(jobs.map((j) => j.label)).toEqual(["normalize task 2", "normalize merge", "dedup task 0"]);
+    expect(jobs.map((j) => j.label)).toEqual(["normalize task 2", "normalize merge", "dedup tasks 0-2", "dedup task 3", "dedup merge"]);
     expect(jobs[0]!.tasks).toEqual([2]);
     for (const t of [0, 1, 3]) expect(readFileSync(join(out, `logs/normalize/task-0000${t}.log`), "utf8").match(/: start: /g)?.length).toBe(1);
     const resumed = outputTree(keep(out, join(dir, "cancel", "slurm")));
