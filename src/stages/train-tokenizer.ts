@@ -166,7 +166,8 @@ const SETTING_FLAGS: Record<TrainSettingError["setting"], string> = { vocabSize:
 
 /** Bad settings exit 2 naming the flag. */
 export function checkTrainTokenizerOptions(o: TrainTokenizerOptions): void {
-  if (new Set(o.specialTokens).size !== o.specialTokens.length) throw new ConfigError(`--special-tokens: a token is given twice (${o.specialTokens.join(", ")})`);
+  const twice = o.specialTokens.find((t, i) => o.specialTokens.indexOf(t) !== i);
+  if (twice !== undefined) throw new ConfigError(`--special-tokens: special token ${JSON.stringify(twice)} is given twice`);
   // The byte-level BPE limits; the Unigram trainer checks its own (the vocabulary against its pieces).
   if (o.model === "bpe") {
     try {
