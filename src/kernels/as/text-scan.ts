@@ -40,15 +40,11 @@ const EV_ROOM: i32 = 3;
 const S_P = 0, S_END = 1, S_TEXT = 2, S_PAIRS = 3, S_ASCII = 4, S_SPACES = 5, S_LETTERS = 6, S_WORDS = 7, S_PREV_SPACE = 8;
 const S_LINE_START = 9, S_LINE_ANCHORED = 10, S_LINES = 11, S_DISTINCT = 12, S_TABLE = 13, S_MASK = 14, S_SHIFT = 15, S_ROOM = 16, S_CAND = 17;
 
-// Per-line state, read and written at line ends and block boundaries only.
-let text: usize = 0;
-let table: usize = 0;
-let mask: u32 = 0;
-let shift: u32 = 0;
-let room: u32 = 0;
-let lines: u32 = 0;
-let distinct: u32 = 0;
-let cand: usize = 0;
+// What endLine did, as bits of its result: the line was counted (not empty), left as a
+// candidate, and added to the table as a new distinct line.
+const COUNTED: u32 = 1;
+const CANDIDATE: u32 = 2;
+const NEW_LINE: u32 = 4;
 
 // @ts-ignore: decorator
 @inline
@@ -76,24 +72,26 @@ function tailMask(bytes: u32): u64 {
 
 /**
  * Ends the line [lineStart, q) (q: the "\n" or the text's end): if it is not empty once trimmed,
- * counts it, leaves it as a candidate when anchored and short enough, and adds it to the line
- * table unless an equal line is there.
+ * counts it, leaves it as a candidate at `cand` when anchored and short enough, and adds it to the
+ * line table unless an equal line is there. Returns what it did (COUNTED | CANDIDATE | NEW_LINE).
  */
-function endLine(lineStart: usize, q: usize, anchored: u32): void {
+// @ts-ignore: decorator
+@inline
+function endLine(lineStart: usize, q: usize, anchored: u32, cand: usize, text: usize, table: usize, mask: u32, shift: u32): u32 {
   let s = lineStart;
   for (;;) {
-    if (s >= q) return; // an empty line
+    if (s >= q) return 0; // an empty line
     if ((classOf(s) & TRIM) == 0) break;
     s += 2;
   }
   let e = q;
   while ((classOf(e - 2) & TRIM) != 0) e -= 2;
-  lines++;
+  let did = COUNTED;
   const len = <u32>(e - s);
   if (anchored != 0 && len < 2 * MAX_BOILERPLATE_LINE) {
     store<u32>(cand, <u32>((s - text) >> 1));
     store<u32>(cand, <u32>((e - text) >> 1), 4);
-    cand += 8;
+    did |= CANDIDATE;
   }
   // hash: h = rotl((h ^ word) * K1, 31) per eight bytes, the tail masked, then the length
   let h: u64 = 0x9e3779b97f4a7c15;
@@ -113,8 +111,7 @@ function endLine(lineStart: usize, q: usize, anchored: u32): void {
       store<u32>(a, h32);
       store<u32>(a, <u32>s, 4);
       store<u32>(a, <u32>e, 8);
-      distinct++;
-      return;
+      return did | NEW_LINE;
     }
     if (load<u32>(a) == h32 && load<u32>(a, 8) - load<u32>(a, 4) == len) {
       // same hash and length: compare the bytes, eight at a time
@@ -128,10 +125,11 @@ function endLine(lineStart: usize, q: usize, anchored: u32): void {
         }
         j += 8;
       }
-      if (eq && ((load<u64>(b + j) ^ load<u64>(s + j)) & tailMask(len - j)) == 0) return; // an equal line is there
+      if (eq && ((load<u64>(b + j) ^ load<u64>(s + j)) & tailMask(len - j)) == 0) return did; // an equal line is there
     }
     slot = (slot + 1) & mask;
   }
+  return unreachable();
 }
 
 // @ts-ignore: decorator
@@ -151,26 +149,29 @@ export function scan(): i32 {
   let prevSpace = field(S_PREV_SPACE);
   let lineStart = <usize>field(S_LINE_START);
   let lineAnchored = field(S_LINE_ANCHORED);
-  text = <usize>field(S_TEXT);
-  table = <usize>field(S_TABLE);
-  mask = field(S_MASK);
-  shift = field(S_SHIFT);
-  room = field(S_ROOM);
-  lines = field(S_LINES);
-  distinct = field(S_DISTINCT);
-  cand = <usize>field(S_CAND);
-  const lo0 = v128.load(NIBBLE_AT), hi0 = v128.load(NIBBLE_AT, 16);
-  const lo1 = v128.load(NIBBLE_AT, 32), hi1 = v128.load(NIBBLE_AT, 48);
-  const lo2 = v128.load(NIBBLE_AT, 64), hi2 = v128.load(NIBBLE_AT, 80);
+  const text = <usize>field(S_TEXT);
+  const table = <usize>field(S_TABLE);
+  const mask = field(S_MASK);
+  const shift = field(S_SHIFT);
+  const room = field(S_ROOM);
+  let lines = field(S_LINES);
+  let distinct = field(S_DISTINCT);
+  let cand = <usize>field(S_CAND);
   let ev = EV_DONE;
 
   for (;;) {
     // ---- a segment of units one at a time, through the class table: the last units of the
     // text, or a block of sixteen that is not all ASCII ----
     let seg: usize = 0;
+    let va = i32x4.splat(0);
+    let vb = i32x4.splat(0);
     const tail = end - p < 32;
     if (tail) seg = end;
-    else if (v128.any_true(v128.and(v128.or(v128.load(p), v128.load(p, 16)), i32x4.splat(0xff80ff80)))) seg = p + 32;
+    else {
+      va = v128.load(p);
+      vb = v128.load(p, 16);
+      if (v128.any_true(v128.and(v128.or(va, vb), i32x4.splat(0xff80ff80)))) seg = p + 32;
+    }
     if (seg != 0) {
       // pa: the anchor indexes of the two units before p (the zeros before the text at its start)
       let pa = ((classOf(p - 4) & ANCHOR_INDEX) << 5) | (classOf(p - 2) & ANCHOR_INDEX);
@@ -187,7 +188,10 @@ export function scan(): i32 {
               ev = EV_ROOM;
               break;
             }
-            endLine(lineStart, p, lineAnchored);
+            const did = endLine(lineStart, p, lineAnchored, cand, text, table, mask, shift);
+            lines += did & COUNTED;
+            cand += (did & CANDIDATE) << 2;
+            distinct += (did & NEW_LINE) >> 2;
             lineStart = p + 2;
             lineAnchored = 0;
           } else if (p + 2 < end) {
@@ -229,7 +233,7 @@ export function scan(): i32 {
       ev = EV_ROOM;
       break;
     }
-    const x = i8x16.narrow_i16x8_u(v128.load(p), v128.load(p, 16));
+    const x = i8x16.narrow_i16x8_u(va, vb);
     // spaces: 32 or 9..13
     const sb = <u32>i8x16.bitmask(v128.or(i8x16.eq(x, i8x16.splat(32)), i8x16.le_u(i8x16.sub(x, i8x16.splat(9)), i8x16.splat(4))));
     // letters: (x | 0x20) in a..z
@@ -238,7 +242,10 @@ export function scan(): i32 {
     // anchors: the units two before (from p - 4) and one before (from p - 2) against the units
     const two = i8x16.narrow_i16x8_u(v128.load(p - 4), v128.load(p, 12));
     const one = i8x16.narrow_i16x8_u(v128.load(p - 2), v128.load(p, 14));
-    const hit = v128.and(v128.and(anchorBits(two, lo0, hi0), anchorBits(one, lo1, hi1)), anchorBits(x, lo2, hi2));
+    // The nibble tables are read where they are used (as constants would be), not held in registers.
+    const first = anchorBits(two, v128.load(NIBBLE_AT), v128.load(NIBBLE_AT, 16));
+    const second = anchorBits(one, v128.load(NIBBLE_AT, 32), v128.load(NIBBLE_AT, 48));
+    const hit = v128.and(v128.and(first, second), anchorBits(x, v128.load(NIBBLE_AT, 64), v128.load(NIBBLE_AT, 80)));
     let hb = <u32>i8x16.bitmask(i8x16.ne(hit, i8x16.splat(0)));
     ascii += 16;
     spaces += popcnt(sb);
@@ -249,7 +256,10 @@ export function scan(): i32 {
       const j = ctz(nl);
       lineAnchored |= <u32>((hb & ((<u32>1 << j) - 1)) != 0);
       const q = p + (<usize>j << 1);
-      endLine(lineStart, q, lineAnchored);
+      const did = endLine(lineStart, q, lineAnchored, cand, text, table, mask, shift);
+      lines += did & COUNTED;
+      cand += (did & CANDIDATE) << 2;
+      distinct += (did & NEW_LINE) >> 2;
       lineStart = q + 2;
       lineAnchored = 0;
       hb &= 0 - (<u32>2 << j);
@@ -260,7 +270,12 @@ export function scan(): i32 {
   }
   if (ev == EV_DONE) {
     if (distinct > room || cand > CAND_END - LINES_PER_STEP * 8) ev = EV_ROOM;
-    else endLine(lineStart, end, lineAnchored);
+    else {
+      const did = endLine(lineStart, end, lineAnchored, cand, text, table, mask, shift);
+      lines += did & COUNTED;
+      cand += (did & CANDIDATE) << 2;
+      distinct += (did & NEW_LINE) >> 2;
+    }
   }
   setField(S_P, <u32>p);
   setField(S_PAIRS, pairs);
