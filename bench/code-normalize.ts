@@ -52,7 +52,11 @@ function sources(roots: [string, string][], seen: Set<string>): string[] {
 
 function pythonRoots(): [string, string][] {
   const roots: [string, string][] = [];
-  if (existsSync("/usr/lib")) for (const d of readdirSync("/usr/lib").filter((d) => /^python3(\.\d+)?$/.test(d)).sort()) roots.push([`/usr/lib/${d}`, "**/*.py"]);
+  if (existsSync("/usr/lib"))
+    for (const d of readdirSync("/usr/lib")
+      .filter((d) => /^python3(\.\d+)?$/.test(d))
+      .sort())
+      roots.push([`/usr/lib/${d}`, "**/*.py"]);
   const pyenv = join(homedir(), ".pyenv/versions");
   if (existsSync(pyenv)) {
     for (const v of readdirSync(pyenv).sort()) {
@@ -110,8 +114,32 @@ writeFileSync(noSyntax, "base: code\nsyntax_error_languages: null\n");
 const pySyntax = join(work, "python-syntax.yaml");
 writeFileSync(pySyntax, "base: code\nsyntax_error_languages: [python]\n");
 
-const gamma = (filters: string) => (rep: number) => [...gammaCmd, "normalize", "--input", ...corpus.files, "--out-dir", join(work, `g${rep}`), "--source", "bench", "--domain", "code", "--text-field", "content", "--filters", filters, "--cpu-threads", threads, "--overwrite"];
-const python = (syntax: boolean) => (rep: number) => ["python3", join(ROOT, "bench/peers/code_filter.py"), join(work, `p${rep}`), ...(syntax ? [] : ["--no-syntax"]), ...corpus.files];
+const gamma = (filters: string) => (rep: number) => [
+  ...gammaCmd,
+  "normalize",
+  "--input",
+  ...corpus.files,
+  "--out-dir",
+  join(work, `g${rep}`),
+  "--source",
+  "bench",
+  "--domain",
+  "code",
+  "--text-field",
+  "content",
+  "--filters",
+  filters,
+  "--cpu-threads",
+  threads,
+  "--overwrite",
+];
+const python = (syntax: boolean) => (rep: number) => [
+  "python3",
+  join(ROOT, "bench/peers/code_filter.py"),
+  join(work, `p${rep}`),
+  ...(syntax ? [] : ["--no-syntax"]),
+  ...corpus.files,
+];
 
 const rows: [string, (rep: number) => string[]][] = [
   ["gamma, no syntax rule", gamma(noSyntax)],
@@ -120,7 +148,9 @@ const rows: [string, (rep: number) => string[]][] = [
   ["python reference, ast.parse for Python", python(true)],
   ["gamma, syntax rule (default languages)", gamma("code")],
 ];
-console.log(`code-normalize: ${corpus.docs} files, ${(corpus.bytes / 1e6).toFixed(1)} MB of text, gamma ${gammaCmd.length === 1 ? gammaCmd[0] : "from source"}, --cpu-threads ${threads}, median of ${reps}`);
+console.log(
+  `code-normalize: ${corpus.docs} files, ${(corpus.bytes / 1e6).toFixed(1)} MB of text, gamma ${gammaCmd.length === 1 ? gammaCmd[0] : "from source"}, --cpu-threads ${threads}, median of ${reps}`,
+);
 const results: Record<string, { s: number; cpu: number; out: string }> = {};
 for (const [name, cmd] of rows) {
   const s: number[] = [];
@@ -133,11 +163,19 @@ for (const [name, cmd] of rows) {
     out = r.out;
   }
   results[name] = { s: median(s), cpu: median(cpu), out };
-  console.log(`  ${name.padEnd(42)} ${(corpus.bytes / 1e6 / median(s)).toFixed(1).padStart(6)} MB/s  (${median(s).toFixed(2)} s wall, ${median(cpu).toFixed(2)} s CPU)`);
+  console.log(
+    `  ${name.padEnd(42)} ${(corpus.bytes / 1e6 / median(s)).toFixed(1).padStart(6)} MB/s  (${median(s).toFixed(2)} s wall, ${median(cpu).toFixed(2)} s CPU)`,
+  );
 }
 const ratio = (a: string, b: string) => (results[b]!.s / results[a]!.s).toFixed(2);
 console.log(`  gamma / python, no syntax:          ${ratio("gamma, no syntax rule", "python reference, no syntax check")}x`);
-console.log(`  gamma / python, Python syntax:      ${ratio("gamma, syntax rule for Python only", "python reference, ast.parse for Python")}x`);
-console.log(`  gamma (all grammars) / python ast:  ${ratio("gamma, syntax rule (default languages)", "python reference, ast.parse for Python")}x`);
+console.log(
+  `  gamma / python, Python syntax:      ${ratio("gamma, syntax rule for Python only", "python reference, ast.parse for Python")}x`,
+);
+console.log(
+  `  gamma (all grammars) / python ast:  ${ratio("gamma, syntax rule (default languages)", "python reference, ast.parse for Python")}x`,
+);
 console.log(`  python reference counts (ast): ${results["python reference, ast.parse for Python"]!.out.trim()}`);
-console.log(`  gamma counts (Python syntax):  ${JSON.stringify(JSON.parse(results["gamma, syntax rule for Python only"]!.out).counts.dropped)}`);
+console.log(
+  `  gamma counts (Python syntax):  ${JSON.stringify(JSON.parse(results["gamma, syntax rule for Python only"]!.out).counts.dropped)}`,
+);

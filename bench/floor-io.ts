@@ -30,7 +30,8 @@ function parseFile(path: string): { bytes: number; lines: number } {
 }
 
 if (typeof Bun !== "undefined" && !Bun.isMainThread) {
-  (globalThis as unknown as Worker).onmessage = (ev: MessageEvent<string>) => (globalThis as unknown as Worker).postMessage(parseFile(ev.data));
+  (globalThis as unknown as Worker).onmessage = (ev: MessageEvent<string>) =>
+    (globalThis as unknown as Worker).postMessage(parseFile(ev.data));
 } else {
   const args = process.argv.slice(2);
   const ti = args.indexOf("--threads");

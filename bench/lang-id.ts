@@ -58,7 +58,24 @@ function timed(cmd: string[]): { s: number; cpu: number; stdout: string } {
 
 const gammaCmd = bin ? [join(root, bin)] : [process.execPath, join(root, "src/cli.ts")];
 const normalize = (out: string, filters: string) =>
-  timed([...gammaCmd, "normalize", "--input", join(work, "docs-*.jsonl.zst"), "--out-dir", join(work, out), "--source", "man", "--domain", "pages", "--id-field", "id", "--filters", filters, "--cpu-threads", threads]);
+  timed([
+    ...gammaCmd,
+    "normalize",
+    "--input",
+    join(work, "docs-*.jsonl.zst"),
+    "--out-dir",
+    join(work, out),
+    "--source",
+    "man",
+    "--domain",
+    "pages",
+    "--id-field",
+    "id",
+    "--filters",
+    filters,
+    "--cpu-threads",
+    threads,
+  ]);
 
 type Run = ReturnType<typeof timed>;
 const fastest = (a: Run | null, b: Run) => (a === null || b.s < a.s ? b : a);
@@ -81,21 +98,30 @@ let agree = 0;
 let maxDiff = 0;
 const misses: string[] = [];
 for (const f of readdirSync(shardDir).filter((n) => /^part-\d+\.jsonl\.zst$/.test(n))) {
-  for (const line of zlib.zstdDecompressSync(readFileSync(join(shardDir, f))).toString("utf8").split("\n")) {
+  for (const line of zlib
+    .zstdDecompressSync(readFileSync(join(shardDir, f)))
+    .toString("utf8")
+    .split("\n")) {
     if (line.length === 0) continue;
     const d = JSON.parse(line) as { doc_id: string; meta: { language: string; language_score: number } };
     const [label, prob] = cliOut[Number(d.doc_id)]!.split(" ");
     seen++;
     if (label === `__label__${d.meta.language}`) agree++;
-    else if (misses.length < 5) misses.push(`${pages[Number(d.doc_id)]!.path}: gamma ${d.meta.language} ${d.meta.language_score}, cli ${label} ${prob}`);
+    else if (misses.length < 5)
+      misses.push(`${pages[Number(d.doc_id)]!.path}: gamma ${d.meta.language} ${d.meta.language_score}, cli ${label} ${prob}`);
     maxDiff = Math.max(maxDiff, Math.abs(Number(prob) - d.meta.language_score));
   }
 }
 if (seen !== pages.length) throw new Error(`gamma kept ${seen} of ${pages.length} documents with lang_threshold 0`);
 const mbs = (s: number) => bytes / 1e6 / s;
-console.log(`agreement: top label equal for ${agree}/${seen} documents (${((100 * agree) / seen).toFixed(2)} %); largest score difference ${maxDiff.toExponential(2)} (the CLI prints 6 digits)`);
+console.log(
+  `agreement: top label equal for ${agree}/${seen} documents (${((100 * agree) / seen).toFixed(2)} %); largest score difference ${maxDiff.toExponential(2)} (the CLI prints 6 digits)`,
+);
 for (const m of misses) console.log(`  differs: ${m}`);
-const row = (what: string, r: { s: number; cpu: number }, vs = "") => console.log(`${what}: ${r.s.toFixed(2)} s wall, ${mbs(r.s).toFixed(1)} MB/s${vs}; ${r.cpu.toFixed(2)} s CPU, ${mbs(r.cpu).toFixed(1)} MB per CPU-second`);
+const row = (what: string, r: { s: number; cpu: number }, vs = "") =>
+  console.log(
+    `${what}: ${r.s.toFixed(2)} s wall, ${mbs(r.s).toFixed(1)} MB/s${vs}; ${r.cpu.toFixed(2)} s CPU, ${mbs(r.cpu).toFixed(1)} MB per CPU-second`,
+  );
 console.log(`fastest of ${rounds} interleaved runs each:`);
 row("fasttext predict-prob (1 thread, its only mode)", cli);
 row(`gamma normalize + lang_id_v1, --cpu-threads ${threads}`, lid, ` (${(cli.s / lid.s).toFixed(2)}x the CLI)`);

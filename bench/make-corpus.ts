@@ -111,9 +111,11 @@ function parseOptions(argv: string[]): Options {
     process.exit(0);
   }
   const size = Number(values.mb);
-  if (!Number.isFinite(size) || size < 1 || size > 2000) throw new ConfigError(`make-corpus: --mb must be a number from 1 to 2000 (MB of text, 10^6 bytes), got "${values.mb}"`);
+  if (!Number.isFinite(size) || size < 1 || size > 2000)
+    throw new ConfigError(`make-corpus: --mb must be a number from 1 to 2000 (MB of text, 10^6 bytes), got "${values.mb}"`);
   const seed = Number(values.seed);
-  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new ConfigError(`make-corpus: --seed must be an integer from 0 to 4294967295, got "${values.seed}"`);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
+    throw new ConfigError(`make-corpus: --seed must be an integer from 0 to 4294967295, got "${values.seed}"`);
   return { out: resolve(values.out), mb: size, seed, plain: values.plain };
 }
 
@@ -180,7 +182,9 @@ function main(): void {
     const progress = (force = false) => {
       if (!force && performance.now() - lastLog < 2000) return;
       lastLog = performance.now();
-      log(`  ${origin}: ${mb(rep.natural_bytes + rep.composed_bytes)}/${mb(goal)} MB, ${rep.natural_docs} natural + ${rep.composed_docs} composed docs`);
+      log(
+        `  ${origin}: ${mb(rep.natural_bytes + rep.composed_bytes)}/${mb(goal)} MB, ${rep.natural_docs} natural + ${rep.composed_docs} composed docs`,
+      );
     };
     log(`${origin}: ${src.stats.files_listed} files listed under ${src.stats.roots.map(show).join(", ")}`);
     for (const u of src.units) {
@@ -242,7 +246,10 @@ function main(): void {
 
   // 2. Broken texts and planted duplicates, on documents drawn without replacement.
   const plantRng = new Prng(opt.seed, 300);
-  const picks = shuffle(Array.from({ length: distinct }, (_, i) => i), plantRng);
+  const picks = shuffle(
+    Array.from({ length: distinct }, (_, i) => i),
+    plantRng,
+  );
   let next = 0;
   for (let i = 0; i < BROKEN.invalidUtf8; i++) {
     const d = docs[picks[next++]!]!;
@@ -279,7 +286,14 @@ function main(): void {
       kind: "near",
       text: e.text,
       of: o,
-      plan: { edit_fraction: round(fraction), edits: e.edits, inserted: e.inserted, deleted: e.deleted, substituted: e.substituted, jaccard_word5: round(j) },
+      plan: {
+        edit_fraction: round(fraction),
+        edits: e.edits,
+        inserted: e.inserted,
+        deleted: e.deleted,
+        substituted: e.substituted,
+        jaccard_word5: round(j),
+      },
     });
   }
   log(`planted ${nExact} exact, ${nVariant} whitespace/case and ${nNear} near duplicates of ${distinct} distinct documents`);
@@ -287,7 +301,10 @@ function main(): void {
   // 3. Order (originals before their copies), shards by text bytes, broken lines spliced in.
   const bytesOf = (i: number) => utf8Length(docs[i]!.text) + (docs[i]!.bad?.length ?? 0);
   const total = docs.length;
-  const order = shuffle(Array.from({ length: total }, (_, i) => i), new Prng(opt.seed, 400));
+  const order = shuffle(
+    Array.from({ length: total }, (_, i) => i),
+    new Prng(opt.seed, 400),
+  );
   const pos = new Int32Array(total);
   order.forEach((d, p) => (pos[d] = p));
   for (let d = distinct; d < total; d++) {
@@ -347,7 +364,9 @@ function main(): void {
   if (opt.plain) mkdirSync(plainDir, { recursive: true });
   const brokenList: Record<string, unknown>[] = [];
   const shardInfo: Record<string, unknown>[] = [];
-  const perOrigin = Object.fromEntries(ORIGINS.map((o) => [o, { docs: 0, text_bytes: 0, natural: 0, composed: 0, exact: 0, variant: 0, near: 0 }]));
+  const perOrigin = Object.fromEntries(
+    ORIGINS.map((o) => [o, { docs: 0, text_bytes: 0, natural: 0, composed: 0, exact: 0, variant: 0, near: 0 }]),
+  );
   let verifiedBytes = 0;
   let invalidBytes = 0;
   let lines = 0;
@@ -395,12 +414,26 @@ function main(): void {
     if (opt.plain) writeAtomic(join(plainDir, name), plain);
     verifiedBytes += verifyShard(join(corpusDir, `${name}.zst`), plainSha, expected);
     lines += out.length;
-    shardInfo.push({ file: `corpus/${name}.zst`, lines: out.length, docs: shardDocs, text_bytes: shardBytes, zst_bytes: packed.length, zst_sha256: sha256(packed), jsonl_bytes: plain.length, jsonl_sha256: plainSha });
+    shardInfo.push({
+      file: `corpus/${name}.zst`,
+      lines: out.length,
+      docs: shardDocs,
+      text_bytes: shardBytes,
+      zst_bytes: packed.length,
+      zst_sha256: sha256(packed),
+      jsonl_bytes: plain.length,
+      jsonl_sha256: plainSha,
+    });
     Bun.gc(true); // the shard's transient strings and buffers; keeps the peak well under 3 GB
-    log(`wrote ${show(join(corpusDir, name))}.zst: ${out.length} lines, ${mb(shardBytes)} MB text, ${mb(packed.length)} MB zstd (read back and checked), ${rss()}`);
+    log(
+      `wrote ${show(join(corpusDir, name))}.zst: ${out.length} lines, ${mb(shardBytes)} MB text, ${mb(packed.length)} MB zstd (read back and checked), ${rss()}`,
+    );
   }
-  if (verifiedBytes + invalidBytes !== textBytes) throw new Error(`make-corpus: read back ${verifiedBytes + invalidBytes} text bytes, planned ${textBytes} (bug)`);
-  brokenList.sort((a, b) => (a.shard === b.shard ? (a.line as number) - (b.line as number) : (a.shard as string) < (b.shard as string) ? -1 : 1));
+  if (verifiedBytes + invalidBytes !== textBytes)
+    throw new Error(`make-corpus: read back ${verifiedBytes + invalidBytes} text bytes, planned ${textBytes} (bug)`);
+  brokenList.sort((a, b) =>
+    a.shard === b.shard ? (a.line as number) - (b.line as number) : (a.shard as string) < (b.shard as string) ? -1 : 1,
+  );
 
   // 5. Overlap among distinct documents: random pairs, exact word 5-gram Jaccard.
   const pairRng = new Prng(opt.seed, 600);
@@ -434,14 +467,31 @@ function main(): void {
     seed: opt.seed,
     target_mb: opt.mb,
     mb_unit_bytes: MB,
-    format: { line: '{"id": string, "text": string, "origin": "brown|nlp-corpus|debian-doc|python"}', compression: `zstd level ${ZSTD_LEVEL}, one frame per file`, line_numbers: "1-based" },
-    totals: { lines, docs: total, text_bytes: textBytes, distinct_docs: distinct, planted_docs: total - distinct, broken_lines: brokenList.length },
-    origins: Object.fromEntries(ORIGINS.map((o) => [o, { ...perOrigin[o], share_of_text_bytes: round(perOrigin[o]!.text_bytes / textBytes) }])),
+    format: {
+      line: '{"id": string, "text": string, "origin": "brown|nlp-corpus|debian-doc|python"}',
+      compression: `zstd level ${ZSTD_LEVEL}, one frame per file`,
+      line_numbers: "1-based",
+    },
+    totals: {
+      lines,
+      docs: total,
+      text_bytes: textBytes,
+      distinct_docs: distinct,
+      planted_docs: total - distinct,
+      broken_lines: brokenList.length,
+    },
+    origins: Object.fromEntries(
+      ORIGINS.map((o) => [o, { ...perOrigin[o], share_of_text_bytes: round(perOrigin[o]!.text_bytes / textBytes) }]),
+    ),
     shards: shardInfo,
     duplicates: {
       note: "Planted copies always come after their original in line order. Distinct documents were screened so that no two have word 5-gram Jaccard >= 0.3 (MinHash/LSH candidates, exact Jaccard decides).",
       exact: { docs: nExact, rate: round(nExact / total) },
-      whitespace_case_variant: { docs: nVariant, rate: round(nVariant / total), equal_under: "whitespace runs -> one space, trim, lower-case (gamma dedup exact)" },
+      whitespace_case_variant: {
+        docs: nVariant,
+        rate: round(nVariant / total),
+        equal_under: "whitespace runs -> one space, trim, lower-case (gamma dedup exact)",
+      },
       near: {
         docs: nNear,
         rate: round(nNear / total),
@@ -457,18 +507,33 @@ function main(): void {
         },
       },
       distinct: { docs: distinct, rate: round(distinct / total) },
-      screen: { jaccard_threshold: SCREEN_JACCARD, shingle: "word:5 (lower-cased runs of letters/marks/digits)", minhash: "64 permutations, 32 bands x 2 rows" },
-      distinct_overlap_check: { random_pairs: OVERLAP_PAIRS, max_jaccard_word5: round(maxJ), mean_jaccard_word5: round(sumJ / OVERLAP_PAIRS, 6), max_pair: maxPair },
+      screen: {
+        jaccard_threshold: SCREEN_JACCARD,
+        shingle: "word:5 (lower-cased runs of letters/marks/digits)",
+        minhash: "64 permutations, 32 bands x 2 rows",
+      },
+      distinct_overlap_check: {
+        random_pairs: OVERLAP_PAIRS,
+        max_jaccard_word5: round(maxJ),
+        mean_jaccard_word5: round(sumJ / OVERLAP_PAIRS, 6),
+        max_pair: maxPair,
+      },
     },
     broken: {
-      counts: { malformed_json: count("malformed_json"), missing_text: count("missing_text"), invalid_utf8: count("invalid_utf8"), nul: count("nul") },
+      counts: {
+        malformed_json: count("malformed_json"),
+        missing_text: count("missing_text"),
+        invalid_utf8: count("invalid_utf8"),
+        nul: count("nul"),
+      },
       note: "invalid_utf8 and nul lines are documents (counted in docs and text_bytes, never used as originals of planted copies); malformed_json and missing_text lines are not.",
       lines: brokenList,
     },
     planted: { exact: planted("exact"), whitespace_case_variant: planted("variant"), near: planted("near") },
     sources: sources.map((s) => ({
       ...s,
-      limits: s.origin === "debian-doc" ? { part_bytes: DEBIAN_PART_BYTES } : s.origin === "python" ? { max_file_bytes: PYTHON_MAX_BYTES } : {},
+      limits:
+        s.origin === "debian-doc" ? { part_bytes: DEBIAN_PART_BYTES } : s.origin === "python" ? { max_file_bytes: PYTHON_MAX_BYTES } : {},
     })),
   };
   writeAtomic(join(opt.out, "corpus.json"), `${pretty(description)}\n`);
@@ -478,7 +543,7 @@ function main(): void {
   const zst = shardInfo.reduce((n, s) => n + (s.zst_bytes as number), 0);
   const rows = ORIGINS.map((o) => {
     const p = perOrigin[o]!;
-    return `  ${o.padEnd(11)} ${String(p.docs).padStart(7)} ${mb(p.text_bytes).padStart(7)} ${(100 * p.text_bytes / textBytes).toFixed(1).padStart(5)}%   natural ${p.natural}, composed ${p.composed}, planted ${p.exact + p.variant + p.near}`;
+    return `  ${o.padEnd(11)} ${String(p.docs).padStart(7)} ${mb(p.text_bytes).padStart(7)} ${((100 * p.text_bytes) / textBytes).toFixed(1).padStart(5)}%   natural ${p.natural}, composed ${p.composed}, planted ${p.exact + p.variant + p.near}`;
   });
   const pct = (n: number) => `${((100 * n) / total).toFixed(1)}%`;
   process.stdout.write(

@@ -81,8 +81,25 @@ const shown = (cmd: string[]) => cmd.map((a) => a.replace(ROOT + "/", "")).join(
 
 // ---------- normalized shards (not timed; a rerun skips shards already made) ----------
 
-const inputs = Array.from(new Bun.Glob("part-*.jsonl.zst").scanSync(corpus)).sort().map((f) => join(corpus, f));
-const normCmd = [bin, "normalize", "--input", ...inputs, "--out-dir", normalized, "--source", "bench", "--domain", "mix", "--id-field", "id", "--filters", "none"];
+const inputs = Array.from(new Bun.Glob("part-*.jsonl.zst").scanSync(corpus))
+  .sort()
+  .map((f) => join(corpus, f));
+const normCmd = [
+  bin,
+  "normalize",
+  "--input",
+  ...inputs,
+  "--out-dir",
+  normalized,
+  "--source",
+  "bench",
+  "--domain",
+  "mix",
+  "--id-field",
+  "id",
+  "--filters",
+  "none",
+];
 console.error(`bench: ${shown(normCmd.slice(0, 3))} ... (normalize, not timed)`);
 run(normCmd);
 const shardDir = join(normalized, "bench/mix");
@@ -130,16 +147,43 @@ const dsTsv = join(work, "datasketch-removed.tsv");
 const cpu = ["--device", "cpu", "--cpu-threads", threads];
 const cpuRun = gammaRun(`gamma cpu, ${threads} threads, defaults (verify exact, greedy)`, "cpu", shardInfo, cpu);
 // --decisions-only: what the peer produces (which documents go), no deduplicated copy of the corpus.
-const decisionsRun = gammaRun(`gamma cpu, ${threads} threads, defaults, --decisions-only`, "cpu-decisions", shardInfo, [...cpu, "--decisions-only"]);
-const estimateRun = gammaRun(`gamma cpu, ${threads} threads, --verify estimate`, "cpu-estimate", shardInfo, [...cpu, "--verify", "estimate"]);
-const componentsRun = gammaRun(`gamma cpu, ${threads} threads, --near-clusters components`, "cpu-components", shardInfo, [...cpu, "--near-clusters", "components"]);
+const decisionsRun = gammaRun(`gamma cpu, ${threads} threads, defaults, --decisions-only`, "cpu-decisions", shardInfo, [
+  ...cpu,
+  "--decisions-only",
+]);
+const estimateRun = gammaRun(`gamma cpu, ${threads} threads, --verify estimate`, "cpu-estimate", shardInfo, [
+  ...cpu,
+  "--verify",
+  "estimate",
+]);
+const componentsRun = gammaRun(`gamma cpu, ${threads} threads, --near-clusters components`, "cpu-components", shardInfo, [
+  ...cpu,
+  "--near-clusters",
+  "components",
+]);
 const gpuRun = gammaRun(`gamma gpu (lavapipe), defaults`, "gpu", gpuShards, ["--device", "gpu"]);
 const dsRun: Run = {
-    name: "datasketch MinHash + MinHashLSH (1 process)",
-    cmd: [python, runner, "--datasketch", datasketch, "--removed", dsTsv, "--num-perm", "128", "--threshold", String(T), "--bands", String(BANDS), "--rows", String(ROWS), ...shards],
-    shards: shardInfo,
-    removedTsv: dsTsv,
-    times: [],
+  name: "datasketch MinHash + MinHashLSH (1 process)",
+  cmd: [
+    python,
+    runner,
+    "--datasketch",
+    datasketch,
+    "--removed",
+    dsTsv,
+    "--num-perm",
+    "128",
+    "--threshold",
+    String(T),
+    "--bands",
+    String(BANDS),
+    "--rows",
+    String(ROWS),
+    ...shards,
+  ],
+  shards: shardInfo,
+  removedTsv: dsTsv,
+  times: [],
 };
 const runs: Run[] = [cpuRun, decisionsRun, estimateRun, componentsRun, gpuRun, dsRun];
 const at = (r: Run) => runs.indexOf(r);
@@ -151,7 +195,9 @@ for (let i = 0; i < reps; i++) {
     const t = run(r.cmd);
     r.times.push(t);
     const mb = sum(r.shards, "textBytes") / 1e6;
-    console.error(`rep ${i + 1}/${reps} ${r.name}: ${t.wall.toFixed(2)} s, ${(mb / t.wall).toFixed(2)} MB/s, cpu ${t.cpu.toFixed(1)} s, peak ${t.rssMb.toFixed(0)} MB`);
+    console.error(
+      `rep ${i + 1}/${reps} ${r.name}: ${t.wall.toFixed(2)} s, ${(mb / t.wall).toFixed(2)} MB/s, cpu ${t.cpu.toFixed(1)} s, peak ${t.rssMb.toFixed(0)} MB`,
+    );
   }
 }
 
@@ -363,7 +409,9 @@ console.log(
 const gpu = gpuRun;
 const g = outcomes[at(gpuRun)]!.near!;
 const gpuMb = sum(gpu.shards, "textBytes") / 1e6;
-console.log(`\n### GPU row (${fmt(gpuMb)} MB, ${sum(gpu.shards, "docs")} docs${gpuSubsetMb > 0 ? `, first ${gpu.shards.length} shards` : ""})\n`);
+console.log(
+  `\n### GPU row (${fmt(gpuMb)} MB, ${sum(gpu.shards, "docs")} docs${gpuSubsetMb > 0 ? `, first ${gpu.shards.length} shards` : ""})\n`,
+);
 console.log(`- ${g.backendReason}`);
 console.log(
   `- ${g.dispatches} dispatches (${fmt(g.dispatches / gpuMb, 2)} per MB of text), ${fmt(g.bytesToGpu / 1e6, 1)} MB to the GPU (${fmt(g.bytesToGpu / 1e6 / gpuMb, 3)} MB per MB), ` +

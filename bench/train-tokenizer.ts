@@ -34,7 +34,14 @@ mkdirSync(work, { recursive: true });
 
 // 1. The documents, as gamma reads them from the corpus shards, in one plain JSONL file.
 const docsPath = join(work, "docs.jsonl");
-const opts: CorpusOptions = { inputs: [join(a.corpus!, "*.jsonl.zst")], textField: "text", manifest: null, maxDocs: null, maxBytes: null, seed: 0 };
+const opts: CorpusOptions = {
+  inputs: [join(a.corpus!, "*.jsonl.zst")],
+  textField: "text",
+  manifest: null,
+  maxDocs: null,
+  maxBytes: null,
+  seed: 0,
+};
 if (!existsSync(a.corpus!)) throw new Error(`no corpus at ${a.corpus}: run bun run bench/make-corpus.ts first`);
 let textBytes = 0;
 let docs = 0;
@@ -48,7 +55,8 @@ let docs = 0;
   writeFileSync(docsPath, lines.join("\n") + "\n");
 }
 const mb = textBytes / 1e6;
-if (mb < Number(a["min-mb"])) throw new Error(`the corpus has ${mb.toFixed(1)} MB of text, under --min-mb ${a["min-mb"]}: make it with --mb 120`);
+if (mb < Number(a["min-mb"]))
+  throw new Error(`the corpus has ${mb.toFixed(1)} MB of text, under --min-mb ${a["min-mb"]}: make it with --mb 120`);
 
 interface Measured {
   wall: number;
@@ -61,12 +69,22 @@ interface Measured {
 function measure(argv: string[], env: Record<string, string> = {}): Measured {
   const t0 = performance.now();
   const stats = join(work, "time.txt");
-  const r = Bun.spawnSync(["/usr/bin/time", "-v", "-o", stats, ...argv], { cwd: ROOT, env: { ...process.env, GAMMA_LOG_EVERY: "0", ...env }, stdout: "pipe", stderr: "pipe" });
+  const r = Bun.spawnSync(["/usr/bin/time", "-v", "-o", stats, ...argv], {
+    cwd: ROOT,
+    env: { ...process.env, GAMMA_LOG_EVERY: "0", ...env },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   const wall = (performance.now() - t0) / 1000;
   if (r.exitCode !== 0) throw new Error(`${argv.join(" ")} failed (${r.exitCode}):\n${r.stderr.toString().slice(-2000)}`);
   const err = readFileSync(stats, "utf8");
   const num = (label: string) => Number(new RegExp(`${label}: ([0-9.]+)`).exec(err)?.[1] ?? NaN);
-  return { wall, cpu: num("User time \\(seconds\\)") + num("System time \\(seconds\\)"), rssMb: num("Maximum resident set size \\(kbytes\\)") / 1024, out: r.stdout.toString() };
+  return {
+    wall,
+    cpu: num("User time \\(seconds\\)") + num("System time \\(seconds\\)"),
+    rssMb: num("Maximum resident set size \\(kbytes\\)") / 1024,
+    out: r.stdout.toString(),
+  };
 }
 
 const vocab = a["vocab-size"]!;
@@ -78,8 +96,21 @@ rmSync(hfOut, { recursive: true, force: true });
 mkdirSync(hfOut, { recursive: true });
 
 const gammaCmd = a.bin ? [resolve(a.bin)] : [process.execPath, join(ROOT, "src/cli.ts")];
-const g = measure([...gammaCmd, "train-tokenizer", "--input", docsPath, "--out-dir", gammaOut, "--vocab-size", vocab, "--cpu-threads", threads]);
-const h = measure([a.python!, join(ROOT, "bench/peers/hf_train_bpe.py"), docsPath, hfOut, vocab, "<|endoftext|>"], { RAYON_NUM_THREADS: threads });
+const g = measure([
+  ...gammaCmd,
+  "train-tokenizer",
+  "--input",
+  docsPath,
+  "--out-dir",
+  gammaOut,
+  "--vocab-size",
+  vocab,
+  "--cpu-threads",
+  threads,
+]);
+const h = measure([a.python!, join(ROOT, "bench/peers/hf_train_bpe.py"), docsPath, hfOut, vocab, "<|endoftext|>"], {
+  RAYON_NUM_THREADS: threads,
+});
 
 const same = readFileSync(join(gammaOut, "tokenizer.json")).equals(readFileSync(join(hfOut, "tokenizer.json")));
 const row = (name: string, m: Measured) =>
@@ -87,7 +118,9 @@ const row = (name: string, m: Measured) =>
 console.log(`train-tokenizer bench: ${docs} documents, ${mb.toFixed(1)} MB of text, vocab ${vocab}, ${threads} threads each`);
 console.log(row("gamma", g));
 console.log(row("HF tokenizers (Rust)", h));
-console.log(`gamma/HF: ${(h.wall / g.wall).toFixed(2)}x faster (wall), ${(h.cpu / g.cpu).toFixed(2)}x less CPU; tokenizer.json byte-identical: ${same ? "yes" : "NO"}`);
+console.log(
+  `gamma/HF: ${(h.wall / g.wall).toFixed(2)}x faster (wall), ${(h.cpu / g.cpu).toFixed(2)}x less CPU; tokenizer.json byte-identical: ${same ? "yes" : "NO"}`,
+);
 console.log(
   JSON.stringify({
     documents: docs,

@@ -16,7 +16,9 @@ const asc = join(root, "node_modules/.bin/asc");
 const FLAGS = ["-O3", "--runtime", "stub", "--importMemory", "--noExportMemory", "--noAssert", "--use", "abort=", "--enable", "simd"];
 
 mkdirSync(outDir, { recursive: true });
-const sources = readdirSync(srcDir).filter((f) => f.endsWith(".ts")).sort();
+const sources = readdirSync(srcDir)
+  .filter((f) => f.endsWith(".ts"))
+  .sort();
 const check = process.argv.includes("--check");
 let built = 0;
 for (const f of sources) {

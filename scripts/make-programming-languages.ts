@@ -16,7 +16,9 @@ for (const l of Object.values(linguist) as { name: string; type: string; aliases
   names.push(l.name);
   for (const a of [l.name, ...(l.aliases ?? [])]) aliases.add(a.toLowerCase());
 }
-const pkg = JSON.parse(readFileSync(join(import.meta.dir, "..", "node_modules", "linguist-languages", "package.json"), "utf8")) as { version: string };
+const pkg = JSON.parse(readFileSync(join(import.meta.dir, "..", "node_modules", "linguist-languages", "package.json"), "utf8")) as {
+  version: string;
+};
 const out = { source: `linguist-languages ${pkg.version}`, names: names.sort(), lowercase: [...aliases].sort() };
 const path = join(import.meta.dir, "..", "src", "lang", "programming-languages.json");
 writeFileSync(path, JSON.stringify(out, null, 0) + "\n");

@@ -12,7 +12,9 @@ import zlib from "node:zlib";
 import { Prng } from "../src/util/prng.ts";
 import { brownFiles, brownParagraphs } from "./lib/brown.ts";
 
-const files = brownFiles().filter((_, i) => i % 5 === 0).slice(0, 80);
+const files = brownFiles()
+  .filter((_, i) => i % 5 === 0)
+  .slice(0, 80);
 const docs: { id: string; text: string; genre: string }[] = [];
 for (const f of files) {
   const name = f.split("/").pop()!;
@@ -55,7 +57,13 @@ for (let i = 0; i < 8; i++) {
 }
 // Documents the default filters drop.
 rec({ id: "short-1", text: "Too short to keep." });
-rec({ id: "boilerplate-1", text: Array.from({ length: 6 }, () => "We use cookies to improve your experience. Accept cookies policy.\nAll rights reserved.").join("\n") + "\n" + docs[0]!.text.slice(0, 200) });
+rec({
+  id: "boilerplate-1",
+  text:
+    Array.from({ length: 6 }, () => "We use cookies to improve your experience. Accept cookies policy.\nAll rights reserved.").join("\n") +
+    "\n" +
+    docs[0]!.text.slice(0, 200),
+});
 rec({ id: "numbers-1", text: Array.from({ length: 60 }, (_, i) => `${i * 7919} ${i * 104729} -- ${i}%`).join(" ") });
 rec({ id: "nul-1", text: docs[1]!.text.slice(0, 600).replace(" ", " \u0000") + " (a stray NUL was removed here)" });
 // Broken input lines.

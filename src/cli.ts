@@ -20,7 +20,17 @@ const program = new Command("gamma")
   .exitOverride();
 
 // The command list shows each command's first sentence; `gamma CMD --help` shows all of it.
-for (const c of commands()) program.addCommand(c.summary(c.description().split(/(?<=[.:])\s/)[0]!.replace(/:$/, ".")).exitOverride());
+for (const c of commands())
+  program.addCommand(
+    c
+      .summary(
+        c
+          .description()
+          .split(/(?<=[.:])\s/)[0]!
+          .replace(/:$/, "."),
+      )
+      .exitOverride(),
+  );
 
 async function main(argv: string[]): Promise<number> {
   try {
@@ -42,7 +52,9 @@ async function main(argv: string[]): Promise<number> {
       if (process.env.GAMMA_DEBUG && e.cause) process.stderr.write(`${String((e.cause as Error)?.stack ?? e.cause)}\n`);
       return e.exitCode;
     }
-    process.stderr.write(`gamma: internal error: ${(e as Error)?.stack ?? String(e)}\nThis is a bug in gamma; please report it with the command you ran.\n`);
+    process.stderr.write(
+      `gamma: internal error: ${(e as Error)?.stack ?? String(e)}\nThis is a bug in gamma; please report it with the command you ran.\n`,
+    );
     return 1;
   } finally {
     releaseBackend();

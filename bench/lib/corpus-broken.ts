@@ -70,7 +70,9 @@ export function malformedLine(kind: MalformedKind, id: string, fragment: string,
       break;
     case "two_records_one_line": {
       const half = fragment.length >> 1;
-      line = JSON.stringify({ id, text: fragment.slice(0, half), origin }) + JSON.stringify({ id: `${id}b`, text: fragment.slice(half), origin });
+      line =
+        JSON.stringify({ id, text: fragment.slice(0, half), origin }) +
+        JSON.stringify({ id: `${id}b`, text: fragment.slice(half), origin });
       break;
     }
     case "raw_tab_in_string": {
@@ -89,7 +91,8 @@ export function malformedLine(kind: MalformedKind, id: string, fragment: string,
       line = `{"id": ${q(id)}, "text": ${q(fragment)}, "origin": ${q(origin)}, "quality": NaN}`;
       break;
   }
-  if (!parseFails(line) || line.includes("\n")) throw new Error(`make-corpus: malformed line of kind ${kind} is not malformed; fix bench/lib/corpus-broken.ts`);
+  if (!parseFails(line) || line.includes("\n"))
+    throw new Error(`make-corpus: malformed line of kind ${kind} is not malformed; fix bench/lib/corpus-broken.ts`);
   return line;
 }
 
@@ -115,7 +118,8 @@ export function missingTextLine(kind: MissingTextKind, id: string, fragment: str
   }
   const line = JSON.stringify(rec);
   const back = parses(line) as Record<string, unknown> | undefined;
-  if (back === undefined || "text" in back) throw new Error(`make-corpus: missing-text line of kind ${kind} is wrong; fix bench/lib/corpus-broken.ts`);
+  if (back === undefined || "text" in back)
+    throw new Error(`make-corpus: missing-text line of kind ${kind} is wrong; fix bench/lib/corpus-broken.ts`);
   return line;
 }
 

@@ -34,7 +34,10 @@ export class PiecePool {
     const out: string[] = [];
     while (out.length < want) {
       if (this.pos >= this.order.length) {
-        this.order = shuffle(Array.from({ length: this.pieces.length }, (_, i) => i), this.rng);
+        this.order = shuffle(
+          Array.from({ length: this.pieces.length }, (_, i) => i),
+          this.rng,
+        );
         this.pos = 0;
         this.passes++;
       }

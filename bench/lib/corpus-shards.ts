@@ -86,7 +86,8 @@ export function classifyLine(line: Uint8Array): { cls: LineClass; id?: string; o
  */
 export function verifyShard(path: string, plainSha: string, expected: ExpectedLine[]): number {
   const plain = zlib.zstdDecompressSync(readFileSync(path));
-  if (sha256(plain) !== plainSha) throw new Error(`make-corpus: ${path} does not decompress to the bytes written; rerun, and report a Bun zstd bug if it persists`);
+  if (sha256(plain) !== plainSha)
+    throw new Error(`make-corpus: ${path} does not decompress to the bytes written; rerun, and report a Bun zstd bug if it persists`);
   let start = 0;
   let n = 0;
   let textBytes = 0;
@@ -95,12 +96,17 @@ export function verifyShard(path: string, plainSha: string, expected: ExpectedLi
     const got = classifyLine(plain.subarray(start, i));
     const want = expected[n];
     if (want === undefined) throw new Error(`make-corpus: ${path} has more lines than planned (${expected.length})`);
-    const ok = got.cls === want.cls && (want.id === undefined || got.id === want.id) && (want.origin === undefined || got.origin === want.origin);
-    if (!ok) throw new Error(`make-corpus: ${path}:${n + 1} reads as ${got.cls} (${got.id}, ${got.origin}) but was planned as ${want.cls} (${want.id}, ${want.origin})`);
+    const ok =
+      got.cls === want.cls && (want.id === undefined || got.id === want.id) && (want.origin === undefined || got.origin === want.origin);
+    if (!ok)
+      throw new Error(
+        `make-corpus: ${path}:${n + 1} reads as ${got.cls} (${got.id}, ${got.origin}) but was planned as ${want.cls} (${want.id}, ${want.origin})`,
+      );
     if (got.cls === "doc" || got.cls === "nul") textBytes += got.textBytes;
     n++;
     start = i + 1;
   }
-  if (start !== plain.length || n !== expected.length) throw new Error(`make-corpus: ${path} has ${n} complete lines, planned ${expected.length}`);
+  if (start !== plain.length || n !== expected.length)
+    throw new Error(`make-corpus: ${path} has ${n} complete lines, planned ${expected.length}`);
   return textBytes;
 }

@@ -54,7 +54,8 @@ export const DEBIAN_PART_BYTES = 100_000;
 /** Python files larger than this are skipped (one file is one document). */
 export const PYTHON_MAX_BYTES = 100_000;
 /** Markup, data, logs and code under /usr/share/doc: not prose, so not read. */
-const DEBIAN_NOT_PROSE = /\.(html?|xhtml|ps|pdf|json|js|css|svg|xml|log|png|jpe?g|gif|ico|devhelp2?|c|h|cc|cpp|py|pl|sh|el|tex|sgml|tar|zip|bz2|xz|lz|zst|amd64|i386|arm64|inv|map|sym|symbols)$/i;
+const DEBIAN_NOT_PROSE =
+  /\.(html?|xhtml|ps|pdf|json|js|css|svg|xml|log|png|jpe?g|gif|ico|devhelp2?|c|h|cc|cpp|py|pl|sh|el|tex|sgml|tar|zip|bz2|xz|lz|zst|amd64|i386|arm64|inv|map|sym|symbols)$/i;
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 

@@ -36,7 +36,8 @@ export function makeVariant(text: string, rng: Prng): { text: string; kind: Vari
     if (kind === "lower") out = out.toLowerCase();
     if (kind === "spacing" || kind === "upper+spacing") out = respace(out, rng);
     if (out !== text && foldForExact(out) === want) return { text: out, kind };
-    if (kind === "spacing") throw new Error("make-corpus: a spacing variant failed to fold to its original; this is a bug in bench/lib/corpus-variants.ts");
+    if (kind === "spacing")
+      throw new Error("make-corpus: a spacing variant failed to fold to its original; this is a bug in bench/lib/corpus-variants.ts");
     kind = "spacing";
   }
 }
@@ -88,7 +89,8 @@ export function makeNear(text: string, fraction: number, rng: Prng): NearEdit {
     const o = op[w++]!;
     if (o === 1) {
       counts.deleted++;
-      if (i + 1 < parts.length) i++; // drop the word and the whitespace after it
+      if (i + 1 < parts.length)
+        i++; // drop the word and the whitespace after it
       else if (out.length > 0 && i > 0) out.pop(); // last word: drop the whitespace before it
     } else if (o === 2) {
       counts.substituted++;

@@ -19,7 +19,15 @@ function textBytes(dir: string): number {
 
 interface Run {
   docs: number;
-  near: { backend: string; backendReason: string; candidates: number; verifiedPairs: number; dispatches: number; bytesToGpu: number; bytesFromGpu: number };
+  near: {
+    backend: string;
+    backendReason: string;
+    candidates: number;
+    verifiedPairs: number;
+    dispatches: number;
+    bytesToGpu: number;
+    bytesFromGpu: number;
+  };
   t: { kernelMs: number; phaseMs: { shingle: number; sign: number; bands: number; verify: number; select: number } };
   wall: number;
   decisions: string;
@@ -29,7 +37,13 @@ function run(kind: string): Run {
   const m = json(join(out, kind, "dedup.manifest.json"));
   // Dispatches, transfers and timings are in dedup.stats.json (how it ran); the rest in the manifest.
   const s = json(join(out, kind, "dedup.stats.json"));
-  return { docs: m.counts.in, near: { ...m.near, ...s.near }, t: s.near, wall: Number(readFileSync(join(out, `wall-${kind}.txt`), "utf8")), decisions: m.outputs.decisions.sha256 };
+  return {
+    docs: m.counts.in,
+    near: { ...m.near, ...s.near },
+    t: s.near,
+    wall: Number(readFileSync(join(out, `wall-${kind}.txt`), "utf8")),
+    decisions: m.outputs.decisions.sha256,
+  };
 }
 
 const gpu = run("gpu");
@@ -41,7 +55,10 @@ const signMs = (r: Run) => r.t.phaseMs.shingle + r.t.phaseMs.sign;
 const rows: [string, (r: Run) => string][] = [
   ["backend", (r) => r.near.backend],
   ["signing (shingle + MinHash)", (r) => `${f(r.docs / (signMs(r) / 1000))} docs/s, ${f(mb / (signMs(r) / 1000), 1)} MB/s`],
-  ["pair verification", (r) => (r.t.phaseMs.verify > 0 ? `${f(r.near.candidates / (r.t.phaseMs.verify / 1000))} pairs/s` : "no candidates")],
+  [
+    "pair verification",
+    (r) => (r.t.phaseMs.verify > 0 ? `${f(r.near.candidates / (r.t.phaseMs.verify / 1000))} pairs/s` : "no candidates"),
+  ],
   ["candidate pairs / passed", (r) => `${f(r.near.candidates)} / ${f(r.near.verifiedPairs)}`],
   ["kernel time", (r) => `${f(r.t.kernelMs / 1000, 2)} s`],
   ["dispatches", (r) => f(r.near.dispatches)],

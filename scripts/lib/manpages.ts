@@ -24,9 +24,21 @@ export function manPageFiles(root = ROOT): { lang: string; files: string[] }[] {
   for (const dir of readdirSync(root).sort()) {
     const base = join(root, dir);
     if (!statSync(base).isDirectory()) continue;
-    const sections = dir.startsWith("man") ? [base] : readdirSync(base).sort().filter((s) => s.startsWith("man")).map((s) => join(base, s));
+    const sections = dir.startsWith("man")
+      ? [base]
+      : readdirSync(base)
+          .sort()
+          .filter((s) => s.startsWith("man"))
+          .map((s) => join(base, s));
     const lang = dir.startsWith("man") ? "en" : dir.split(".")[0]!;
-    const files = sections.flatMap((s) => (statSync(s).isDirectory() ? readdirSync(s).sort().filter((f) => f.endsWith(".gz")).map((f) => join(s, f)) : []));
+    const files = sections.flatMap((s) =>
+      statSync(s).isDirectory()
+        ? readdirSync(s)
+            .sort()
+            .filter((f) => f.endsWith(".gz"))
+            .map((f) => join(s, f))
+        : [],
+    );
     const entry = out.find((e) => e.lang === lang);
     if (entry) entry.files.push(...files);
     else out.push({ lang, files });

@@ -33,8 +33,60 @@ export interface CommentSyntax {
   block: boolean;
 }
 
-const HASH = ["python", "shell", "ruby", "perl", "r", "yaml", "toml", "makefile", "dockerfile", "cmake", "powershell", "elixir", "julia", "nim", "coffeescript", "tcl", "awk", "raku", "crystal", "gdscript", "nix", "starlark", "ini"];
-const SLASH = ["c", "cpp", "objective-c", "objective-cpp", "java", "javascript", "typescript", "tsx", "go", "rust", "csharp", "kotlin", "swift", "scala", "dart", "zig", "groovy", "fsharp", "solidity", "glsl", "hlsl", "cuda", "d", "protocol-buffer", "jsonc", "less", "scss"];
+const HASH = [
+  "python",
+  "shell",
+  "ruby",
+  "perl",
+  "r",
+  "yaml",
+  "toml",
+  "makefile",
+  "dockerfile",
+  "cmake",
+  "powershell",
+  "elixir",
+  "julia",
+  "nim",
+  "coffeescript",
+  "tcl",
+  "awk",
+  "raku",
+  "crystal",
+  "gdscript",
+  "nix",
+  "starlark",
+  "ini",
+];
+const SLASH = [
+  "c",
+  "cpp",
+  "objective-c",
+  "objective-cpp",
+  "java",
+  "javascript",
+  "typescript",
+  "tsx",
+  "go",
+  "rust",
+  "csharp",
+  "kotlin",
+  "swift",
+  "scala",
+  "dart",
+  "zig",
+  "groovy",
+  "fsharp",
+  "solidity",
+  "glsl",
+  "hlsl",
+  "cuda",
+  "d",
+  "protocol-buffer",
+  "jsonc",
+  "less",
+  "scss",
+];
 const DASH = ["sql", "lua", "haskell", "ada", "elm", "plsql", "plpgsql", "tsql", "vhdl", "purescript"];
 const SEMI = ["emacs-lisp", "common-lisp", "scheme", "clojure", "racket", "assembly"];
 const PERCENT = ["matlab", "erlang", "tex", "prolog"];
@@ -137,7 +189,17 @@ export function scanCode(text: string, syntax: CommentSyntax): CodeScan {
     } else if (c >= 128 && WIDE_ALNUM_SPACE.test(text[i]!)) alnumSpace++;
     if (k & B64) run++;
   }
-  return { chars: n, lines, maxLineLength: maxLine, longLineChars: longChars, longLineSpaces: longSpaces, alnumSpace, commentLines: comments, encodedChars: encoded, longestEncodedRun: longestRun };
+  return {
+    chars: n,
+    lines,
+    maxLineLength: maxLine,
+    longLineChars: longChars,
+    longLineSpaces: longSpaces,
+    alnumSpace,
+    commentLines: comments,
+    encodedChars: encoded,
+    longestEncodedRun: longestRun,
+  };
 }
 
 function isHex(c: number): boolean {

@@ -59,10 +59,16 @@ export class CodeShard {
   }
 
   /** The document's language slug and the rules' verdict (null: kept); counted per language. */
-  async decide(f: Record<string, unknown>, text: string, docId: string, bytes: number): Promise<{ language: string; verdict: Verdict | null }> {
+  async decide(
+    f: Record<string, unknown>,
+    text: string,
+    docId: string,
+    bytes: number,
+  ): Promise<{ language: string; verdict: Verdict | null }> {
     const path = firstString(f, this.inputs.pathFields) ?? "";
     const given = firstString(f, this.inputs.languageFields);
-    const language = given !== null ? languageFromField(given) : path !== "" || text.startsWith("#!") ? detectLanguage(path, text).language : UNKNOWN;
+    const language =
+      given !== null ? languageFromField(given) : path !== "" || text.startsWith("#!") ? detectLanguage(path, text).language : UNKNOWN;
     const verdict = await this.rules.judge(text, { docId, path, language, stars: firstNumber(f, this.inputs.starsFields) });
     let c = this.counts.get(language);
     if (c === undefined) this.counts.set(language, (c = { docs: 0, bytes: 0, kept: 0, dropped: {} }));

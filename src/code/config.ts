@@ -27,7 +27,8 @@ export function readCodeFilterConfig(raw: Record<string, unknown>, spec: string)
       throw new ConfigError(`--filters ${spec}: unknown code setting "${key}"; known: base, ${Object.keys(CODE_FILTERS).join(", ")}`);
     }
     if (value === null || value === false) {
-      if (REQUIRED.has(key)) throw new ConfigError(`--filters ${spec}: ${key} cannot be off; turn the star tiers off with stars_keep_low: null`);
+      if (REQUIRED.has(key))
+        throw new ConfigError(`--filters ${spec}: ${key} cannot be off; turn the star tiers off with stars_keep_low: null`);
       c[key] = null;
       continue;
     }

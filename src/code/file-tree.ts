@@ -63,7 +63,8 @@ export function planFileChunks(patterns: string[], exclude: string[], maxBytes: 
     for (const rel of files) seen.add(join(root, rel));
     for (let i = 0; i < files.length; i += perShard) chunks.push({ root, files: files.slice(i, i + perShard), maxBytes });
   }
-  if (chunks.length === 0) throw new ConfigError(`no source files left in ${patterns.join(" ")} after --exclude ${exclude.join(" ")}`, { code: "empty_glob" });
+  if (chunks.length === 0)
+    throw new ConfigError(`no source files left in ${patterns.join(" ")} after --exclude ${exclude.join(" ")}`, { code: "empty_glob" });
   return chunks;
 }
 
@@ -100,7 +101,13 @@ export async function* fileItems(c: FileChunk, batchSize = 256): AsyncGenerator<
     const ordinal = i + 1;
     const size = statSync(abs).size;
     if (size > c.maxBytes) {
-      batch.push({ reject: "file_too_large", detail: `${size} bytes > --max-file-bytes ${c.maxBytes}`, ordinal, location: abs, docId: rel });
+      batch.push({
+        reject: "file_too_large",
+        detail: `${size} bytes > --max-file-bytes ${c.maxBytes}`,
+        ordinal,
+        location: abs,
+        docId: rel,
+      });
     } else {
       const data = readAll(abs, size);
       if (isBinary(data)) {

@@ -43,9 +43,43 @@ export function slugOf(name: string): string {
  * Markdown, not a GCC machine description).
  */
 const COMMON = new Set([
-  "c", "cpp", "csharp", "css", "dart", "go", "html", "java", "javascript", "json", "kotlin", "lua", "markdown",
-  "php", "python", "ruby", "rust", "scala", "shell", "sql", "swift", "typescript", "xml", "yaml", "toml", "perl",
-  "r", "haskell", "elixir", "erlang", "julia", "ocaml", "fortran", "makefile", "dockerfile", "cmake", "tsx",
+  "c",
+  "cpp",
+  "csharp",
+  "css",
+  "dart",
+  "go",
+  "html",
+  "java",
+  "javascript",
+  "json",
+  "kotlin",
+  "lua",
+  "markdown",
+  "php",
+  "python",
+  "ruby",
+  "rust",
+  "scala",
+  "shell",
+  "sql",
+  "swift",
+  "typescript",
+  "xml",
+  "yaml",
+  "toml",
+  "perl",
+  "r",
+  "haskell",
+  "elixir",
+  "erlang",
+  "julia",
+  "ocaml",
+  "fortran",
+  "makefile",
+  "dockerfile",
+  "cmake",
+  "tsx",
 ]);
 
 interface Tables {
@@ -103,7 +137,10 @@ export function languageFromField(value: string): string {
 export function shebangInterpreter(text: string): string | null {
   if (!text.startsWith("#!")) return null;
   const nl = text.indexOf("\n");
-  const words = text.slice(2, nl < 0 ? Math.min(text.length, 200) : Math.min(nl, 200)).trim().split(/\s+/);
+  const words = text
+    .slice(2, nl < 0 ? Math.min(text.length, 200) : Math.min(nl, 200))
+    .trim()
+    .split(/\s+/);
   let cmd = words[0]?.split("/").pop() ?? "";
   let i = 1;
   if (cmd === "env") {
@@ -142,7 +179,12 @@ const QT_TRANSLATION = /^\s*<\?xml|^\s*<!DOCTYPE TS|^\s*<TS\b/;
 const HEURISTICS: Record<string, (head: string, candidates: string[]) => string | null> = {
   ".h": (s) => {
     if (/^\s*(@interface|@protocol|@implementation|@end\b|#import\s)|@property\s*\(/m.test(s)) return "objective-c";
-    if (/^\s*(namespace\s+\w|template\s*<|class\s+\w+[^;]*\{|(public|private|protected)\s*:)|\bstd::|^\s*#include\s*<(iostream|string|vector|map|memory|algorithm|cstdint|cstdio|cstdlib|cstring)>/m.test(s)) return "cpp";
+    if (
+      /^\s*(namespace\s+\w|template\s*<|class\s+\w+[^;]*\{|(public|private|protected)\s*:)|\bstd::|^\s*#include\s*<(iostream|string|vector|map|memory|algorithm|cstdint|cstdio|cstdlib|cstring)>/m.test(
+        s,
+      )
+    )
+      return "cpp";
     return "c";
   },
   ".m": (s) => {

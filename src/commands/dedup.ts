@@ -15,7 +15,8 @@ export function nearSettings(o: Record<string, unknown>, g: Globals): NearSettin
   const bands = o.bands === undefined ? undefined : intArg("--bands", o.bands, 1);
   const rows = o.rows === undefined ? undefined : intArg("--rows", o.rows, 1);
   if ((bands === undefined) !== (rows === undefined)) throw new ConfigError("--bands and --rows go together");
-  if (bands !== undefined && bands * rows! > numPerm) throw new ConfigError(`--bands x --rows (${bands}x${rows}) must not exceed --num-perm ${numPerm}`);
+  if (bands !== undefined && bands * rows! > numPerm)
+    throw new ConfigError(`--bands x --rows (${bands}x${rows}) must not exceed --num-perm ${numPerm}`);
   const verify = String(o.verify ?? "exact");
   if (verify !== "estimate" && verify !== "exact") throw new ConfigError("--verify must be estimate or exact");
   const selection = String(o.nearSelection ?? "first");
@@ -35,7 +36,17 @@ export function nearSettings(o: Record<string, unknown>, g: Globals): NearSettin
     device: g.device,
     adapterName: g.gpuAdapter,
     cpuThreads: g.cpuThreads,
-    describe: () => ({ shingle, num_perm: numPerm, threshold, bands: bands ?? null, rows: rows ?? null, seed: g.seed, verify, selection, clusters }),
+    describe: () => ({
+      shingle,
+      num_perm: numPerm,
+      threshold,
+      bands: bands ?? null,
+      rows: rows ?? null,
+      seed: g.seed,
+      verify,
+      selection,
+      clusters,
+    }),
   };
   // Every near setting is checked here, before any output is opened or thread started: the LSH
   // shape (bands x rows) too.
@@ -50,10 +61,24 @@ export function dedupCommand(): Command {
     )
     .requiredOption("--input <glob...>", "normalized shards (e.g. 'data/normalized/**/*.jsonl.zst')")
     .requiredOption("--out-dir <dir>", "output folder")
-    .addOption(new Option("--mode <mode>", "exact: hash of whitespace-collapsed, lower-cased text; near: MinHash LSH; both: exact first, then near among the rest").choices(["exact", "near", "both"]).default("both"))
-    .addOption(new Option("--scope <scope>", "global, or per-source (duplicates only within one source)").choices(["global", "per-source"]).default("global"))
     .addOption(
-      new Option("--near-selection <rule>", "preference among near duplicates: first (input order) or longest (most bytes, then doc_id, then input order)")
+      new Option(
+        "--mode <mode>",
+        "exact: hash of whitespace-collapsed, lower-cased text; near: MinHash LSH; both: exact first, then near among the rest",
+      )
+        .choices(["exact", "near", "both"])
+        .default("both"),
+    )
+    .addOption(
+      new Option("--scope <scope>", "global, or per-source (duplicates only within one source)")
+        .choices(["global", "per-source"])
+        .default("global"),
+    )
+    .addOption(
+      new Option(
+        "--near-selection <rule>",
+        "preference among near duplicates: first (input order) or longest (most bytes, then doc_id, then input order)",
+      )
         .choices(["first", "longest"])
         .default("first"),
     )
@@ -74,7 +99,10 @@ export function dedupCommand(): Command {
     .option("--threshold <t>", "Jaccard similarity threshold", "0.8")
     .option("--bands <b>", "LSH bands (with --rows; default chosen from --threshold)")
     .option("--rows <r>", "LSH rows per band (with --bands)")
-    .option("--decisions-only", "write decisions.jsonl.zst and the manifest but not deduped.jsonl.zst: the shards are read once, for when the decisions are applied elsewhere or only counted")
+    .option(
+      "--decisions-only",
+      "write decisions.jsonl.zst and the manifest but not deduped.jsonl.zst: the shards are read once, for when the decisions are applied elsewhere or only counted",
+    )
     .addOption(
       new Option(
         "--verify <how>",

@@ -12,7 +12,11 @@ export function encodeCommand(): Command {
     .option("--tokenizer-sha256 <hex>", "refuse a tokenizer file with another sha256")
     .requiredOption("--max-len <T>", "tokens per row: longer sequences are truncated, shorter ones padded")
     .requiredOption("--out-dir <dir>", "the cache folder")
-    .addOption(new Option("--loss-on <what>", "all: every next token is a label; target: only the target side's (pairs)").choices(["all", "target"]).default("all"))
+    .addOption(
+      new Option("--loss-on <what>", "all: every next token is a label; target: only the target side's (pairs)")
+        .choices(["all", "target"])
+        .default("all"),
+    )
     .option("--sep-id <id>", "id joining source and target in pairs (default: the tokenizer's EOS)")
     .option("--pad-id <id>", "padding id (default: the tokenizer's EOS)")
     .option("--no-eos", "do not end each sequence with EOS")
@@ -37,7 +41,9 @@ export function encodeCommand(): Command {
 
 export function checkEncodeCommand(): Command {
   return withFlags(new Command("check-encode"))
-    .description("Re-encode a cache's sample with the tokenizer and settings ENCODE.meta.json records and compare with the cache; exit 1 naming the first row that differs.")
+    .description(
+      "Re-encode a cache's sample with the tokenizer and settings ENCODE.meta.json records and compare with the cache; exit 1 naming the first row that differs.",
+    )
     .argument("<cache>", "a folder written by gamma encode")
     .action(async (cache: string, o) => {
       readContext(o);

@@ -28,12 +28,17 @@ export function intArg(flag: string, v: unknown, min = 0): number {
 
 /** A comma-separated list flag ("a,b"): its non-empty items; [] when the flag is absent. */
 export function listArg(v: unknown): string[] {
-  return v === undefined ? [] : String(v).split(",").filter((t) => t.length > 0);
+  return v === undefined
+    ? []
+    : String(v)
+        .split(",")
+        .filter((t) => t.length > 0);
 }
 
 export function numArg(flag: string, v: unknown, min: number, max: number): number {
   const n = typeof v === "number" ? v : Number(v);
-  if (!Number.isFinite(n) || n < min || n > max) throw new ConfigError(`${flag} must be a number from ${min} to ${max}, got ${JSON.stringify(v)}`);
+  if (!Number.isFinite(n) || n < min || n > max)
+    throw new ConfigError(`${flag} must be a number from ${min} to ${max}, got ${JSON.stringify(v)}`);
   return n;
 }
 

@@ -20,15 +20,32 @@ export function hfConfigsCommand(): Command {
     .option("--lang <code>", "only configs of this language (ISO 639-1 or 639-3: en, eng, deu)")
     .option("--script <code>", "only configs in this script (ISO 15924: Latn, Cyrl, Beng)")
     .option("--revision <rev>", "branch, tag or commit sha to read the card at", "main")
-    .option("--json", "print JSON {dataset, revision, resolved_sha, lang, script, configs: [{name, splits, language, default}]} instead of a table")
+    .option(
+      "--json",
+      "print JSON {dataset, revision, resolved_sha, lang, script, configs: [{name, splits, language, default}]} instead of a table",
+    )
     .action(async (o) => {
       readGlobals(o);
       const client = new HfHubClient();
       const sha = await client.resolveRevision(o.dataset, o.revision);
       const configs = await hfConfigs(o.dataset, { lang: o.lang, script: o.script, revision: sha, client });
       if (o.json) {
-        const rows = configs.map((c) => ({ name: c.name, splits: c.splits, language: c.code ? languageOf(c) : null, default: c.isDefault }));
-        process.stdout.write(JSON.stringify({ dataset: o.dataset, revision: o.revision, resolved_sha: sha, lang: o.lang ?? null, script: o.script ?? null, configs: rows }) + "\n");
+        const rows = configs.map((c) => ({
+          name: c.name,
+          splits: c.splits,
+          language: c.code ? languageOf(c) : null,
+          default: c.isDefault,
+        }));
+        process.stdout.write(
+          JSON.stringify({
+            dataset: o.dataset,
+            revision: o.revision,
+            resolved_sha: sha,
+            lang: o.lang ?? null,
+            script: o.script ?? null,
+            configs: rows,
+          }) + "\n",
+        );
         return;
       }
       info(`hf-configs: ${o.dataset} at ${o.revision} = ${sha}`);
@@ -39,7 +56,8 @@ export function hfConfigsCommand(): Command {
       }
       const width = Math.max(6, ...configs.map((c) => c.name.length));
       const lines = [`${"config".padEnd(width)}  ${"language".padEnd(16)}  splits`];
-      for (const c of configs) lines.push(`${c.name.padEnd(width)}  ${languageOf(c).padEnd(16)}  ${c.splits.join(",")}${c.isDefault ? "  (default)" : ""}`);
+      for (const c of configs)
+        lines.push(`${c.name.padEnd(width)}  ${languageOf(c).padEnd(16)}  ${c.splits.join(",")}${c.isDefault ? "  (default)" : ""}`);
       process.stdout.write(lines.join("\n") + "\n");
     });
 }

@@ -20,24 +20,40 @@ export function hfStreamCommand(): Command {
     )
     .option("--source <name...>", "built-in source name(s); each gets its own folder DIR/<name>/<domain>/")
     .option("--dataset <id>", "a dataset id instead of a built-in source (shards go to DIR/<owner>__<name>/<domain>/)")
-    .option("--config-name <name>", "config (subset) to read, for every --source given (default: the source's own, e.g. eng_Latn for fineweb2; list them with gamma hf-configs)")
+    .option(
+      "--config-name <name>",
+      "config (subset) to read, for every --source given (default: the source's own, e.g. eng_Latn for fineweb2; list them with gamma hf-configs)",
+    )
     .option("--split <name>", "split to read", "train")
     .option("--revision <rev>", "branch, tag or commit sha (default main); resolved to a sha once and pinned for reruns")
     .requiredOption("--out-dir <dir>", "output root")
     .option("--limit <n>", "stop after N documents per source (counting those of files finished by earlier runs)")
     .option("--text-field <field>", "field holding the text (default: the source's, else text)")
-    .option("--id-field <field>", "field holding a document id (default: the source's; none: doc_id is <source>/<path of the file in the repo>/<row or line number, from 1>)")
+    .option(
+      "--id-field <field>",
+      "field holding a document id (default: the source's; none: doc_id is <source>/<path of the file in the repo>/<row or line number, from 1>)",
+    )
     .option("--domain <name>", `domain folder and field (default: the source's, else ${DEFAULT_HF_DOMAIN})`)
     .option("--license-tag <tag>", "licence tag for every document (default: the source's, else the record's license_tag, else null)")
     .option("--overwrite", "forget the resume state and the pinned sha and stream every file again");
   return addNormalizeFlags(cmd).action(async (o) => {
     readGlobals(o);
     const names: string[] = [...new Set<string>(o.source ?? [])];
-    if (names.length === 0 && o.dataset === undefined) throw new ConfigError("hf-stream: give --source NAME (built-in: " + Object.keys(HF_SOURCES).join(", ") + ") or --dataset ID");
+    if (names.length === 0 && o.dataset === undefined)
+      throw new ConfigError("hf-stream: give --source NAME (built-in: " + Object.keys(HF_SOURCES).join(", ") + ") or --dataset ID");
     if (names.length > 0 && o.dataset !== undefined) throw new ConfigError("hf-stream: give either --source or --dataset, not both");
     const requests = names.length > 0 ? names.map((source) => ({ source })) : [{ dataset: o.dataset as string }];
     const plans = requests.map((r) =>
-      planHfSource({ ...r, config: o.configName, split: o.split, revision: o.revision, textField: o.textField, idField: o.idField, domain: o.domain, licenseTag: o.licenseTag }),
+      planHfSource({
+        ...r,
+        config: o.configName,
+        split: o.split,
+        revision: o.revision,
+        textField: o.textField,
+        idField: o.idField,
+        domain: o.domain,
+        licenseTag: o.licenseTag,
+      }),
     );
     const normalize = readNormalizeFlags(o);
     const limit = o.limit === undefined ? undefined : intArg("--limit", o.limit, 0);

@@ -25,5 +25,30 @@ import { runCommand } from "./run.ts";
 import { slurmCommand } from "./slurm.ts";
 
 export function commands(): Command[] {
-  return [smokeCommand(), hfConfigsCommand(), hfStreamCommand(), ingestManifestCommand(), ingestWikipediaCommand(), ingestStackExchangeCommand(), normalizeCommand(), sampleCommand(), encodeCommand(), batchesCommand(), checkEncodeCommand(), dedupCommand(), packCommand(), reportCommand(), verifyCommand(), trainTokenizerCommand(), tokenizeCommand(), inspectCommand(), inspectMegatronCommand(), checksumCommand(), doctorCommand(), runCommand(), slurmCommand(), licensesCommand()];
+  return [
+    smokeCommand(),
+    hfConfigsCommand(),
+    hfStreamCommand(),
+    ingestManifestCommand(),
+    ingestWikipediaCommand(),
+    ingestStackExchangeCommand(),
+    normalizeCommand(),
+    sampleCommand(),
+    encodeCommand(),
+    batchesCommand(),
+    checkEncodeCommand(),
+    dedupCommand(),
+    packCommand(),
+    reportCommand(),
+    verifyCommand(),
+    trainTokenizerCommand(),
+    tokenizeCommand(),
+    inspectCommand(),
+    inspectMegatronCommand(),
+    checksumCommand(),
+    doctorCommand(),
+    runCommand(),
+    slurmCommand(),
+    licensesCommand(),
+  ];
 }

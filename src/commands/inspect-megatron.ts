@@ -6,14 +6,18 @@ import { addGlobals, intArg, readGlobals } from "./globals.ts";
 
 export function inspectMegatronCommand(): Command {
   return addGlobals(new Command("inspect-megatron"))
-    .description("Read a Megatron-LM indexed dataset (PREFIX.bin + PREFIX.idx) back, check every invariant of the format, print its counts and show the first documents (decoded with --tokenizer, else as ids). Exits 1 when a check fails.")
+    .description(
+      "Read a Megatron-LM indexed dataset (PREFIX.bin + PREFIX.idx) back, check every invariant of the format, print its counts and show the first documents (decoded with --tokenizer, else as ids). Exits 1 when a check fails.",
+    )
     .argument("<prefix>", "path without .bin/.idx, e.g. data/megatron/train/tokens")
     .option("--tokenizer <file>", "decode the shown documents with this tokenizer")
     .option("--show <n>", "how many documents to show", "3")
     .option("--max-token-id <n>", "also flag token ids above N (e.g. the vocabulary size - 1)")
     .action(async (prefix: string, o) => {
       readGlobals(o);
-      const problems = await checkMegatron(prefix, { maxTokenId: o.maxTokenId === undefined ? undefined : intArg("--max-token-id", o.maxTokenId, 0) });
+      const problems = await checkMegatron(prefix, {
+        maxTokenId: o.maxTokenId === undefined ? undefined : intArg("--max-token-id", o.maxTokenId, 0),
+      });
       const ds = await openMegatron(prefix);
       const tok = o.tokenizer ? await loadTokenizer(o.tokenizer, { requireEos: false }) : null;
       const show = Math.min(intArg("--show", o.show, 0), ds.sequenceCount);

@@ -15,6 +15,8 @@ export function inspectCommand(): Command {
     .action(async (path: string, o) => {
       const g = readGlobals(o);
       const samples = await runInspect({ path, n: intArg("--n", o.n, 1), seed: g.seed, tokenizer: o.tokenizer ?? null });
-      process.stdout.write(o.json ? samples.map((s) => JSON.stringify(s) + "\n").join("") : formatSamples(samples, intArg("--width", o.width, 1)));
+      process.stdout.write(
+        o.json ? samples.map((s) => JSON.stringify(s) + "\n").join("") : formatSamples(samples, intArg("--width", o.width, 1)),
+      );
     });
 }

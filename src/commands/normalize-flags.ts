@@ -13,7 +13,11 @@ export function addNormalizeFlags(cmd: Command): Command {
     .option("--nfkc", "apply Unicode NFKC normalization (off: text stays as in the source)")
     .option("--strict", "abort at the first bad record instead of rejecting it")
     .option("--keep-rejected-text", "also write the text of dropped/rejected documents into the rejects file")
-    .addOption(new Option("--max-nul-fraction <f>", "fail a shard when more than this fraction of its documents contain NUL characters").default("0.01"));
+    .addOption(
+      new Option("--max-nul-fraction <f>", "fail a shard when more than this fraction of its documents contain NUL characters").default(
+        "0.01",
+      ),
+    );
 }
 
 export function readNormalizeFlags(o: Record<string, unknown>): NormalizeFlags {

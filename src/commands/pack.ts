@@ -13,15 +13,28 @@ export function packCommand(): Command {
     )
     .option("--manifest <yaml>", "Stage A manifest: sources + weights, tokenizer, seq_len")
     .option("--input <glob...>", "normalized shards to pack in order (instead of --manifest)")
-    .option("--tokenizer <file>", "tokenizer.json, a folder holding one (as train-tokenizer writes), .tiktoken, or SentencePiece .model file (overrides the manifest's)")
+    .option(
+      "--tokenizer <file>",
+      "tokenizer.json, a folder holding one (as train-tokenizer writes), .tiktoken, or SentencePiece .model file (overrides the manifest's)",
+    )
     .option("--tokenizer-sha256 <hex>", "refuse a tokenizer file with another digest")
     .option("--seq-len <n>", "tokens per row (overrides the manifest's)")
     .option("--num-seqs <n>", "stop after N rows (default: pack everything)")
     .option("--eos-id <id>", "EOS id to append when the tokenizer's config does not name one")
     .option("--pad-id <id>", "id used to pad the last row (default: the EOS id; recorded in meta.json)")
-    .addOption(new Option("--packing <how>", "contiguous: documents continue into the next row; greedy: no document that fits a row is split (a longer one is cut every seq-len tokens), rows filled first-fit-decreasing, each padded").choices(["contiguous", "greedy"]).default("contiguous"))
+    .addOption(
+      new Option(
+        "--packing <how>",
+        "contiguous: documents continue into the next row; greedy: no document that fits a row is split (a longer one is cut every seq-len tokens), rows filled first-fit-decreasing, each padded",
+      )
+        .choices(["contiguous", "greedy"])
+        .default("contiguous"),
+    )
     .option("--pack-window <n>", "greedy: documents packed together in one first-fit-decreasing run", String(PACK_WINDOW))
-    .option("--allow-special <tokens>", "comma-separated special tokens whose text in a document becomes the token (default: none; such text is encoded as ordinary text)")
+    .option(
+      "--allow-special <tokens>",
+      "comma-separated special tokens whose text in a document becomes the token (default: none; such text is encoded as ordinary text)",
+    )
     .requiredOption("--out-dir <dir>", "output folder")
     .addHelpText(
       "after",
@@ -37,7 +50,11 @@ export function packCommand(): Command {
       if (o.manifest && o.input) throw new ConfigError("pack: give --manifest or --input, not both");
       if (o.manifest) {
         const m = loadStageAManifest(o.manifest);
-        sources = m.sources.map((s) => ({ name: s.name, share: s.share, files: s.share > 0 ? expandInputs(s.paths, { what: `normalized shards of source ${s.name}` }) : [] }));
+        sources = m.sources.map((s) => ({
+          name: s.name,
+          share: s.share,
+          files: s.share > 0 ? expandInputs(s.paths, { what: `normalized shards of source ${s.name}` }) : [],
+        }));
         tokenizer ??= m.tokenizer?.path;
         sha ??= m.tokenizer?.sha256 ?? null;
         seqLen ??= m.seqLen ?? undefined;
@@ -70,6 +87,15 @@ export function packCommand(): Command {
         return;
       }
       const meta = await runPack(opts);
-      process.stdout.write(JSON.stringify({ out_dir: o.outDir, n_seqs: meta.n_seqs, seq_len: meta.seq_len, tokens: meta.counts.tokens, padding_tokens: meta.counts.padding_tokens, padding_fraction: meta.counts.padding_fraction }) + "\n");
+      process.stdout.write(
+        JSON.stringify({
+          out_dir: o.outDir,
+          n_seqs: meta.n_seqs,
+          seq_len: meta.seq_len,
+          tokens: meta.counts.tokens,
+          padding_tokens: meta.counts.padding_tokens,
+          padding_fraction: meta.counts.padding_fraction,
+        }) + "\n",
+      );
     });
 }

@@ -17,6 +17,10 @@ export function reportCommand(): Command {
       const rep = runReport(o.input, o.out ?? null);
       if (o.html) await runHtmlReport(reportFiles(o.input), rep, o.html);
       process.stdout.write(JSON.stringify({ out: o.out ?? null, html: o.html ?? null, adds_up: rep.adds_up }) + "\n");
-      if (!rep.adds_up) throw new GammaError("report_mismatch", `report: some stage does not add up (docs in != kept + dropped + rejected); see "checks" in ${o.out ?? o.html}`);
+      if (!rep.adds_up)
+        throw new GammaError(
+          "report_mismatch",
+          `report: some stage does not add up (docs in != kept + dropped + rejected); see "checks" in ${o.out ?? o.html}`,
+        );
     });
 }

@@ -18,15 +18,31 @@ export function sampleCommand(): Command {
     .requiredOption("--k <n>", "sample size")
     .requiredOption("--out <file.jsonl>", "sample file; the meta file goes beside it")
     .option("--splits <spec>", "name=fraction,... in order, summing to 1", "train=1")
-    .addOption(new Option("--split-mode <mode>", "hash: split by uid (stable across runs); exact: rank the sample by sha256(uid) and cut exact counts").choices(["hash", "exact"]).default("hash"))
+    .addOption(
+      new Option(
+        "--split-mode <mode>",
+        "hash: split by uid (stable across runs); exact: rank the sample by sha256(uid) and cut exact counts",
+      )
+        .choices(["hash", "exact"])
+        .default("hash"),
+    )
     .option("--text-field <field>", "field holding the text", "text")
     .option("--id-field <field>", "field copied to each row's doc_id", "doc_id")
     .option("--min-chars <n>", "skip texts shorter than N characters (after trimming; for pairs, each side)")
     .option("--max-chars <n>", "skip texts longer than N characters (for pairs, each side)")
-    .option("--dedupe", "skip texts seen earlier in the stream (compared after NFKC, whitespace collapsing and lower-casing), before sampling, so k distinct rows still come out")
-    .option("--src-field <field>", "pair records: the source field (with --tgt-field; rows then hold src_text and tgt_text, both required, filters per side)")
+    .option(
+      "--dedupe",
+      "skip texts seen earlier in the stream (compared after NFKC, whitespace collapsing and lower-casing), before sampling, so k distinct rows still come out",
+    )
+    .option(
+      "--src-field <field>",
+      "pair records: the source field (with --tgt-field; rows then hold src_text and tgt_text, both required, filters per side)",
+    )
     .option("--tgt-field <field>", "pair records: the target field")
-    .option("--weight-field <field>", "weighted sampling without replacement (Efraimidis-Spirakis A-Res) by this numeric field (> 0; rows without one are skipped and counted)")
+    .option(
+      "--weight-field <field>",
+      "weighted sampling without replacement (Efraimidis-Spirakis A-Res) by this numeric field (> 0; rows without one are skipped and counted)",
+    )
     .option("--nfkc", "NFKC-normalize texts before hashing, deduplicating and writing them (gamma encode then encodes the same text)")
     .action(async (o) => {
       const g = readGlobals(o);

@@ -23,21 +23,35 @@ function submitCommand(): Command {
     .action(async (file: string, o) => {
       readContext(o);
       const p = loadPipeline(file, commands(), o.outDir);
-      const r = submitPipeline(p, { dryRun: Boolean(o.dryRun), maxArraySize: o.maxArraySize === undefined ? undefined : intFlag("--max-array-size", o.maxArraySize, 1) });
+      const r = submitPipeline(p, {
+        dryRun: Boolean(o.dryRun),
+        maxArraySize: o.maxArraySize === undefined ? undefined : intFlag("--max-array-size", o.maxArraySize, 1),
+      });
       if (o.dryRun) {
-        const text = r.jobs.map((j, n) => `# job ${n + 1} of ${r.jobs.length}: ${j.label}${j.after.length > 0 ? ` (sbatch --dependency=afterok on: ${j.after.join(", ")})` : ""}\n${j.script}`);
+        const text = r.jobs.map(
+          (j, n) =>
+            `# job ${n + 1} of ${r.jobs.length}: ${j.label}${j.after.length > 0 ? ` (sbatch --dependency=afterok on: ${j.after.join(", ")})` : ""}\n${j.script}`,
+        );
         process.stdout.write(r.jobs.length === 0 ? "# nothing to submit: every task and merge is done\n" : text.join("\n"));
         return;
       }
       if (r.jobs.length === 0) info("slurm: nothing to submit: every task and merge is done");
-      process.stdout.write(JSON.stringify({ out_dir: p.outDir, jobs: r.jobs.map((j) => ({ label: j.label, id: j.id, tasks: j.tasks })) }) + "\n");
-      if (o.wait) await waitForJobs(p, r.jobs.map((j) => j.id!));
+      process.stdout.write(
+        JSON.stringify({ out_dir: p.outDir, jobs: r.jobs.map((j) => ({ label: j.label, id: j.id, tasks: j.tasks })) }) + "\n",
+      );
+      if (o.wait)
+        await waitForJobs(
+          p,
+          r.jobs.map((j) => j.id!),
+        );
     });
 }
 
 function statusCommand(): Command {
   return withFlags(new Command("status"))
-    .description("Completed and total tasks per stage of a pipeline, and whether each stage's merge is done, from the completion markers in its out_dir; then the last submit's jobs Slurm still has queued or running.")
+    .description(
+      "Completed and total tasks per stage of a pipeline, and whether each stage's merge is done, from the completion markers in its out_dir; then the last submit's jobs Slurm still has queued or running.",
+    )
     .argument("<pipeline.yaml>", "the pipeline file")
     .option("--out-dir <dir>", "output root (overrides the file's out_dir)")
     .option("--json", "print the status as JSON")
@@ -51,8 +65,16 @@ function statusCommand(): Command {
         return;
       }
       const w = Math.max(...s.map((x) => x.name.length));
-      const lines = s.map((x) => `${x.name.padEnd(w)}  ${x.completed}/${x.tasks} tasks  merge ${x.merged ? "done" : "pending"}${x.missing.length > 0 && x.missing.length <= 20 ? `  (missing: ${x.missing.join(", ")})` : ""}`);
-      for (const j of queued) lines.push(`queued or running: ${j.label} (job ${j.id}: ${Object.entries(j.states).map(([st, n]) => `${n} ${st}`).join(", ")})`);
+      const lines = s.map(
+        (x) =>
+          `${x.name.padEnd(w)}  ${x.completed}/${x.tasks} tasks  merge ${x.merged ? "done" : "pending"}${x.missing.length > 0 && x.missing.length <= 20 ? `  (missing: ${x.missing.join(", ")})` : ""}`,
+      );
+      for (const j of queued)
+        lines.push(
+          `queued or running: ${j.label} (job ${j.id}: ${Object.entries(j.states)
+            .map(([st, n]) => `${n} ${st}`)
+            .join(", ")})`,
+        );
       process.stdout.write(`${p.outDir}\n${lines.join("\n")}\n`);
     });
 }
@@ -77,7 +99,10 @@ function taskCommand(): Command {
       if (o.merge) step = { kind: "merge" };
       else if (o.taskIndex !== undefined) step = { kind: "task", index: intFlag("--task-index", o.taskIndex, 0, stage.tasks - 1) };
       else {
-        if (env.slurmArrayTaskId === null) throw new ConfigError("gamma slurm task: no --task-index and no SLURM_ARRAY_TASK_ID: run it as an array job, or pass --task-index");
+        if (env.slurmArrayTaskId === null)
+          throw new ConfigError(
+            "gamma slurm task: no --task-index and no SLURM_ARRAY_TASK_ID: run it as an array job, or pass --task-index",
+          );
         step = { kind: "task", index: intFlag("--task-offset", o.taskOffset ?? 0, 0) + env.slurmArrayTaskId };
         if (step.index >= stage.tasks) throw new ConfigError(`${stage.name}: task ${step.index} does not exist (${stage.tasks} tasks)`);
       }
@@ -94,9 +119,14 @@ function taskCommand(): Command {
       const code = await run.done;
       if (run.skipped) info(`${label}: already done; skipped`);
       if (requeue && code !== 0) {
-        if (env.slurmJobId === null) throw new GammaError("task_failed", `${label}: stopped by SIGUSR1 outside Slurm; run it again to resume`);
+        if (env.slurmJobId === null)
+          throw new GammaError("task_failed", `${label}: stopped by SIGUSR1 outside Slurm; run it again to resume`);
         const r = spawnSync("scontrol", ["requeue", env.slurmJobId], { encoding: "utf8" });
-        if (r.status !== 0) throw new GammaError("task_failed", `${label}: scontrol requeue ${env.slurmJobId} failed: ${(r.stderr || String(r.error)).trim()}`);
+        if (r.status !== 0)
+          throw new GammaError(
+            "task_failed",
+            `${label}: scontrol requeue ${env.slurmJobId} failed: ${(r.stderr || String(r.error)).trim()}`,
+          );
         info(`${label}: requeued job ${env.slurmJobId}; it resumes from the finished work`);
         return;
       }
@@ -114,4 +144,3 @@ export function slurmCommand(): Command {
     .addCommand(statusCommand().exitOverride())
     .addCommand(taskCommand().exitOverride());
 }
-

@@ -15,7 +15,11 @@ export function smokeCommand(): Command {
     .description(
       "Run the whole pipeline (normalize -> dedup exact+near -> pack -> report) on a small real-text sample and a real tokenizer embedded in the binary, and normalize --filters code on an embedded code sample, and print where everything went. Needs no network and no files.",
     )
-    .option("--out-dir <dir>", "where to write (its inputs/, normalized/, dedup/, packed/, report.json and report.html are replaced)", "out")
+    .option(
+      "--out-dir <dir>",
+      "where to write (its inputs/, normalized/, dedup/, packed/, report.json and report.html are replaced)",
+      "out",
+    )
     .action(async (o) => {
       const g = readGlobals(o);
       const r = await runSmoke(o.outDir, g, nearSettings({}, g));

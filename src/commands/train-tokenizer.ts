@@ -20,22 +20,33 @@ export function trainTokenizerCommand(): Command {
     .addOption(new Option("--model <model>", "tokenizer model").choices(Object.keys(TRAINERS)).default("bpe"))
     .option("--input <glob...>", "JSONL files (normalized shards or any JSONL with --text-field), read in sorted order")
     .option("--text-field <name>", "field holding the text in --input lines", "text")
-    .option("--manifest <yaml>", "Stage A manifest: documents drawn from its sources by weight, seeded by --seed (as gamma pack draws them)")
+    .option(
+      "--manifest <yaml>",
+      "Stage A manifest: documents drawn from its sources by weight, seeded by --seed (as gamma pack draws them)",
+    )
     .option("--max-docs <n>", "use at most N documents")
     .option("--max-bytes <n>", "stop after the document that brings the text to N UTF-8 bytes")
     .requiredOption("--out-dir <dir>", "output folder")
     .option("--vocab-size <n>", "vocabulary size, special tokens and the 256-byte alphabet included", "32000")
     .option("--min-frequency <n>", "stop merging when the best pair occurs fewer times", "0")
-    .option("--special-tokens <list>", "comma-separated special tokens, ids 0.. in this order (repeatable; default: <|endoftext|>)", collect)
+    .option(
+      "--special-tokens <list>",
+      "comma-separated special tokens, ids 0.. in this order (repeatable; default: <|endoftext|>)",
+      collect,
+    )
     .option("--max-token-length <n>", "tokens stay shorter than N bytes, as in tokenizers (default: no limit)")
-    .addOption(new Option("--pretokenizer <name>", "pre-tokenizer regex applied to each document").choices([...PRETOKENIZERS]).default("gpt2"))
+    .addOption(
+      new Option("--pretokenizer <name>", "pre-tokenizer regex applied to each document").choices([...PRETOKENIZERS]).default("gpt2"),
+    )
     .option("--eos-token <token>", "eos_token in tokenizer_config.json (one of the special tokens)", "<|endoftext|>")
     .option("--pad-token <token>", "pad_token in tokenizer_config.json (one of the special tokens)", "<|endoftext|>")
     .option("--bos-token <token>", "bos_token in tokenizer_config.json (default: none)")
     .option("--model-max-length <n>", "model_max_length in tokenizer_config.json", "8192")
     .option("--character-coverage <f>", "unigram: share of characters the alphabet must cover; rarer ones become <unk> or bytes", "0.9995")
     .option("--byte-fallback", "unigram: spell characters outside the vocabulary as <0xNN> byte pieces")
-    .addOption(new Option("--normalization <rule>", "unigram: text normalization").choices(["nmt_nfkc", "nfkc", "identity"]).default("nmt_nfkc"))
+    .addOption(
+      new Option("--normalization <rule>", "unigram: text normalization").choices(["nmt_nfkc", "nfkc", "identity"]).default("nmt_nfkc"),
+    )
     .option("--split-digits", "unigram: every digit is a piece of its own")
     .option("--max-sentencepiece-length <n>", "unigram: longest piece in characters", "16")
     .action(async (o) => {
@@ -73,6 +84,8 @@ export function trainTokenizerCommand(): Command {
         },
       });
       const t = m.tokenizer as Record<string, unknown>;
-      process.stdout.write(JSON.stringify({ out_dir: o.outDir, vocab_size: t.vocab_size, merges: t.merges, sha256: t.sha256, counts: m.counts }) + "\n");
+      process.stdout.write(
+        JSON.stringify({ out_dir: o.outDir, vocab_size: t.vocab_size, merges: t.merges, sha256: t.sha256, counts: m.counts }) + "\n",
+      );
     });
 }

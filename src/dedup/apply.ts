@@ -43,7 +43,8 @@ export class Apply {
           i++;
         }
       }
-      if (i !== end) throw new InputError(`dedup: ${this.files[f]} changed while dedup ran (${end - first} documents at first, ${i - first} now)`);
+      if (i !== end)
+        throw new InputError(`dedup: ${this.files[f]} changed while dedup ran (${end - first} documents at first, ${i - first} now)`);
     }
     const counts = this.counts;
     for (let i = first; i < end; i++) {
@@ -66,7 +67,14 @@ export class Apply {
         default:
           bump(counts.dropped, name);
           bump(b.dropped, name);
-          await writeDecision(this.dec, t.docIds[i]!, name, t.docIds[t.root(i)]!, roundSim(t.similarity[i]!), d === Decision.ExactDup ? EXACT_TAIL : this.nearTail);
+          await writeDecision(
+            this.dec,
+            t.docIds[i]!,
+            name,
+            t.docIds[t.root(i)]!,
+            roundSim(t.similarity[i]!),
+            d === Decision.ExactDup ? EXACT_TAIL : this.nearTail,
+          );
       }
     }
   }

@@ -30,7 +30,13 @@ export const EXACT_TAIL = reasonTail(JSON.stringify("exact_hash_v1 (whitespace-c
 const DECISION_MIDDLE = new Map(DECISION_NAME.map((d) => [d, `,"decision":${JSON.stringify(d)},"dup_of":`]));
 
 /** A decisions line: JSON.stringify({doc_id, decision, dup_of, similarity, reason}) + "\n" (the definition writeDecision follows). */
-export function decisionLine(docId: string, decision: string, dupOf: string | null, similarity: number | null, reason: string | undefined): string {
+export function decisionLine(
+  docId: string,
+  decision: string,
+  dupOf: string | null,
+  similarity: number | null,
+  reason: string | undefined,
+): string {
   return JSON.stringify({ doc_id: docId, decision, dup_of: dupOf, similarity, reason }) + "\n";
 }
 
@@ -39,7 +45,14 @@ export function decisionLine(docId: string, decision: string, dupOf: string | nu
  * piece by piece into the writer's buffer: no line string, only the JSON of the ids and of the
  * similarity (a million lines made as strings were ~0.7 GB of RSS before they were collected).
  */
-export async function writeDecision(out: ZstdTextWriter, docId: string, decision: string, dupOf: string | null, similarity: number | null, tail: string): Promise<void> {
+export async function writeDecision(
+  out: ZstdTextWriter,
+  docId: string,
+  decision: string,
+  dupOf: string | null,
+  similarity: number | null,
+  tail: string,
+): Promise<void> {
   const id = JSON.stringify(docId);
   const middle = DECISION_MIDDLE.get(decision) ?? `,"decision":${JSON.stringify(decision)},"dup_of":`;
   const dup = dupOf === null ? "null" : JSON.stringify(dupOf);

@@ -36,7 +36,12 @@ export interface ShardFacts {
 }
 
 /** Reads one shard: ids, groups, source/domain buckets and exact keys; signatures when asked. */
-export async function shardFacts(file: string, perSource: boolean, withKeys: boolean, sign: SignRequest | null = null): Promise<ShardFacts> {
+export async function shardFacts(
+  file: string,
+  perSource: boolean,
+  withKeys: boolean,
+  sign: SignRequest | null = null,
+): Promise<ShardFacts> {
   const items: ItemFacts[] = [];
   let chars = 0;
   const signer = sign ? new ShardSigner(sign) : null;
@@ -50,7 +55,12 @@ export async function shardFacts(file: string, perSource: boolean, withKeys: boo
         const d = item.doc;
         chars += d.text.length;
         const group = perSource ? d.source : "";
-        items.push({ docId: d.doc_id, group, bucket: `${d.source}/${d.domain}`, key: withKeys ? `${group}\u0000${exactKey(d.text)}` : null });
+        items.push({
+          docId: d.doc_id,
+          group,
+          bucket: `${d.source}/${d.domain}`,
+          key: withKeys ? `${group}\u0000${exactKey(d.text)}` : null,
+        });
         signer?.add(d.text);
       }
     }
@@ -89,7 +99,12 @@ export async function writeShardFacts(dir: string, tag: string, f: ShardFacts): 
   const header: FactsHeader = {
     kind: FACTS_KIND,
     chars: f.chars,
-    signed: s && { signatures: basename(s.signatures), bandKeys: basename(s.bandKeys), sets: s.sets === null ? null : basename(s.sets), ms: s.ms },
+    signed: s && {
+      signatures: basename(s.signatures),
+      bandKeys: basename(s.bandKeys),
+      sets: s.sets === null ? null : basename(s.sets),
+      ms: s.ms,
+    },
   };
   const out = new ZstdTextWriter(factsPath(dir, tag));
   try {

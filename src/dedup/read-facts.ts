@@ -26,7 +26,9 @@ export class FactsReader {
   ) {
     this.workers = threads > 1 ? new FileWorkers(threads) : null;
     const w = this.workers;
-    this.pending = files.map((file, f) => (w ? w.run<ShardFacts>({ kind: "dedup-facts", file, perSource: s.perSource, withKeys: s.withKeys, sign: s.sign?.(f) ?? null }) : null));
+    this.pending = files.map((file, f) =>
+      w ? w.run<ShardFacts>({ kind: "dedup-facts", file, perSource: s.perSource, withKeys: s.withKeys, sign: s.sign?.(f) ?? null }) : null,
+    );
     for (const p of this.pending) p?.catch(() => undefined); // surfaces when awaited in order
   }
 

@@ -40,7 +40,15 @@ export interface WorkSettings {
 
 /** The work a marker is for: the input paths and every setting that changes what dedup writes. */
 export function workKey(files: readonly string[], o: WorkSettings): string {
-  return sha256Hex(JSON.stringify({ files, mode: o.mode, scope: o.scope, decisionsOnly: o.decisionsOnly, near: o.mode === "exact" ? null : o.near.describe() }));
+  return sha256Hex(
+    JSON.stringify({
+      files,
+      mode: o.mode,
+      scope: o.scope,
+      decisionsOnly: o.decisionsOnly,
+      near: o.mode === "exact" ? null : o.near.describe(),
+    }),
+  );
 }
 
 function taskDir(outDir: string, t: Task): string {
@@ -137,11 +145,18 @@ export class MergedFacts {
     const markers = allMarkers(o.outDir, STAGE, count, key);
     const missing = markers.flatMap((m, i) => (m === null ? [i] : []));
     if (missing.length > 0) {
-      throw new InputError(`dedup --merge: task(s) ${missing.join(", ")} of ${count} have not finished for these inputs and settings in ${o.outDir}; run them first`, {
-        code: "tasks_missing",
-      });
+      throw new InputError(
+        `dedup --merge: task(s) ${missing.join(", ")} of ${count} have not finished for these inputs and settings in ${o.outDir}; run them first`,
+        {
+          code: "tasks_missing",
+        },
+      );
     }
-    return new MergedFacts(o.outDir, markers.map((m, index) => ({ task: { index, count }, result: m!.result as TaskResult })), key);
+    return new MergedFacts(
+      o.outDir,
+      markers.map((m, index) => ({ task: { index, count }, result: m!.result as TaskResult })),
+      key,
+    );
   }
 
   /** The input digests, in shard order. */

@@ -67,7 +67,11 @@ export function anchorIndex(c: number): number {
 export const ANCHOR_TRIPLES = new Uint8Array(1 << 15);
 for (const a of ANCHORS) {
   // the indexes of the anchor's characters, aligned to the end; null: any
-  const [w2, w1, w0] = [null, null, ...[...a].map((ch) => anchorIndex(ch.charCodeAt(0)))].slice(-3) as [number | null, number | null, number];
+  const [w2, w1, w0] = [null, null, ...[...a].map((ch) => anchorIndex(ch.charCodeAt(0)))].slice(-3) as [
+    number | null,
+    number | null,
+    number,
+  ];
   for (let i2 = 0; i2 < 32; i2++) {
     for (let i1 = 0; i1 < 32; i1++) if ((w2 ?? i2) === i2 && (w1 ?? i1) === i1) ANCHOR_TRIPLES[(i2 << 10) | (i1 << 5) | w0] = 1;
   }

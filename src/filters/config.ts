@@ -25,7 +25,8 @@ export function loadFilterConfig(spec: string, lidModel: string | null = null): 
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     throw new ConfigError(`--filters ${spec}: expected a mapping of filter settings, e.g. "min_chars: 200"`);
   }
-  if ((raw as Record<string, unknown>).base === "code") return { ...NO_FILTERS, code: readCodeFilterConfig(raw as Record<string, unknown>, spec) };
+  if ((raw as Record<string, unknown>).base === "code")
+    return { ...NO_FILTERS, code: readCodeFilterConfig(raw as Record<string, unknown>, spec) };
   const base = (raw as Record<string, unknown>).base === "none" ? { ...NO_FILTERS } : { ...DEFAULT_FILTERS };
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
     if (key === "base") {
@@ -34,7 +35,9 @@ export function loadFilterConfig(spec: string, lidModel: string | null = null): 
     }
     if (LANGUAGE_KEYS.has(key)) continue;
     if (!(key in DEFAULT_FILTERS)) {
-      throw new ConfigError(`--filters ${spec}: unknown setting "${key}"; known: base, ${[...Object.keys(DEFAULT_FILTERS), ...LANGUAGE_KEYS].join(", ")}`);
+      throw new ConfigError(
+        `--filters ${spec}: unknown setting "${key}"; known: base, ${[...Object.keys(DEFAULT_FILTERS), ...LANGUAGE_KEYS].join(", ")}`,
+      );
     }
     if (value === null || value === false) {
       (base as unknown as Record<string, number | null>)[key] = null;

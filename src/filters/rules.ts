@@ -65,7 +65,10 @@ export function buildRules(cfg: FilterConfig): Rule[] {
   }
   if (cfg.min_alpha_ratio !== null) {
     const min = cfg.min_alpha_ratio;
-    rules.push({ name: "alpha_ratio_v1", check: (_t, s) => (s.alphaRatio < min ? `alphabetic ratio ${fmt(s.alphaRatio)} < ${min}` : null) });
+    rules.push({
+      name: "alpha_ratio_v1",
+      check: (_t, s) => (s.alphaRatio < min ? `alphabetic ratio ${fmt(s.alphaRatio)} < ${min}` : null),
+    });
   }
   if (cfg.min_ascii_ratio !== null) {
     const min = cfg.min_ascii_ratio;

@@ -69,8 +69,24 @@ export const PAGE = 65536;
  * log2 of its size; `room` the number of distinct lines that forces EV_ROOM.
  */
 const FIELDS = [
-  "p", "end", "text", "pairs", "ascii", "spaces", "letters", "words", "prevSpace",
-  "lineStart", "lineAnchored", "lines", "distinct", "table", "mask", "shift", "room", "cand",
+  "p",
+  "end",
+  "text",
+  "pairs",
+  "ascii",
+  "spaces",
+  "letters",
+  "words",
+  "prevSpace",
+  "lineStart",
+  "lineAnchored",
+  "lines",
+  "distinct",
+  "table",
+  "mask",
+  "shift",
+  "room",
+  "cand",
 ] as const;
 type Field = (typeof FIELDS)[number];
 export const F = Object.fromEntries(FIELDS.map((f, i) => [f, i])) as Record<Field, number>;

@@ -10,8 +10,24 @@ import { classify, isLetter } from "./code-unit-class.ts";
 import type { ScanCounts } from "./text-scan.ts";
 import { growMemory } from "../kernels/wasm-memory.ts";
 import {
-  ANCHOR_AT, ASTRAL_AT, bitOf, CAND_AT, CLASS_AT, EV_ASTRAL, EV_CLASS, EV_DONE, F, LINES_PER_STEP, MIN_TABLE, PAGE,
-  nibbleTables, NIBBLE_AT, scanModule, SLACK, STATE_AT, TEXT_AT,
+  ANCHOR_AT,
+  ASTRAL_AT,
+  bitOf,
+  CAND_AT,
+  CLASS_AT,
+  EV_ASTRAL,
+  EV_CLASS,
+  EV_DONE,
+  F,
+  LINES_PER_STEP,
+  MIN_TABLE,
+  PAGE,
+  nibbleTables,
+  NIBBLE_AT,
+  scanModule,
+  SLACK,
+  STATE_AT,
+  TEXT_AT,
 } from "./text-scan-kernel.ts";
 
 /**
@@ -130,7 +146,9 @@ class WasmScan {
         const at = this.i32[st + F.p]! >> 1;
         const hi = this.u16[at]!;
         const lo = this.u16[at + 1]!;
-        this.bytes[ASTRAL_AT + (((hi - 0xd800) << 10) | (lo - 0xdc00))] = isLetter(String.fromCharCode(hi, lo)) ? ASTRAL_LETTER : ASTRAL_OTHER;
+        this.bytes[ASTRAL_AT + (((hi - 0xd800) << 10) | (lo - 0xdc00))] = isLetter(String.fromCharCode(hi, lo))
+          ? ASTRAL_LETTER
+          : ASTRAL_OTHER;
       } else {
         // EV_ROOM or EV_DONE
         boilerplate += this.takeCandidates(text);

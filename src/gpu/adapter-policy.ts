@@ -42,9 +42,7 @@ export function isSoftwareAdapter(info: {
   isFallbackAdapter?: boolean;
 }): boolean {
   if (info.isFallbackAdapter) return true;
-  return [info.vendor, info.architecture, info.device, info.description, info.name ?? ""].some((s) =>
-    SOFTWARE.test(s),
-  );
+  return [info.vendor, info.architecture, info.device, info.description, info.name ?? ""].some((s) => SOFTWARE.test(s));
 }
 
 export function adapterLabel(a: AdapterSummary): string {
@@ -82,9 +80,7 @@ export function chooseAdapter(
   let candidates = adapters;
   if (adapterName !== undefined && adapterName !== "") {
     const needle = adapterName.toLowerCase();
-    candidates = adapters.filter((a) =>
-      [a.description, a.device, a.vendor, a.name].some((s) => s.toLowerCase().includes(needle)),
-    );
+    candidates = adapters.filter((a) => [a.description, a.device, a.vendor, a.name].some((s) => s.toLowerCase().includes(needle)));
     if (candidates.length === 0) {
       const found = adapters.length ? adapters.map((a) => `"${a.name || a.description}"`).join(", ") : "none";
       throw new DeviceError(

@@ -24,7 +24,10 @@ function loadLibc(): Libc | null {
   try {
     const { dlopen, FFIType } = require("bun:ffi") as typeof import("bun:ffi");
     const name = process.platform === "darwin" ? "libc.dylib" : "libc.so.6";
-    const lib = dlopen(name, { dup: { args: [FFIType.i32], returns: FFIType.i32 }, dup2: { args: [FFIType.i32, FFIType.i32], returns: FFIType.i32 } });
+    const lib = dlopen(name, {
+      dup: { args: [FFIType.i32], returns: FFIType.i32 },
+      dup2: { args: [FFIType.i32, FFIType.i32], returns: FFIType.i32 },
+    });
     libc = { dup: (fd) => lib.symbols.dup(fd), dup2: (a, b) => lib.symbols.dup2(a, b) };
   } catch {
     libc = null;

@@ -10,13 +10,7 @@
  * unmapping any mapped buffer) so that the process can exit.
  */
 import { DeviceError } from "../errors.ts";
-import {
-  chooseAdapter,
-  isSoftwareAdapter,
-  adapterLabel,
-  type AdapterSummary,
-  type DeviceChoice,
-} from "./adapter-policy.ts";
+import { chooseAdapter, isSoftwareAdapter, adapterLabel, type AdapterSummary, type DeviceChoice } from "./adapter-policy.ts";
 import { unmapTracked } from "./buffers.ts";
 import { withDawnStderr } from "./dawn-stderr.ts";
 import { gammaEnv } from "../runtime/env.ts";

@@ -66,7 +66,11 @@ export function hardwareAdvice(adapters: AdapterSummary[], probe: DriverProbe): 
   }
   const known = [...new Set(probe.gpus)];
   if (known.length === 0) {
-    return { present: false, advice: "no hardware adapter: no GPU on this machine's PCI bus (near dedup runs on the CPU twin; run on a GPU node for the GPU kernels)" };
+    return {
+      present: false,
+      advice:
+        "no hardware adapter: no GPU on this machine's PCI bus (near dedup runs on the CPU twin; run on a GPU node for the GPU kernels)",
+    };
   }
   const needs: string[] = [];
   if (!probe.loader) needs.push("the Vulkan loader (Debian/Ubuntu libvulkan1, RHEL vulkan-loader)");
@@ -77,7 +81,13 @@ export function hardwareAdvice(adapters: AdapterSummary[], probe: DriverProbe): 
   }
   const gpus = known.map((v) => NAMES[v] ?? `PCI vendor ${v}`).join(", ");
   if (needs.length === 0) {
-    return { present: false, advice: `no hardware adapter although the GPU (${gpus}) and its Vulkan driver are installed: check that this user may open the GPU (/dev/nvidia*, /dev/dri/renderD*; Slurm gives a job only the GPUs it asked for with --gres=gpu:N) and that the driver loads (vulkaninfo --summary)` };
+    return {
+      present: false,
+      advice: `no hardware adapter although the GPU (${gpus}) and its Vulkan driver are installed: check that this user may open the GPU (/dev/nvidia*, /dev/dri/renderD*; Slurm gives a job only the GPUs it asked for with --gres=gpu:N) and that the driver loads (vulkaninfo --summary)`,
+    };
   }
-  return { present: false, advice: `no hardware adapter: this machine's GPU (${gpus}) has no Vulkan driver. Install ${needs.join("; and ")}` };
+  return {
+    present: false,
+    advice: `no hardware adapter: this machine's GPU (${gpus}) has no Vulkan driver. Install ${needs.join("; and ")}`,
+  };
 }

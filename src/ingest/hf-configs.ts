@@ -69,7 +69,14 @@ export function configsFromCardData(cardData: unknown): HfConfig[] {
     } else if (c?.data_dir) {
       dataFiles.train = [`${c.data_dir.replace(/\/+$/, "")}/**`];
     }
-    out.push({ name, splits: Object.keys(dataFiles), dataFiles, isDefault: c?.default === true, code: parseLangCode(name), origin: "card" });
+    out.push({
+      name,
+      splits: Object.keys(dataFiles),
+      dataFiles,
+      isDefault: c?.default === true,
+      code: parseLangCode(name),
+      origin: "card",
+    });
   }
   if (out.length > 0 && !out.some((c) => c.isDefault)) {
     const d = out.find((c) => c.name === "default");
@@ -80,12 +87,14 @@ export function configsFromCardData(cardData: unknown): HfConfig[] {
 
 /** Configs from the Parquet export listing { config: { split: [url] } }. */
 export function configsFromParquetExport(listing: Record<string, Record<string, string[]>>): HfConfig[] {
-  return Object.keys(listing).sort().map((name) => {
-    const splits = Object.keys(listing[name] ?? {}).sort();
-    const dataFiles: Record<string, string[]> = {};
-    for (const s of splits) dataFiles[s] = [`${name}/${s}/*.parquet`, `${name}/partial-${s}/*.parquet`];
-    return { name, splits, dataFiles, isDefault: name === "default", code: parseLangCode(name), origin: "parquet-export" as const };
-  });
+  return Object.keys(listing)
+    .sort()
+    .map((name) => {
+      const splits = Object.keys(listing[name] ?? {}).sort();
+      const dataFiles: Record<string, string[]> = {};
+      for (const s of splits) dataFiles[s] = [`${name}/${s}/*.parquet`, `${name}/partial-${s}/*.parquet`];
+      return { name, splits, dataFiles, isDefault: name === "default", code: parseLangCode(name), origin: "parquet-export" as const };
+    });
 }
 
 export interface HfConfigsOptions extends LangFilter {
@@ -110,14 +119,25 @@ export function pickConfig(datasetId: string, configs: HfConfig[], name: string 
   if (name === undefined) {
     const d = configs.find((c) => c.isDefault) ?? (configs.length === 1 ? configs[0] : undefined);
     if (d) return d;
-    throw new ConfigError(`dataset ${datasetId} has ${configs.length} configs and no default; pass --config-name (list them with gamma hf-configs --dataset ${datasetId})`, { code: "hf_config_required" });
+    throw new ConfigError(
+      `dataset ${datasetId} has ${configs.length} configs and no default; pass --config-name (list them with gamma hf-configs --dataset ${datasetId})`,
+      { code: "hf_config_required" },
+    );
   }
   const hit = configs.find((c) => c.name === name);
   if (hit) return hit;
   const code = parseLangCode(name);
   const near = code ? configs.filter((c) => configMatchesLang(c.name, { lang: code.lang })).map((c) => c.name) : [];
-  const hint = near.length ? `same language: ${near.slice(0, 10).join(", ")}` : `e.g. ${configs.slice(0, 10).map((c) => c.name).join(", ")}`;
-  throw new ConfigError(`config "${name}" does not exist in dataset ${datasetId} (${configs.length} configs; ${hint}); list them with gamma hf-configs --dataset ${datasetId}`, { code: "hf_config_not_found" });
+  const hint = near.length
+    ? `same language: ${near.slice(0, 10).join(", ")}`
+    : `e.g. ${configs
+        .slice(0, 10)
+        .map((c) => c.name)
+        .join(", ")}`;
+  throw new ConfigError(
+    `config "${name}" does not exist in dataset ${datasetId} (${configs.length} configs; ${hint}); list them with gamma hf-configs --dataset ${datasetId}`,
+    { code: "hf_config_not_found" },
+  );
 }
 
 /**

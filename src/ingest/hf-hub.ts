@@ -78,7 +78,7 @@ export class HfHubClient {
   constructor(opts: HfClientOptions = {}) {
     const env = opts.env ?? process.env;
     this.endpoint = (opts.endpoint ?? (env.HF_ENDPOINT || DEFAULT_HF_ENDPOINT)).replace(/\/+$/, "");
-    this.#token = opts.token === null ? undefined : opts.token ?? (env.HF_TOKEN || undefined);
+    this.#token = opts.token === null ? undefined : (opts.token ?? (env.HF_TOKEN || undefined));
     this.retry = opts.retry ?? {};
   }
 
@@ -117,7 +117,10 @@ export class HfHubClient {
     try {
       return { json: await res.json(), res };
     } catch (e) {
-      throw new InputError(`${redactUrl(url)} did not answer JSON; is HF_ENDPOINT (${this.endpoint}) a Hub?`, { cause: e, code: "hf_bad_json" });
+      throw new InputError(`${redactUrl(url)} did not answer JSON; is HF_ENDPOINT (${this.endpoint}) a Hub?`, {
+        cause: e,
+        code: "hf_bad_json",
+      });
     }
   }
 
@@ -142,11 +145,14 @@ export class HfHubClient {
   async *listTree(datasetId: string, revision: string, path = "", recursive = true): AsyncGenerator<HfTreeEntry> {
     checkDatasetId(datasetId);
     const sub = path ? `/${encodeURIComponent(path)}` : "";
-    let url: string | null = `${this.endpoint}/api/datasets/${datasetId}/tree/${encodeURIComponent(revision)}${sub}${recursive ? "?recursive=true" : ""}`;
+    let url: string | null =
+      `${this.endpoint}/api/datasets/${datasetId}/tree/${encodeURIComponent(revision)}${sub}${recursive ? "?recursive=true" : ""}`;
     const seen = new Set<string>();
     for (let page = 0; url !== null; page++) {
       if (page >= MAX_TREE_PAGES || seen.has(url)) {
-        throw new InputError(`the file listing of ${datasetId} does not end (page ${page}); the server repeats its "next" link`, { code: "hf_tree_loop" });
+        throw new InputError(`the file listing of ${datasetId} does not end (page ${page}); the server repeats its "next" link`, {
+          code: "hf_tree_loop",
+        });
       }
       seen.add(url);
       const { json, res } = await this.getJson(url, { datasetId, revision });
@@ -179,7 +185,10 @@ export class HfHubClient {
     const page = this.datasetUrl(id);
     const where = redactUrl(url);
     if (res.status === 401 && /invalid credentials/i.test(xmsg)) {
-      return new ConfigError(`HF_TOKEN was rejected by ${this.endpoint} (invalid credentials): create a read token at ${this.endpoint}/settings/tokens and set HF_TOKEN to it`, { code: "hf_bad_token" });
+      return new ConfigError(
+        `HF_TOKEN was rejected by ${this.endpoint} (invalid credentials): create a read token at ${this.endpoint}/settings/tokens and set HF_TOKEN to it`,
+        { code: "hf_bad_token" },
+      );
     }
     if (code === "GatedRepo" || res.status === 401 || (res.status === 403 && /gated|restricted/i.test(detail))) {
       const what = this.hasToken
@@ -197,13 +206,21 @@ export class HfHubClient {
       );
     }
     if (res.status === 404 && code === "RepoNotFound") {
-      return new ConfigError(`dataset ${id} not found at ${this.endpoint}: check the id (owner/name)${this.hasToken ? "" : "; if it is private, set HF_TOKEN"}`, { code: "hf_repo_not_found" });
+      return new ConfigError(
+        `dataset ${id} not found at ${this.endpoint}: check the id (owner/name)${this.hasToken ? "" : "; if it is private, set HF_TOKEN"}`,
+        { code: "hf_repo_not_found" },
+      );
     }
     if (res.status === 403) {
-      return new ConfigError(`access to ${where} is forbidden (${detail || "HTTP 403"}); check that HF_TOKEN has read permission for ${id}`, { code: "hf_forbidden" });
+      return new ConfigError(
+        `access to ${where} is forbidden (${detail || "HTTP 403"}); check that HF_TOKEN has read permission for ${id}`,
+        { code: "hf_forbidden" },
+      );
     }
     if (res.status === 404) {
-      return new InputError(`${where} not found in dataset ${id}${ctx.revision ? `@${ctx.revision}` : ""}${detail ? ` (${detail})` : ""}`, { code: "hf_not_found" });
+      return new InputError(`${where} not found in dataset ${id}${ctx.revision ? `@${ctx.revision}` : ""}${detail ? ` (${detail})` : ""}`, {
+        code: "hf_not_found",
+      });
     }
     return new InputError(`HTTP ${res.status} from ${where}${detail ? `: ${detail}` : ""}`, { code: "hf_http" });
   }

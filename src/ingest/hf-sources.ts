@@ -132,7 +132,9 @@ export const HF_SOURCES: Readonly<Record<string, HfSource>> = {
 export function hfSource(name: string): HfSource {
   const s = HF_SOURCES[name];
   if (!s) {
-    throw new ConfigError(`unknown source "${name}"; built-in sources: ${Object.keys(HF_SOURCES).join(", ")} (or pass --dataset ID)`, { code: "unknown_source" });
+    throw new ConfigError(`unknown source "${name}"; built-in sources: ${Object.keys(HF_SOURCES).join(", ")} (or pass --dataset ID)`, {
+      code: "unknown_source",
+    });
   }
   return s;
 }

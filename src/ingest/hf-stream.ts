@@ -12,7 +12,14 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError, InputError } from "../errors.ts";
-import { listDataFiles, PARQUET_EXPORT_REVISION, pickConfig, configsFromCardData, configsFromParquetExport, type HfFile } from "./hf-configs.ts";
+import {
+  listDataFiles,
+  PARQUET_EXPORT_REVISION,
+  pickConfig,
+  configsFromCardData,
+  configsFromParquetExport,
+  type HfFile,
+} from "./hf-configs.ts";
 import { HfHubClient } from "./hf-hub.ts";
 import { readParquetRecords } from "./parquet.ts";
 import { excerptOf, reject, type RawRecord, type RejectHandler } from "./raw-record.ts";
@@ -84,7 +91,10 @@ function loadState(path: string): StreamState | null {
     if (s.version !== 1 || !/^[0-9a-f]{40}$/.test(s.resolvedSha)) throw new Error("unknown layout");
     return s;
   } catch (e) {
-    throw new InputError(`resume state ${path} is unreadable (${e instanceof Error ? e.message : e}); delete it to start the source over`, { cause: e, code: "bad_state" });
+    throw new InputError(`resume state ${path} is unreadable (${e instanceof Error ? e.message : e}); delete it to start the source over`, {
+      cause: e,
+      code: "bad_state",
+    });
   }
 }
 
@@ -94,7 +104,12 @@ function saveState(path: string, s: StreamState): void {
   renameSync(tmp, path);
 }
 
-async function* jsonLineRecords(file: HfFile, fileOpts: RemoteFileOptions, label: string, onReject?: RejectHandler): AsyncGenerator<RawRecord> {
+async function* jsonLineRecords(
+  file: HfFile,
+  fileOpts: RemoteFileOptions,
+  label: string,
+  onReject?: RejectHandler,
+): AsyncGenerator<RawRecord> {
   let bytes: AsyncIterable<Uint8Array> = rangeChunks(file.url, 0, file.size, fileOpts);
   if (file.path.endsWith(".gz")) bytes = gunzipChunks(bytes);
   for await (const { line, text } of textLines(bytes)) {
@@ -103,11 +118,21 @@ async function* jsonLineRecords(file: HfFile, fileOpts: RemoteFileOptions, label
     try {
       v = JSON.parse(text);
     } catch (e) {
-      reject(onReject, { location: `${label}:${line}`, reason: "bad_json", message: `not JSON (${e instanceof Error ? e.message : e})`, excerpt: excerptOf(text) });
+      reject(onReject, {
+        location: `${label}:${line}`,
+        reason: "bad_json",
+        message: `not JSON (${e instanceof Error ? e.message : e})`,
+        excerpt: excerptOf(text),
+      });
       continue;
     }
     if (v === null || typeof v !== "object" || Array.isArray(v)) {
-      reject(onReject, { location: `${label}:${line}`, reason: "not_object", message: "a JSON line must hold an object", excerpt: excerptOf(text) });
+      reject(onReject, {
+        location: `${label}:${line}`,
+        reason: "not_object",
+        message: "a JSON line must hold an object",
+        excerpt: excerptOf(text),
+      });
       continue;
     }
     yield { fields: v as Record<string, unknown>, location: `${label}:${line}` };
@@ -143,14 +168,24 @@ export async function streamHfDataset(opts: HfStreamOptions): Promise<HfStream> 
     if (cardConfigs.length > 0) {
       const c = pickConfig(opts.datasetId, cardConfigs, opts.config);
       patterns = c.dataFiles[split];
-      if (!patterns) throw new ConfigError(`config "${c.name}" of ${opts.datasetId} has no split "${split}" (splits: ${c.splits.join(", ")}); pass --split`, { code: "hf_split_not_found" });
+      if (!patterns)
+        throw new ConfigError(
+          `config "${c.name}" of ${opts.datasetId} has no split "${split}" (splits: ${c.splits.join(", ")}); pass --split`,
+          { code: "hf_split_not_found" },
+        );
     } else {
       if (revision !== "main" && revision !== PARQUET_EXPORT_REVISION) {
-        throw new ConfigError(`${opts.datasetId} declares no configs in its card at ${revision}, and the Parquet export exists only for the latest main; omit --revision`, { code: "hf_no_configs" });
+        throw new ConfigError(
+          `${opts.datasetId} declares no configs in its card at ${revision}, and the Parquet export exists only for the latest main; omit --revision`,
+          { code: "hf_no_configs" },
+        );
       }
       const c = pickConfig(opts.datasetId, configsFromParquetExport(await client.parquetExport(opts.datasetId)), opts.config);
       patterns = c.dataFiles[split];
-      if (!patterns) throw new ConfigError(`config "${c.name}" of ${opts.datasetId} has no split "${split}" (splits: ${c.splits.join(", ")})`, { code: "hf_split_not_found" });
+      if (!patterns)
+        throw new ConfigError(`config "${c.name}" of ${opts.datasetId} has no split "${split}" (splits: ${c.splits.join(", ")})`, {
+          code: "hf_split_not_found",
+        });
       if (revision !== PARQUET_EXPORT_REVISION) {
         log(`${opts.datasetId}: no configs in the dataset card; reading the dataset viewer's Parquet export (${PARQUET_EXPORT_REVISION})`);
         revision = PARQUET_EXPORT_REVISION;
@@ -173,7 +208,11 @@ export async function streamHfDataset(opts: HfStreamOptions): Promise<HfStream> 
       const label = `hf://datasets/${opts.datasetId}@${sha.slice(0, 12)}/${f.path}`;
       let total: number | null = null;
       const it = f.path.endsWith(".parquet")
-        ? readParquetRecords(remoteAsyncBuffer(f.url, f.size, fileOpts), { label, columns: opts.columns, onInfo: (i) => (total = i.numRows) })
+        ? readParquetRecords(remoteAsyncBuffer(f.url, f.size, fileOpts), {
+            label,
+            columns: opts.columns,
+            onInfo: (i) => (total = i.numRows),
+          })
         : jsonLineRecords(f, fileOpts, label, opts.onReject);
       let rows = 0;
       let stopped = false;

@@ -8,11 +8,52 @@
  */
 
 const NAMED: Record<string, string> = {
-  amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: "\u00a0", hellip: "…", mdash: "—", ndash: "–",
-  lsquo: "‘", rsquo: "’", ldquo: "“", rdquo: "”", laquo: "«", raquo: "»", bull: "•", middot: "·", copy: "©",
-  reg: "®", trade: "™", deg: "°", plusmn: "±", times: "×", divide: "÷", micro: "µ", para: "¶", sect: "§",
-  euro: "€", pound: "£", yen: "¥", cent: "¢", larr: "←", rarr: "→", uarr: "↑", darr: "↓", harr: "↔", rArr: "⇒",
-  le: "≤", ge: "≥", ne: "≠", asymp: "≈", infin: "∞", minus: "−", shy: "\u00ad", zwj: "\u200d", zwnj: "\u200c",
+  amp: "&",
+  lt: "<",
+  gt: ">",
+  quot: '"',
+  apos: "'",
+  nbsp: "\u00a0",
+  hellip: "…",
+  mdash: "—",
+  ndash: "–",
+  lsquo: "‘",
+  rsquo: "’",
+  ldquo: "“",
+  rdquo: "”",
+  laquo: "«",
+  raquo: "»",
+  bull: "•",
+  middot: "·",
+  copy: "©",
+  reg: "®",
+  trade: "™",
+  deg: "°",
+  plusmn: "±",
+  times: "×",
+  divide: "÷",
+  micro: "µ",
+  para: "¶",
+  sect: "§",
+  euro: "€",
+  pound: "£",
+  yen: "¥",
+  cent: "¢",
+  larr: "←",
+  rarr: "→",
+  uarr: "↑",
+  darr: "↓",
+  harr: "↔",
+  rArr: "⇒",
+  le: "≤",
+  ge: "≥",
+  ne: "≠",
+  asymp: "≈",
+  infin: "∞",
+  minus: "−",
+  shy: "\u00ad",
+  zwj: "\u200d",
+  zwnj: "\u200c",
 };
 
 /** Decodes named (common set) and numeric character references; unknown ones stay as written. */
@@ -26,7 +67,22 @@ export function decodeHtmlEntities(s: string): string {
 }
 
 const TOKEN = /<!--[\s\S]*?-->|<(\/?)([A-Za-z][A-Za-z0-9]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*(\/?)>/g;
-const BLOCK = new Set(["p", "div", "section", "article", "header", "footer", "table", "dl", "dd", "dt", "figure", "figcaption", "details", "summary"]);
+const BLOCK = new Set([
+  "p",
+  "div",
+  "section",
+  "article",
+  "header",
+  "footer",
+  "table",
+  "dl",
+  "dd",
+  "dt",
+  "figure",
+  "figcaption",
+  "details",
+  "summary",
+]);
 const INDENT = "\u0001";
 const CODE = "\u0002";
 
@@ -94,7 +150,12 @@ export function htmlToText(html: string): string {
       if (!closing) stack.push({ kind: "blockquote", out: [] });
       else if (stack.length > 1) {
         const inner = normalize(stack.pop()!.out.join(""));
-        emit(`\n\n${inner.split("\n").map((l) => (l ? `> ${l}` : ">")).join("\n")}\n\n`);
+        emit(
+          `\n\n${inner
+            .split("\n")
+            .map((l) => (l ? `> ${l}` : ">"))
+            .join("\n")}\n\n`,
+        );
       }
     } else if (tag === "tr") {
       cellInRow = 0;
@@ -107,7 +168,12 @@ export function htmlToText(html: string): string {
   if (tail) emit(decodeHtmlEntities(tail).replace(/\s+/g, " "));
   while (stack.length > 1) {
     const inner = normalize(stack.pop()!.out.join(""));
-    emit(`\n\n${inner.split("\n").map((l) => `> ${l}`).join("\n")}\n\n`);
+    emit(
+      `\n\n${inner
+        .split("\n")
+        .map((l) => `> ${l}`)
+        .join("\n")}\n\n`,
+    );
   }
   return normalize(stack[0].out.join(""))
     .replaceAll(INDENT, " ")

@@ -87,11 +87,7 @@ function isAbort(e: unknown, init: RequestInit): boolean {
  * (the caller classifies 401/403/404). Throws InputError when the tries run
  * out; the message names the URL and the last failure.
  */
-export async function fetchWithRetry(
-  url: string,
-  init: RequestInit = {},
-  policy: Partial<RetryPolicy> = {},
-): Promise<Response> {
+export async function fetchWithRetry(url: string, init: RequestInit = {}, policy: Partial<RetryPolicy> = {}): Promise<Response> {
   const p = retryPolicy(policy);
   let last = "";
   for (let attempt = 1; attempt <= p.maxAttempts; attempt++) {

@@ -64,10 +64,16 @@ export function lz4HadoopDecode(input: Uint8Array, outputLength: number): Uint8A
   let op = 0;
   let framed = input.length >= 8;
   while (framed && ip < input.length) {
-    if (ip + 8 > input.length) { framed = false; break; }
+    if (ip + 8 > input.length) {
+      framed = false;
+      break;
+    }
     const rawLen = dv.getUint32(ip, false);
     const compLen = dv.getUint32(ip + 4, false);
-    if (ip + 8 + compLen > input.length || op + rawLen > outputLength) { framed = false; break; }
+    if (ip + 8 + compLen > input.length || op + rawLen > outputLength) {
+      framed = false;
+      break;
+    }
     try {
       out.set(lz4BlockDecode(input.subarray(ip + 8, ip + 8 + compLen), rawLen), op);
     } catch {

@@ -59,7 +59,12 @@ export function parquetInfoOf(md: FileMetaData): ParquetInfo {
     top.push(md.schema[i].name);
     i += subtreeSize(md, i);
   }
-  return { numRows: Number(md.num_rows), rowGroups: md.row_groups.map((g) => Number(g.num_rows)), columns: top, codecs: [...codecs].sort() };
+  return {
+    numRows: Number(md.num_rows),
+    rowGroups: md.row_groups.map((g) => Number(g.num_rows)),
+    columns: top,
+    codecs: [...codecs].sort(),
+  };
 }
 
 function subtreeSize(md: FileMetaData, i: number): number {
@@ -106,26 +111,31 @@ function readGroup(file: AsyncBufferLike, metadata: FileMetaData, rowStart: numb
  * Yields one record per row, in file order. `location` is "<label>#row N"
  * with N the 0-based row index in the file.
  */
-export async function* readParquetRecords(
-  source: string | AsyncBufferLike,
-  opts: ReadParquetOptions = {},
-): AsyncGenerator<RawRecord> {
+export async function* readParquetRecords(source: string | AsyncBufferLike, opts: ReadParquetOptions = {}): AsyncGenerator<RawRecord> {
   const { file, label } = await openSource(source, opts);
   let metadata: FileMetaData;
   try {
     metadata = await parquetMetadataAsync(file, { initialFetchSize: 1 << 16 });
   } catch (e) {
     if (e instanceof GammaError) throw e;
-    throw new InputError(`${label}: not a readable Parquet file (${e instanceof Error ? e.message : e})`, { cause: e, code: "bad_parquet" });
+    throw new InputError(`${label}: not a readable Parquet file (${e instanceof Error ? e.message : e})`, {
+      cause: e,
+      code: "bad_parquet",
+    });
   }
   const info = parquetInfoOf(metadata);
   const missing = (opts.columns ?? []).filter((c) => !info.columns.includes(c));
   if (missing.length) {
-    throw new InputError(`${label}: no column ${missing.map((c) => `"${c}"`).join(", ")} (the file has: ${info.columns.join(", ")})`, { code: "missing_column" });
+    throw new InputError(`${label}: no column ${missing.map((c) => `"${c}"`).join(", ")} (the file has: ${info.columns.join(", ")})`, {
+      code: "missing_column",
+    });
   }
   const unsupported = info.codecs.filter((c) => !SUPPORTED_CODECS.includes(c));
   if (unsupported.length) {
-    throw new InputError(`${label}: compression ${unsupported.join(", ")} is not supported (supported: ${SUPPORTED_CODECS.join(", ")}); rewrite the file with zstd or snappy`, { code: "parquet_codec" });
+    throw new InputError(
+      `${label}: compression ${unsupported.join(", ")} is not supported (supported: ${SUPPORTED_CODECS.join(", ")}); rewrite the file with zstd or snappy`,
+      { code: "parquet_codec" },
+    );
   }
   opts.onInfo?.(info);
   let rowStart = 0;
@@ -137,7 +147,10 @@ export async function* readParquetRecords(
       rows = await readGroup(file, metadata, rowStart, rowStart + n, opts.columns);
     } catch (e) {
       if (e instanceof GammaError) throw e;
-      throw new InputError(`${label}: row group ${g} (rows ${rowStart}..${rowStart + n - 1}) cannot be decoded: ${e instanceof Error ? e.message : e}`, { cause: e, code: "bad_parquet" });
+      throw new InputError(
+        `${label}: row group ${g} (rows ${rowStart}..${rowStart + n - 1}) cannot be decoded: ${e instanceof Error ? e.message : e}`,
+        { cause: e, code: "bad_parquet" },
+      );
     }
     for (let i = 0; i < rows.length; i++) {
       const fields: Record<string, unknown> = {};

@@ -93,11 +93,13 @@ export interface SampleResult<T> {
   meta: SampleMeta;
 }
 
-
 /** "train=0.8,val=0.1,test=0.1" -> specs in that order; fractions must be > 0 and sum to 1. */
 export function parseSplits(spec: string): SplitSpec[] {
   const out: SplitSpec[] = [];
-  for (const part of spec.split(",").map((s) => s.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = part.match(/^([A-Za-z0-9_-]+)=(\d*\.?\d+(?:[eE]-?\d+)?)$/);
     if (!m) throw new ConfigError(`--splits: "${part}" is not name=fraction (e.g. train=0.8,val=0.1,test=0.1)`, { code: "bad_splits" });
     if (out.some((s) => s.name === m[1])) throw new ConfigError(`--splits: split "${m[1]}" is given twice`, { code: "bad_splits" });
@@ -158,7 +160,10 @@ export class WeightedReservoir<T> {
   private rng: SplitMix64;
   seen = 0;
 
-  constructor(readonly k: number, seed: number | bigint) {
+  constructor(
+    readonly k: number,
+    seed: number | bigint,
+  ) {
     if (!Number.isInteger(k) || k < 0) throw new ConfigError(`--k must be a whole number >= 0, got ${k}`, { code: "bad_k" });
     this.rng = new SplitMix64(seed);
   }
@@ -209,7 +214,10 @@ export class Reservoir<T> {
   private rng: SplitMix64;
   seen = 0;
 
-  constructor(readonly k: number, seed: number | bigint) {
+  constructor(
+    readonly k: number,
+    seed: number | bigint,
+  ) {
     if (!Number.isInteger(k) || k < 0) throw new ConfigError(`--k must be a whole number >= 0, got ${k}`, { code: "bad_k" });
     this.rng = new SplitMix64(seed);
   }
@@ -303,7 +311,10 @@ export async function sampleReservoir<T extends { text?: unknown }>(
       k: opts.k,
       splits,
       splitMode: mode,
-      splitRule: mode === "hash" ? "first 52 bits of sha256(uid) / 2^52 against cumulative fractions, in the order given" : "sample ranked by sha256(uid), cut into largest-remainder counts in the order given",
+      splitRule:
+        mode === "hash"
+          ? "first 52 bits of sha256(uid) / 2^52 against cumulative fractions, in the order given"
+          : "sample ranked by sha256(uid), cut into largest-remainder counts in the order given",
       filters,
       uid: "sha256(text utf-8), hex",
       seen,

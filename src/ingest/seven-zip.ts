@@ -37,6 +37,7 @@ export async function* sevenZipMember(archive: string, member: string, opts: { b
   }
   const code = await proc.exited;
   const err = (await errText).trim().split("\n").slice(-5).join(" | ");
-  if (code !== 0) throw new InputError(`7z could not extract ${member} from ${archive} (exit ${code}: ${err})`, { code: "sevenzip_failed" });
+  if (code !== 0)
+    throw new InputError(`7z could not extract ${member} from ${archive} (exit ${code}: ${err})`, { code: "sevenzip_failed" });
   if (bytes === 0) throw new InputError(`${archive} holds no ${member} (or it is empty)`, { code: "sevenzip_member_missing" });
 }

@@ -18,8 +18,14 @@ const TWO53 = 2 ** 53;
 
 /** High 32 bits of the 64-bit product of two uint32. */
 export function mulHi32(a: number, b: number): number {
-  const a0 = a & 0xffff, a1 = a >>> 16, b0 = b & 0xffff, b1 = b >>> 16;
-  const p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+  const a0 = a & 0xffff,
+    a1 = a >>> 16,
+    b0 = b & 0xffff,
+    b1 = b >>> 16;
+  const p00 = a0 * b0,
+    p01 = a0 * b1,
+    p10 = a1 * b0,
+    p11 = a1 * b1;
   const mid = (p00 >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
   return (p11 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16)) >>> 0;
 }

@@ -114,7 +114,9 @@ function postsSource(input: string, opts: StackExchangeOptions): { chunks: Async
   try {
     if (statSync(input).isDirectory()) path = join(input, "Posts.xml");
   } catch {
-    throw new ConfigError(`${input}: no such file; pass Posts.xml, the site's .7z archive, or the directory holding Posts.xml`, { code: "missing_input" });
+    throw new ConfigError(`${input}: no such file; pass Posts.xml, the site's .7z archive, or the directory holding Posts.xml`, {
+      code: "missing_input",
+    });
   }
   return { chunks: fileChunks(path), label: path };
 }
@@ -146,12 +148,20 @@ class Buckets {
     for (const k of [...this.buf.keys()]) this.flush(k);
   }
   ids(): number[] {
-    return readdirSync(this.dir).map((f) => Number(f.replace(/\.jsonl$/, ""))).sort((a, b) => a - b);
+    return readdirSync(this.dir)
+      .map((f) => Number(f.replace(/\.jsonl$/, "")))
+      .sort((a, b) => a - b);
   }
 }
 
 /** Pass 1: every question and answer row into its thread's bucket. */
-async function bucketPosts(label: string, chunks: AsyncIterable<Uint8Array>, buckets: Buckets, perBucket: number, opts: StackExchangeOptions): Promise<void> {
+async function bucketPosts(
+  label: string,
+  chunks: AsyncIterable<Uint8Array>,
+  buckets: Buckets,
+  perBucket: number,
+  opts: StackExchangeOptions,
+): Promise<void> {
   const bad = (line: number, message: string, excerpt?: string) =>
     reject(opts.onReject, { location: `${label}:${line}`, reason: "broken_row", message, excerpt });
   for await (const { attrs, line } of xmlRows(chunks, { onBroken: (b) => bad(b.line, b.message, excerptOf(b.excerpt)) })) {
@@ -171,7 +181,8 @@ async function bucketPosts(label: string, chunks: AsyncIterable<Uint8Array>, buc
       continue;
     }
     const created = isoUtc(attrs.CreationDate);
-    const license = normalizeContentLicense(attrs.ContentLicense) ?? (created ? licenseForDate(isoUtc(attrs.LastEditDate) ?? created) : null);
+    const license =
+      normalizeContentLicense(attrs.ContentLicense) ?? (created ? licenseForDate(isoUtc(attrs.LastEditDate) ?? created) : null);
     if (!license) {
       bad(line, `post ${id}: no ContentLicense and no CreationDate, so its licence is unknown`);
       continue;
@@ -201,7 +212,8 @@ async function bucketPosts(label: string, chunks: AsyncIterable<Uint8Array>, buc
 export async function* readStackExchange(input: string, opts: StackExchangeOptions = {}): AsyncGenerator<RawRecord> {
   const perBucket = opts.idsPerBucket ?? 65536;
   if (!(Number.isInteger(perBucket) && perBucket > 0)) throw new ConfigError(`idsPerBucket must be a positive integer, got ${perBucket}`);
-  if (opts.minScore !== undefined && !Number.isFinite(opts.minScore)) throw new ConfigError(`--min-score must be a number, got ${opts.minScore}`);
+  if (opts.minScore !== undefined && !Number.isFinite(opts.minScore))
+    throw new ConfigError(`--min-score must be a number, got ${opts.minScore}`);
   const site = opts.site ?? siteFromPath(input);
   const minScore = opts.minScore ?? -Infinity;
   const { chunks, label } = postsSource(input, opts);
@@ -220,13 +232,21 @@ export async function* readStackExchange(input: string, opts: StackExchangeOptio
           list.push(p);
           answers.set(p.parent!, list);
         } else if (questions.has(p.id)) {
-          reject(opts.onReject, { location: `${label}:${p.line}`, reason: "duplicate_id", message: `question ${p.id} appears twice (first at line ${questions.get(p.id)!.line})` });
+          reject(opts.onReject, {
+            location: `${label}:${p.line}`,
+            reason: "duplicate_id",
+            message: `question ${p.id} appears twice (first at line ${questions.get(p.id)!.line})`,
+          });
         } else questions.set(p.id, p);
       }
       for (const [parent, list] of answers) {
         if (questions.has(parent)) continue;
         for (const a of list) {
-          reject(opts.onReject, { location: `${label}:${a.line}`, reason: "orphan_answer", message: `answer ${a.id} points to question ${parent}, which is not in the file` });
+          reject(opts.onReject, {
+            location: `${label}:${a.line}`,
+            reason: "orphan_answer",
+            message: `answer ${a.id} points to question ${parent}, which is not in the file`,
+          });
         }
       }
       for (const q of [...questions.values()].sort((x, y) => x.id - y.id)) {

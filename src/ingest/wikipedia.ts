@@ -29,12 +29,16 @@ export function wikiFiles(input: string): string[] {
   try {
     st = statSync(input);
   } catch {
-    throw new InputError(`${input}: no such file or directory; pass the WikiExtractor output directory or one of its files`, { code: "missing_input" });
+    throw new InputError(`${input}: no such file or directory; pass the WikiExtractor output directory or one of its files`, {
+      code: "missing_input",
+    });
   }
   if (st.isFile()) return [input];
   const out: string[] = [];
   const walk = (dir: string) => {
-    const entries = readdirSync(dir, { withFileTypes: true }).filter((e) => !e.name.startsWith(".")).sort((a, b) => (a.name < b.name ? -1 : 1));
+    const entries = readdirSync(dir, { withFileTypes: true })
+      .filter((e) => !e.name.startsWith("."))
+      .sort((a, b) => (a.name < b.name ? -1 : 1));
     for (const e of entries) {
       const p = join(dir, e.name);
       if (e.isDirectory()) walk(p);
@@ -66,14 +70,22 @@ function withoutUndefined(o: Record<string, unknown>): Record<string, unknown> {
 
 async function* fileLines(path: string): AsyncGenerator<{ line: number; text: string }> {
   if (/\.bz2$/i.test(path)) {
-    throw new InputError(`${path} is bzip2-compressed, which gamma cannot decode; decompress first (bunzip2 -k ${path}) or run WikiExtractor without --compress`, { code: "bz2_unsupported" });
+    throw new InputError(
+      `${path} is bzip2-compressed, which gamma cannot decode; decompress first (bunzip2 -k ${path}) or run WikiExtractor without --compress`,
+      { code: "bz2_unsupported" },
+    );
   }
   let bytes = fileChunks(path);
   if (/\.gz$/i.test(path)) bytes = gunzipChunks(bytes);
   yield* textLines(bytes);
 }
 
-async function* jsonForm(path: string, lines: AsyncGenerator<{ line: number; text: string }>, first: { line: number; text: string }, opts: WikiOptions): AsyncGenerator<RawRecord> {
+async function* jsonForm(
+  path: string,
+  lines: AsyncGenerator<{ line: number; text: string }>,
+  first: { line: number; text: string },
+  opts: WikiOptions,
+): AsyncGenerator<RawRecord> {
   for (let cur: { line: number; text: string } | undefined = first; cur; cur = (await lines.next()).value || undefined) {
     if (cur.text.trim() === "") continue;
     const location = `${path}:${cur.line}`;
@@ -81,29 +93,62 @@ async function* jsonForm(path: string, lines: AsyncGenerator<{ line: number; tex
     try {
       v = JSON.parse(cur.text);
     } catch (e) {
-      reject(opts.onReject, { location, reason: "bad_json", message: `not JSON (${e instanceof Error ? e.message : e})`, excerpt: excerptOf(cur.text) });
+      reject(opts.onReject, {
+        location,
+        reason: "bad_json",
+        message: `not JSON (${e instanceof Error ? e.message : e})`,
+        excerpt: excerptOf(cur.text),
+      });
       continue;
     }
     if (v === null || typeof v !== "object" || typeof v.text !== "string") {
-      reject(opts.onReject, { location, reason: "missing_text", message: 'a WikiExtractor JSON line needs a string "text"', excerpt: excerptOf(cur.text) });
+      reject(opts.onReject, {
+        location,
+        reason: "missing_text",
+        message: 'a WikiExtractor JSON line needs a string "text"',
+        excerpt: excerptOf(cur.text),
+      });
       continue;
     }
     bumpCounter(opts.counters, "docs");
-    yield { fields: withoutUndefined({ id: v.id === undefined ? undefined : String(v.id), url: v.url, title: v.title, revid: v.revid, text: v.text }), location };
+    yield {
+      fields: withoutUndefined({
+        id: v.id === undefined ? undefined : String(v.id),
+        url: v.url,
+        title: v.title,
+        revid: v.revid,
+        text: v.text,
+      }),
+      location,
+    };
   }
 }
 
-async function* textForm(path: string, lines: AsyncGenerator<{ line: number; text: string }>, first: { line: number; text: string }, opts: WikiOptions): AsyncGenerator<RawRecord> {
+async function* textForm(
+  path: string,
+  lines: AsyncGenerator<{ line: number; text: string }>,
+  first: { line: number; text: string },
+  opts: WikiOptions,
+): AsyncGenerator<RawRecord> {
   let open: { tag: NonNullable<ReturnType<typeof parseDocTag>>; line: number; body: string[]; chars: number } | null = null;
   let outsideReported = false;
   const unclosed = (o: NonNullable<typeof open>, why: string) =>
-    reject(opts.onReject, { location: `${path}:${o.line}`, reason: "unclosed_doc", message: `<doc id="${o.tag.id}"> is not closed (${why}); the article is skipped` });
+    reject(opts.onReject, {
+      location: `${path}:${o.line}`,
+      reason: "unclosed_doc",
+      message: `<doc id="${o.tag.id}"> is not closed (${why}); the article is skipped`,
+    });
   for (let cur: { line: number; text: string } | undefined = first; cur; cur = (await lines.next()).value || undefined) {
     const { line, text } = cur;
     if (text.startsWith("<doc ")) {
       const tag = parseDocTag(text);
       if (!tag) {
-        reject(opts.onReject, { location: `${path}:${line}`, reason: "bad_doc_tag", message: "a <doc> tag without an id", excerpt: excerptOf(text) });
+        reject(opts.onReject, {
+          location: `${path}:${line}`,
+          reason: "bad_doc_tag",
+          message: "a <doc> tag without an id",
+          excerpt: excerptOf(text),
+        });
         continue;
       }
       if (open) unclosed(open, `a new <doc> starts at line ${line}`);
@@ -115,7 +160,11 @@ async function* textForm(path: string, lines: AsyncGenerator<{ line: number; tex
         continue;
       }
       if (open.chars > MAX_DOC_CHARS) {
-        reject(opts.onReject, { location: `${path}:${open.line}`, reason: "doc_too_large", message: `article longer than ${MAX_DOC_CHARS} characters` });
+        reject(opts.onReject, {
+          location: `${path}:${open.line}`,
+          reason: "doc_too_large",
+          message: `article longer than ${MAX_DOC_CHARS} characters`,
+        });
       } else {
         bumpCounter(opts.counters, "docs");
         const { id, url, title, revid } = open.tag;
@@ -126,7 +175,12 @@ async function* textForm(path: string, lines: AsyncGenerator<{ line: number; tex
       open.chars += text.length + 1;
       if (open.chars <= MAX_DOC_CHARS) open.body.push(text);
     } else if (text.trim() !== "" && !outsideReported) {
-      reject(opts.onReject, { location: `${path}:${line}`, reason: "text_outside_doc", message: "text outside any <doc>", excerpt: excerptOf(text) });
+      reject(opts.onReject, {
+        location: `${path}:${line}`,
+        reason: "text_outside_doc",
+        message: "text outside any <doc>",
+        excerpt: excerptOf(text),
+      });
       outsideReported = true;
     }
   }

@@ -37,7 +37,8 @@ export function decodeXmlEntities(s: string): string {
     const m = name.match(/^#(?:x([0-9A-Fa-f]{1,6})|([0-9]{1,7}))$/);
     if (!m) throw new Error(`unknown entity &${name};`);
     const cp = m[1] !== undefined ? parseInt(m[1], 16) : parseInt(m[2], 10);
-    if (cp === 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) throw new Error(`character reference &${name}; is not a valid character`);
+    if (cp === 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+      throw new Error(`character reference &${name}; is not a valid character`);
     return String.fromCodePoint(cp);
   });
 }
@@ -76,7 +77,7 @@ function rowEnd(buf: string, start: number): { end: number; innerEnd: number } |
     if (quote) {
       if (c === quote) quote = "";
     } else if (c === '"' || c === "'") quote = c;
-    else if (c === "/" ) {
+    else if (c === "/") {
       if (i + 1 >= buf.length) return null;
       if (buf[i + 1] === ">") return { end: i + 2, innerEnd: i };
     } else if (c === ">") return { end: i + 1, innerEnd: i };

@@ -7,7 +7,7 @@ export async function* jsonlItems(path: string): AsyncGenerator<SourceItem[]> {
     const batch: SourceItem[] = [];
     for (const line of lines) {
       const t = line.text;
-      if (t.length === 0 || (t.trim().length === 0)) continue;
+      if (t.length === 0 || t.trim().length === 0) continue;
       const location = `${path}:${line.lineNo}`;
       let value: unknown;
       try {
@@ -17,7 +17,12 @@ export async function* jsonlItems(path: string): AsyncGenerator<SourceItem[]> {
         continue;
       }
       if (value === null || typeof value !== "object" || Array.isArray(value)) {
-        batch.push({ reject: "not_an_object", detail: `expected a JSON object, got ${Array.isArray(value) ? "an array" : value === null ? "null" : typeof value}`, ordinal: line.lineNo, location });
+        batch.push({
+          reject: "not_an_object",
+          detail: `expected a JSON object, got ${Array.isArray(value) ? "an array" : value === null ? "null" : typeof value}`,
+          ordinal: line.lineNo,
+          location,
+        });
         continue;
       }
       batch.push({ fields: value as Record<string, unknown>, ordinal: line.lineNo, location, invalidUtf8: line.invalidUtf8 });

@@ -33,7 +33,11 @@ export class NpyWriter {
   private readonly itemSize: number;
 
   /** `cols`: write a 2-D array of rows of that many items (appends must keep whole rows). */
-  constructor(readonly path: string, readonly dtype: NpyDtype, readonly cols: number | null = null) {
+  constructor(
+    readonly path: string,
+    readonly dtype: NpyDtype,
+    readonly cols: number | null = null,
+  ) {
     mkdirSync(dirname(path), { recursive: true });
     this.tmp = tempPathFor(path);
     this.fd = openSync(this.tmp, "w");
@@ -53,7 +57,8 @@ export class NpyWriter {
   }
 
   finish(): void {
-    if (this.cols !== null && this.n % this.cols !== 0) throw new Error(`npy: ${this.path}: ${this.n} items are not whole rows of ${this.cols}`);
+    if (this.cols !== null && this.n % this.cols !== 0)
+      throw new Error(`npy: ${this.path}: ${this.n} items are not whole rows of ${this.cols}`);
     writeSync(this.fd, header(this.dtype, this.n, this.cols), 0, HEADER_LEN, 0);
     closeSync(this.fd);
     commitTemp(this.tmp, this.path);
@@ -77,7 +82,8 @@ export interface NpyHeader {
 
 /** Parses a .npy header (versions 1-3, little-endian integer dtypes, C order). */
 export function parseNpyHeader(bytes: Uint8Array, path: string): NpyHeader {
-  if (bytes.length < 10 || bytes[0] !== 0x93 || String.fromCharCode(...bytes.subarray(1, 6)) !== "NUMPY") throw new InputError(`${path}: not a .npy file (no \\x93NUMPY magic)`);
+  if (bytes.length < 10 || bytes[0] !== 0x93 || String.fromCharCode(...bytes.subarray(1, 6)) !== "NUMPY")
+    throw new InputError(`${path}: not a .npy file (no \\x93NUMPY magic)`);
   const major = bytes[6]!;
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const [len, start] = major === 1 ? [v.getUint16(8, true), 10] : [v.getUint32(8, true), 12];
@@ -89,7 +95,16 @@ export function parseNpyHeader(bytes: Uint8Array, path: string): NpyHeader {
   if (/'fortran_order':\s*True/.test(dict)) throw new InputError(`${path}: Fortran-order arrays are not read`);
   const size = { "<i4": 4, "<u2": 2, "<i8": 8, "<u4": 4, "|u1": 1, "<i2": 2 }[descr];
   if (size === undefined) throw new InputError(`${path}: dtype ${descr} is not a token dtype gamma reads (<i4, <u2, <i8, <u4, <i2, |u1)`);
-  return { descr, shape: shape.split(",").map((s) => s.trim()).filter((s) => s.length > 0).map(Number), itemSize: size, dataOffset: start + len };
+  return {
+    descr,
+    shape: shape
+      .split(",")
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0)
+      .map(Number),
+    itemSize: size,
+    dataOffset: start + len,
+  };
 }
 
 export interface NpyArray {
@@ -105,8 +120,14 @@ export function readNpy(path: string): NpyArray {
   const descr = h.descr as NpyDtype;
   const n = h.shape.reduce((a, b) => a * b, 1);
   const bytes = new Uint8Array(buf.buffer, buf.byteOffset + h.dataOffset, buf.length - h.dataOffset).slice();
-  const make = { "|u1": () => bytes, "<u2": () => new Uint16Array(bytes.buffer, 0, n), "<i4": () => new Int32Array(bytes.buffer, 0, n), "<i8": () => new BigInt64Array(bytes.buffer, 0, n) }[descr];
+  const make = {
+    "|u1": () => bytes,
+    "<u2": () => new Uint16Array(bytes.buffer, 0, n),
+    "<i4": () => new Int32Array(bytes.buffer, 0, n),
+    "<i8": () => new BigInt64Array(bytes.buffer, 0, n),
+  }[descr];
   if (make === undefined) throw new InputError(`${path}: dtype ${descr} is not one gamma reads`);
-  if (bytes.length !== n * h.itemSize) throw new InputError(`${path}: ${bytes.length} data bytes, the header says ${n} items of ${h.itemSize}`);
+  if (bytes.length !== n * h.itemSize)
+    throw new InputError(`${path}: ${bytes.length} data bytes, the header says ${n} items of ${h.itemSize}`);
   return { dtype: descr, shape: h.shape, data: make() };
 }

@@ -140,7 +140,9 @@ class StreamSource implements ByteSource {
 
   constructor(path: string, kind: "zst" | "gz") {
     this.raw = createReadStream(path, { highWaterMark: READ });
-    const stream = this.raw.pipe(kind === "zst" ? zlib.createZstdDecompress({ chunkSize: CHUNK }) : zlib.createGunzip({ chunkSize: CHUNK }));
+    const stream = this.raw.pipe(
+      kind === "zst" ? zlib.createZstdDecompress({ chunkSize: CHUNK }) : zlib.createGunzip({ chunkSize: CHUNK }),
+    );
     this.raw.on("error", (e) => stream.destroy(e));
     this.walker = kind === "zst" ? new ZstdFrameWalker() : null;
     if (this.walker) this.raw.on("data", (c) => this.walker!.push(c as Uint8Array));
@@ -220,7 +222,10 @@ export async function* lineBlocks(path: string): AsyncGenerator<Uint8Array> {
         if (n === 0) source.end();
       } catch (e) {
         const what = kind === "none" ? "read" : `decompress (${kind})`;
-        throw new InputError(`cannot ${what} ${path}: ${(e as Error).message}. The file is corrupt or truncated; re-download or re-create it.`, { cause: e });
+        throw new InputError(
+          `cannot ${what} ${path}: ${(e as Error).message}. The file is corrupt or truncated; re-download or re-create it.`,
+          { cause: e },
+        );
       }
       if (n === 0) break;
       const scanFrom = have;

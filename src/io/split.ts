@@ -6,7 +6,8 @@
  */
 import { sha256Hex } from "./hash.ts";
 
-export const SPLIT_RULE = "valid iff int.from_bytes(sha256(doc_id.encode('utf-8')).digest(), 'big') < valid_fraction * 2**256 (exact binary64 value of valid_fraction)";
+export const SPLIT_RULE =
+  "valid iff int.from_bytes(sha256(doc_id.encode('utf-8')).digest(), 'big') < valid_fraction * 2**256 (exact binary64 value of valid_fraction)";
 
 /** The exact integer F x 2^256 for a binary64 F in [0, 1]. */
 export function splitThreshold(fraction: number): bigint {
@@ -24,7 +25,7 @@ export function splitThreshold(fraction: number): bigint {
   if (shift >= 0) return mant << BigInt(shift);
   // Not an integer: hash < x  <=>  hash < floor(x) + 1.
   const floor = mant >> BigInt(-shift);
-  return (floor << BigInt(-shift)) === mant ? floor : floor + 1n;
+  return floor << BigInt(-shift) === mant ? floor : floor + 1n;
 }
 
 export function isValid(docId: string, threshold: bigint): boolean {

@@ -60,7 +60,9 @@ export class ZstdTextWriter {
       throw new InputError(`cannot write ${path}: ${(e as Error).message}`, { cause: e });
     }
     const C = zlib.constants as unknown as Record<string, number>;
-    const codec = ZlibHandle.of(zlib.createZstdCompress({ params: { [C.ZSTD_c_compressionLevel!]: level, [C.ZSTD_c_nbWorkers!]: Math.max(1, Math.floor(threads)) } }));
+    const codec = ZlibHandle.of(
+      zlib.createZstdCompress({ params: { [C.ZSTD_c_compressionLevel!]: level, [C.ZSTD_c_nbWorkers!]: Math.max(1, Math.floor(threads)) } }),
+    );
     if (codec === null) {
       this.abandon();
       throw new Error("zstd: this runtime's zlib has no synchronous zstd handle (gamma needs Bun's node:zlib)");

@@ -79,11 +79,7 @@ export interface ShingleSignResult extends SignResult {
 }
 
 export type Job = SignJob | ShingleJob | ShingleSignJob;
-export type JobResult<J extends Job> = J extends SignJob
-  ? SignResult
-  : J extends ShingleJob
-    ? ShingleResult
-    : ShingleSignResult;
+export type JobResult<J extends Job> = J extends SignJob ? SignResult : J extends ShingleJob ? ShingleResult : ShingleSignResult;
 
 let permCache: { key: string; perm: Uint32Array } | null = null;
 

@@ -52,7 +52,6 @@ interface Unit {
   chunks?: [number, number][];
 }
 
-
 export class GpuMinhash implements MinHashKernel {
   readonly kind = "gpu" as const;
   private readonly signPipeline: GPUComputePipeline;
@@ -66,7 +65,13 @@ export class GpuMinhash implements MinHashKernel {
   private readonly maxGrid: number;
   private readonly signWg: number;
   private readonly pairsWg = 64;
-  private readonly pairBufs: { params: GPUBuffer; sigs: GrowableBuffer; pairs: GrowableBuffer; counts: GrowableBuffer; staging: GrowableBuffer };
+  private readonly pairBufs: {
+    params: GPUBuffer;
+    sigs: GrowableBuffer;
+    pairs: GrowableBuffer;
+    counts: GrowableBuffer;
+    staging: GrowableBuffer;
+  };
   private pairQueue: Promise<void> = Promise.resolve();
   private readonly clock = new BusyClock();
   private readonly counters = { dispatches: 0, bytesToGpu: 0, bytesFromGpu: 0 };

@@ -89,9 +89,7 @@ export function validateParams(p: MinHashParams): void {
     throw new ConfigError(`--num-perm must be an integer from 1 to ${MAX_NUM_PERM}, got ${p.numPerm}`);
   }
   if (!int(p.bands) || !int(p.rows) || p.bands * p.rows > p.numPerm) {
-    throw new ConfigError(
-      `--bands ${p.bands} x --rows ${p.rows} must be positive integers with bands*rows <= --num-perm ${p.numPerm}`,
-    );
+    throw new ConfigError(`--bands ${p.bands} x --rows ${p.rows} must be positive integers with bands*rows <= --num-perm ${p.numPerm}`);
   }
   if (!Number.isInteger(p.seed) || p.seed < 0 || p.seed > 0xffffffff) {
     throw new ConfigError(`--seed must be an integer from 0 to 4294967295, got ${p.seed}`);

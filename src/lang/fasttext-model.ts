@@ -76,7 +76,8 @@ class Reader {
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   }
   need(n: number): void {
-    if (this.pos + n > this.buf.byteLength) throw new InputError(`${this.file}: truncated fastText model (needed ${n} bytes at offset ${this.pos})`);
+    if (this.pos + n > this.buf.byteLength)
+      throw new InputError(`${this.file}: truncated fastText model (needed ${n} bytes at offset ${this.pos})`);
   }
   i32(): number {
     this.need(4);
@@ -142,7 +143,10 @@ export function parseFastTextModel(buf: Uint8Array, file: string): FastTextModel
   let maxn = r.i32();
   r.i32(); // lrUpdateRate
   r.f64(); // t
-  if (model !== MODEL_SUP) throw new InputError(`${file}: a fastText ${model === 1 ? "cbow" : "skipgram"} model; language identification needs a supervised model`);
+  if (model !== MODEL_SUP)
+    throw new InputError(
+      `${file}: a fastText ${model === 1 ? "cbow" : "skipgram"} model; language identification needs a supervised model`,
+    );
   if (loss < LOSS.hs || loss > LOSS.ova) throw new InputError(`${file}: unknown fastText loss ${loss}`);
   // Version 11 supervised models had no character n-grams.
   if (version === 11) maxn = 0;
@@ -192,7 +196,9 @@ export function parseFastTextModel(buf: Uint8Array, file: string): FastTextModel
   let ngramRows = pruneSize < 0 ? bucket : 0;
   for (let i = 1; i < prune.length; i += 2) ngramRows = Math.max(ngramRows, prune[i]! + 1);
   if (nwords + ngramRows > inputRows || prune.some((v, i) => i % 2 === 1 && v < 0)) {
-    throw new InputError(`${file}: input matrix has ${inputRows} rows, fewer than the ${nwords} words and ${ngramRows} n-gram buckets name`);
+    throw new InputError(
+      `${file}: input matrix has ${inputRows} rows, fewer than the ${nwords} words and ${ngramRows} n-gram buckets name`,
+    );
   }
   const qout = r.u8() !== 0;
   const output = quantInput && qout ? readQuant(r) : readDense(r);
@@ -247,7 +253,12 @@ function readQuant(r: Reader): OutputMatrix {
     norms = new Float32Array(rows);
     for (let i = 0; i < rows; i++) norms[i] = npq.centroids[normCodes[i]!]!;
   }
-  return { rows, cols, dense: null, quant: { codes, nsubq: pq.nsubq, dsub: pq.dsub, lastdsub: pq.lastdsub, centroids: pq.centroids, norms } };
+  return {
+    rows,
+    cols,
+    dense: null,
+    quant: { codes, nsubq: pq.nsubq, dsub: pq.dsub, lastdsub: pq.lastdsub, centroids: pq.centroids, norms },
+  };
 }
 
 /** Offset of centroid `code` of sub-quantizer m; the last sub-quantizer's centroids are lastdsub wide. */

@@ -234,8 +234,7 @@ export class FastTextPredictor {
       if (this.maxn <= 0) {
         this.ready(id);
         this.addRow(id);
-      }
-      else {
+      } else {
         if (this.subStart[id]! < 0) this.listWordRows(id);
         for (let r = this.subStart[id]!; r < this.subEnd[id]!; r++) this.addRow(this.subRows[r]!);
       }
@@ -366,9 +365,7 @@ export class FastTextPredictor {
     for (let j = 0; j < this.dim; j++) h[j] = h[j]! + W[o + j]!;
     this.rowsAdded++;
   }
-
 }
-
 
 function fnvOf(w: Uint8Array): number {
   let h = FNV_OFFSET;

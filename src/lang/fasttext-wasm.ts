@@ -50,7 +50,11 @@ let module: WebAssembly.Module | null | undefined;
 
 export class HiddenKernel {
   private readonly memory = new WebAssembly.Memory({ initial: 1 });
-  private readonly exports: { init: (...a: number[]) => void; initQuant: (...a: number[]) => void; hidden: (text: number, n: number) => number };
+  private readonly exports: {
+    init: (...a: number[]) => void;
+    initQuant: (...a: number[]) => void;
+    hidden: (text: number, n: number) => number;
+  };
   private readonly encoder = new TextEncoder();
   private readonly args: number[];
   private readonly textAt: number;
@@ -102,7 +106,25 @@ export class HiddenKernel {
       if (q.norms !== null) new Float32Array(buf, NORMS, q.norms.length).set(q.norms);
       this.exports.initQuant(CODES, q.nsubq, q.dsub, q.lastdsub, CENTROIDS, q.norms === null ? 0 : NORMS);
     }
-    this.args = [TABLE, t.table.length - 1, OFFS, BYTES, TYPES, START, ROWS, KEPT, PRUNED, t.bucket >>> 0, t.nwords, t.ngrams, t.minn, t.maxn, W, t.dim, H];
+    this.args = [
+      TABLE,
+      t.table.length - 1,
+      OFFS,
+      BYTES,
+      TYPES,
+      START,
+      ROWS,
+      KEPT,
+      PRUNED,
+      t.bucket >>> 0,
+      t.nwords,
+      t.ngrams,
+      t.minn,
+      t.maxn,
+      W,
+      t.dim,
+      H,
+    ];
     this.room(1024);
   }
 

@@ -36,34 +36,49 @@ export function languageFilterOf(raw: Record<string, unknown>, spec: string, lid
     throw new ConfigError(`--filters ${spec}: ${key}: ${why}`);
   };
   const languages = raw.languages === undefined || raw.languages === null ? null : raw.languages;
-  if (languages !== null && !(Array.isArray(languages) && languages.length > 0 && languages.every((l) => typeof l === "string" && l.length > 0))) {
+  if (
+    languages !== null &&
+    !(Array.isArray(languages) && languages.length > 0 && languages.every((l) => typeof l === "string" && l.length > 0))
+  ) {
     bad("languages", `expected a non-empty list of language labels, e.g. [en, de], got ${JSON.stringify(raw.languages)}`);
   }
   const langs = (languages as string[] | null)?.map((l) => l.replace(/^__label__/, "")) ?? null;
   const threshold = raw.lang_threshold ?? null;
-  if (threshold !== null && (typeof threshold !== "number" || !(threshold >= 0 && threshold <= 1))) bad("lang_threshold", `expected a probability from 0 to 1, got ${JSON.stringify(threshold)}`);
+  if (threshold !== null && (typeof threshold !== "number" || !(threshold >= 0 && threshold <= 1)))
+    bad("lang_threshold", `expected a probability from 0 to 1, got ${JSON.stringify(threshold)}`);
   const field = raw.language_field ?? null;
   const fileModel = raw.lid_model ?? null;
-  if (fileModel !== null && (typeof fileModel !== "string" || fileModel.length === 0)) bad("lid_model", `expected a path to a fastText model, got ${JSON.stringify(fileModel)}`);
+  if (fileModel !== null && (typeof fileModel !== "string" || fileModel.length === 0))
+    bad("lid_model", `expected a path to a fastText model, got ${JSON.stringify(fileModel)}`);
   if (field !== null) {
     if (typeof field !== "string" || field.length === 0) bad("language_field", `expected a field name, got ${JSON.stringify(field)}`);
     if (langs === null) bad("language_field", "needs languages: the labels to keep, e.g. languages: [en]");
     if (threshold !== null || fileModel !== null || lidModel !== null) {
-      bad("language_field", "the dataset's own labels have no score: drop lang_threshold, lid_model and --lid-model, or drop language_field to identify languages with the model");
+      bad(
+        "language_field",
+        "the dataset's own labels have no score: drop lang_threshold, lid_model and --lid-model, or drop language_field to identify languages with the model",
+      );
     }
     return { kind: "field", field: field as string, languages: langs! };
   }
   if (langs === null && threshold === null) {
     if (fileModel !== null || lidModel !== null) {
-      throw new ConfigError(`${lidModel !== null ? "--lid-model" : `--filters ${spec}: lid_model`} needs a language rule: set lang_threshold (0 labels every document and drops none) and/or languages in the --filters file`);
+      throw new ConfigError(
+        `${lidModel !== null ? "--lid-model" : `--filters ${spec}: lid_model`} needs a language rule: set lang_threshold (0 labels every document and drops none) and/or languages in the --filters file`,
+      );
     }
     return null;
   }
-  const path = lidModel ?? (fileModel === null ? null : isAbsolute(fileModel as string) ? (fileModel as string) : join(dirname(spec), fileModel as string));
+  const path =
+    lidModel ??
+    (fileModel === null ? null : isAbsolute(fileModel as string) ? (fileModel as string) : join(dirname(spec), fileModel as string));
   const info = lidModelInfo(path);
   const unknown = (langs ?? []).filter((l) => !info.labels.includes(l));
   if (unknown.length > 0) {
-    bad("languages", `${unknown.join(", ")} not among the labels of ${info.name} (${info.labels.slice(0, 12).join(", ")}, ... ${info.labels.length} in all)`);
+    bad(
+      "languages",
+      `${unknown.join(", ")} not among the labels of ${info.name} (${info.labels.slice(0, 12).join(", ")}, ... ${info.labels.length} in all)`,
+    );
   }
   return { kind: "model", model: info.name, sha256: info.sha256, path, languages: langs, threshold: (threshold as number | null) ?? 0 };
 }
@@ -143,6 +158,7 @@ export class LanguageGate {
 function fieldOf(fields: Record<string, unknown>, key: string): unknown {
   if (key !== "meta" && fields[key] !== undefined) return fields[key];
   const meta = fields.meta;
-  if (meta !== null && typeof meta === "object" && !Array.isArray(meta) && key in (meta as object)) return (meta as Record<string, unknown>)[key];
+  if (meta !== null && typeof meta === "object" && !Array.isArray(meta) && key in (meta as object))
+    return (meta as Record<string, unknown>)[key];
   return fields[key];
 }

@@ -30,7 +30,11 @@ export function lidPredictor(path: string | null): FastTextPredictor {
 /** The model's sha256 and labels, read where the settings are checked. */
 export function lidModelInfo(path: string | null): { name: string; sha256: string; labels: string[] } {
   const file = path ?? EMBEDDED_LID_PATH;
-  return { name: path === null ? EMBEDDED_LID_NAME : file.split("/").pop()!, sha256: sha256Hex(readModel(file)), labels: lidPredictor(path).labels };
+  return {
+    name: path === null ? EMBEDDED_LID_NAME : file.split("/").pop()!,
+    sha256: sha256Hex(readModel(file)),
+    labels: lidPredictor(path).labels,
+  };
 }
 
 function readModel(file: string): Uint8Array {

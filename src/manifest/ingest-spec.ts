@@ -108,7 +108,8 @@ export function ingestSpecOf(manifestPath: string, manifestDir: string, s: Stage
     const b = hf ?? {};
     const field = (k: string) => `hf.${k}`;
     const limit = b.limit;
-    if (limit !== undefined && limit !== null && !(Number.isInteger(limit) && (limit as number) >= 0)) bad(field("limit"), `expected a whole number >= 0, got ${JSON.stringify(limit)}`);
+    if (limit !== undefined && limit !== null && !(Number.isInteger(limit) && (limit as number) >= 0))
+      bad(field("limit"), `expected a whole number >= 0, got ${JSON.stringify(limit)}`);
     const request: HfPlanRequest = {
       source: registry as string | undefined,
       dataset: str(b, "dataset", field("dataset")),
@@ -121,22 +122,41 @@ export function ingestSpecOf(manifestPath: string, manifestDir: string, s: Stage
       domain: str(b, "domain", field("domain")),
       licenseTag: str(b, "license_tag", field("license_tag")),
     };
-    if (request.source === undefined && request.dataset === undefined) bad("hf.dataset", "required (or name a built-in source with source:)");
-    return { kind: "hf", name: s.name, request, limit: (limit as number | null | undefined) ?? undefined, filters: filtersOf(b, field("filters")) };
+    if (request.source === undefined && request.dataset === undefined)
+      bad("hf.dataset", "required (or name a built-in source with source:)");
+    return {
+      kind: "hf",
+      name: s.name,
+      request,
+      limit: (limit as number | null | undefined) ?? undefined,
+      filters: filtersOf(b, field("filters")),
+    };
   }
 
   if (local) {
     const field = (k: string) => `local.${k}`;
     const raw = local.input;
-    const inputs = typeof raw === "string" ? [raw] : Array.isArray(raw) && raw.length > 0 && raw.every((x) => typeof x === "string" && x.length > 0) ? (raw as string[]) : bad(field("input"), "expected a path or glob, or a non-empty list of them");
+    const inputs =
+      typeof raw === "string"
+        ? [raw]
+        : Array.isArray(raw) && raw.length > 0 && raw.every((x) => typeof x === "string" && x.length > 0)
+          ? (raw as string[])
+          : bad(field("input"), "expected a path or glob, or a non-empty list of them");
     const format = (local.format ?? "jsonl") as LocalFormat;
-    if (!LOCAL_FORMATS.includes(format)) bad(field("format"), `expected one of ${LOCAL_FORMATS.join(", ")}, got ${JSON.stringify(local.format)}`);
-    const domain = str(local, "domain", field("domain")) ?? DEFAULT_DOMAIN[format] ?? bad(field("domain"), `required for format ${format} (the folder and field every document gets, e.g. web)`);
+    if (!LOCAL_FORMATS.includes(format))
+      bad(field("format"), `expected one of ${LOCAL_FORMATS.join(", ")}, got ${JSON.stringify(local.format)}`);
+    const domain =
+      str(local, "domain", field("domain")) ??
+      DEFAULT_DOMAIN[format] ??
+      bad(field("domain"), `required for format ${format} (the folder and field every document gets, e.g. web)`);
     const minScore = local.min_score;
-    if (minScore !== undefined && minScore !== null && !Number.isInteger(minScore)) bad(field("min_score"), `expected an integer, got ${JSON.stringify(minScore)}`);
-    if (format !== "stackexchange" && (local.min_score !== undefined || local.site !== undefined)) bad(field(local.site !== undefined ? "site" : "min_score"), "only applies to format stackexchange");
+    if (minScore !== undefined && minScore !== null && !Number.isInteger(minScore))
+      bad(field("min_score"), `expected an integer, got ${JSON.stringify(minScore)}`);
+    if (format !== "stackexchange" && (local.min_score !== undefined || local.site !== undefined))
+      bad(field(local.site !== undefined ? "site" : "min_score"), "only applies to format stackexchange");
     if (format === "wikipedia" || format === "stackexchange") {
-      if (local.text_field !== undefined || local.id_field !== undefined) bad(field(local.text_field !== undefined ? "text_field" : "id_field"), `format ${format} has its own fields (text, id)`);
+      if (local.text_field !== undefined || local.id_field !== undefined)
+        bad(field(local.text_field !== undefined ? "text_field" : "id_field"), `format ${format} has its own fields (text, id)`);
     }
     return {
       kind: "local",

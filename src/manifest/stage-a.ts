@@ -74,14 +74,16 @@ export function loadStageAManifest(path: string): StageAManifest {
       const tp = (t as Record<string, unknown>).path;
       const ts = (t as Record<string, unknown>).sha256;
       if (typeof tp !== "string") bad("tokenizer.path", "expected a path string");
-      if (ts !== undefined && (typeof ts !== "string" || !/^[0-9a-f]{64}$/.test(ts))) bad("tokenizer.sha256", "expected 64 lower-case hex digits");
+      if (ts !== undefined && (typeof ts !== "string" || !/^[0-9a-f]{64}$/.test(ts)))
+        bad("tokenizer.sha256", "expected 64 lower-case hex digits");
       tokenizer = { path: abs(tp as string), sha256: (ts as string | undefined) ?? null };
     } else bad("tokenizer", "expected a path or { path, sha256 }");
   }
 
   let seqLen: number | null = null;
   if (m.seq_len !== undefined) {
-    if (!Number.isInteger(m.seq_len) || (m.seq_len as number) < 1) bad("seq_len", `expected a positive integer, got ${JSON.stringify(m.seq_len)}`);
+    if (!Number.isInteger(m.seq_len) || (m.seq_len as number) < 1)
+      bad("seq_len", `expected a positive integer, got ${JSON.stringify(m.seq_len)}`);
     seqLen = m.seq_len as number;
   }
 
@@ -97,7 +99,8 @@ export function loadStageAManifest(path: string): StageAManifest {
     if (names.has(name)) bad(`${at}.name`, `duplicate source name ${JSON.stringify(name)}`);
     names.add(name);
     const w = e.weight ?? 1;
-    if (typeof w !== "number" || !Number.isFinite(w) || w < 0) bad(`${at}.weight (${name})`, `expected a finite non-negative number, got ${JSON.stringify(e.weight)}`);
+    if (typeof w !== "number" || !Number.isFinite(w) || w < 0)
+      bad(`${at}.weight (${name})`, `expected a finite non-negative number, got ${JSON.stringify(e.weight)}`);
     let paths: string[];
     if (e.paths === undefined) paths = [join(normalizedDir, name, "**", "*.jsonl.zst")];
     else if (Array.isArray(e.paths) && e.paths.every((p) => typeof p === "string")) paths = (e.paths as string[]).map(abs);

@@ -82,12 +82,17 @@ function scanTokens(bp: string, code: number, size: number, total: number, maxId
       const items = Math.floor(got / size);
       for (let i = 0; i < items; i++) {
         const x =
-          code === 4 ? v.getInt32(i * 4, true)
-          : code === 8 ? v.getUint16(i * 2, true)
-          : code === 3 ? v.getInt16(i * 2, true)
-          : code === 1 ? v.getUint8(i)
-          : code === 2 ? v.getInt8(i)
-          : Number(v.getBigInt64(i * 8, true));
+          code === 4
+            ? v.getInt32(i * 4, true)
+            : code === 8
+              ? v.getUint16(i * 2, true)
+              : code === 3
+                ? v.getInt16(i * 2, true)
+                : code === 1
+                  ? v.getUint8(i)
+                  : code === 2
+                    ? v.getInt8(i)
+                    : Number(v.getBigInt64(i * 8, true));
         if (x < 0 || x > maxId) report(`${bp}: token ${(off + i * size) / size} is ${x}, outside 0..${maxId}`);
       }
       off += items * size;

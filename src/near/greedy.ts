@@ -43,7 +43,12 @@ export class PassingPairs {
 }
 
 /** The documents of `docs` in --near-selection preference order (see ./select.ts). */
-export function preferenceOrder(docs: Uint32Array, selection: Selection, lengths: ArrayLike<number>, docIds: readonly string[]): Uint32Array {
+export function preferenceOrder(
+  docs: Uint32Array,
+  selection: Selection,
+  lengths: ArrayLike<number>,
+  docIds: readonly string[],
+): Uint32Array {
   const order = docs.slice();
   if (selection === "first") return order.sort();
   return order.sort((a, b) => (prefer(a, b, selection, lengths, docIds) === a ? -1 : 1));

@@ -191,7 +191,10 @@ export function nearDedupSigned(runs: AsyncIterable<SignedRun> | Iterable<Signed
 }
 
 /** The MinHash parameters of `opts`, validated (bands x rows chosen from the threshold unless given). */
-export function nearParams(opts: Pick<NearOptions, "shingle" | "numPerm" | "threshold" | "bands" | "rows" | "seed">): { spec: ShingleSpec; params: MinHashParams } {
+export function nearParams(opts: Pick<NearOptions, "shingle" | "numPerm" | "threshold" | "bands" | "rows" | "seed">): {
+  spec: ShingleSpec;
+  params: MinHashParams;
+} {
   const spec = parseShingleSpec(opts.shingle);
   if (!Number.isInteger(opts.numPerm) || opts.numPerm < 1 || opts.numPerm > MAX_NUM_PERM) {
     throw new ConfigError(`--num-perm must be an integer from 1 to ${MAX_NUM_PERM}, got ${opts.numPerm}`);
@@ -238,7 +241,13 @@ async function runEngine(opts: NearOptions, source: (e: Engine) => AsyncIterable
     const store = (s: SignedRun): void => {
       const c = s.counts;
       const m = c.length;
-      if (s.docIds.length !== m || s.groups.length !== m || s.lengths.length !== m || s.signatures.length !== m * K || s.bandKeys.length !== m * B) {
+      if (
+        s.docIds.length !== m ||
+        s.groups.length !== m ||
+        s.lengths.length !== m ||
+        s.signatures.length !== m * K ||
+        s.bandKeys.length !== m * B
+      ) {
         throw new GammaError("near", `near dedup: a signed run of ${m} documents came with mismatched columns`);
       }
       if (exact && s.setFile === undefined && (s.setHashes === undefined || s.setOffsets === undefined)) {
@@ -252,7 +261,8 @@ async function runEngine(opts: NearOptions, source: (e: Engine) => AsyncIterable
         counts.push(c[d]);
         groupOf.push(groupIds.id(s.groups[d]));
         const t = s.twins?.[d] ?? -1;
-        if (t >= docIds.length - 1) throw new GammaError("near", `near dedup: document ${docIds.length - 1}'s exact twin ${t} does not come before it`);
+        if (t >= docIds.length - 1)
+          throw new GammaError("near", `near dedup: document ${docIds.length - 1}'s exact twin ${t} does not come before it`);
         twinOf.push(t);
       }
       if (setFile !== null && s.setFile !== undefined) {
@@ -394,7 +404,15 @@ async function runEngine(opts: NearOptions, source: (e: Engine) => AsyncIterable
       }
     };
     if (passing !== null) {
-      ({ dupOf, similarity } = await greedyKeep(n, passing, opts.selection, docLengths, docIds, (q) => verifier.similarities(q), tuning.pairBatch));
+      ({ dupOf, similarity } = await greedyKeep(
+        n,
+        passing,
+        opts.selection,
+        docLengths,
+        docIds,
+        (q) => verifier.similarities(q),
+        tuning.pairBatch,
+      ));
       // The pairs and the visit's lists (hundreds of MB at a million documents) are garbage now:
       // collect them before dedup's last pass allocates its own buffers, not after.
       Bun.gc(true);
@@ -523,7 +541,10 @@ async function* signStream(docs: AsyncIterable<NearDoc>, e: Engine): AsyncGenera
   try {
     for await (const doc of docs) {
       if (doc.index !== next) {
-        throw new GammaError("near", `near dedup: documents must arrive with index 0, 1, 2, ...; got index ${doc.index} at position ${next}`);
+        throw new GammaError(
+          "near",
+          `near dedup: documents must arrive with index 0, 1, 2, ...; got index ${doc.index} at position ${next}`,
+        );
       }
       next++;
       batch.docIds.push(doc.docId);
@@ -553,7 +574,8 @@ function encodeTexts(texts: string[], utf8Lengths: number[], a: number, b: numbe
   const bytes = new Uint8Array(offsets[b - a]);
   for (let i = a; i < b; i++) {
     const written = encoder.encodeInto(texts[i], bytes.subarray(offsets[i - a], offsets[i - a + 1])).written;
-    if (written !== utf8Lengths[i]) throw new GammaError("near", `near dedup: text ${i} encoded to ${written} UTF-8 bytes, expected ${utf8Lengths[i]}`);
+    if (written !== utf8Lengths[i])
+      throw new GammaError("near", `near dedup: text ${i} encoded to ${written} UTF-8 bytes, expected ${utf8Lengths[i]}`);
   }
   return { bytes, offsets };
 }

@@ -9,13 +9,7 @@ import type { UnionFind } from "./union-find.ts";
 
 export type Selection = "first" | "longest";
 
-export function prefer(
-  a: number,
-  b: number,
-  selection: Selection,
-  lengths: ArrayLike<number>,
-  docIds: readonly string[],
-): number {
+export function prefer(a: number, b: number, selection: Selection, lengths: ArrayLike<number>, docIds: readonly string[]): number {
   if (selection === "longest") {
     if (lengths[a] !== lengths[b]) return lengths[a] > lengths[b] ? a : b;
     if (docIds[a] !== docIds[b]) return docIds[a] < docIds[b] ? a : b;

@@ -43,7 +43,8 @@ export interface SignedShard {
 /** Reads `count` u32 rows from row `from` of a file into the start of `into`. */
 function readRows(fd: number, into: Uint32Array, from: number, count: number, path: string): void {
   const bytes = new Uint8Array(into.buffer, into.byteOffset, count * 4);
-  if (readFully(fd, bytes, from * 4) < bytes.length) throw new Error(`near dedup: ${path} ended early (the work directory changed under the run?)`);
+  if (readFully(fd, bytes, from * 4) < bytes.length)
+    throw new Error(`near dedup: ${path} ended early (the work directory changed under the run?)`);
 }
 
 /** Texts per runShingleSign call: bounds what is held between a document's read and its signing. */
@@ -78,7 +79,10 @@ export class ShardSigner {
     const { spec, params, sets } = this.req;
     // A document's set rows are its shingle hashes, counts[d] of them, written as they are made.
     const setFile = this.setFile;
-    const r = runShingleSign({ kind: "near.shingleSign", texts: this.texts, spec, params, sets }, setFile ? (h) => setFile.append(h) : undefined);
+    const r = runShingleSign(
+      { kind: "near.shingleSign", texts: this.texts, spec, params, sets },
+      setFile ? (h) => setFile.append(h) : undefined,
+    );
     this.sigFile.append(r.signatures);
     this.keyFile.append(r.bandKeys);
     for (const c of r.counts) this.counts.push(c);

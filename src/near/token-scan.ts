@@ -21,7 +21,15 @@ export function tokenText(text: string): string {
 function isSpace(cp: number): boolean {
   if (cp < 0x80) return cp === 0x20 || (cp >= 0x09 && cp <= 0x0d);
   return (
-    cp === 0xa0 || cp === 0x1680 || (cp >= 0x2000 && cp <= 0x200a) || cp === 0x2028 || cp === 0x2029 || cp === 0x202f || cp === 0x205f || cp === 0x3000 || cp === 0xfeff
+    cp === 0xa0 ||
+    cp === 0x1680 ||
+    (cp >= 0x2000 && cp <= 0x200a) ||
+    cp === 0x2028 ||
+    cp === 0x2029 ||
+    cp === 0x202f ||
+    cp === 0x205f ||
+    cp === 0x3000 ||
+    cp === 0xfeff
   );
 }
 

@@ -49,10 +49,17 @@ export async function runPipelineLocally(p: Pipeline, cpuThreads: number): Promi
     const codes = await pooled(todo, limit, (index) => runStep(p, stage, { kind: "task", index }));
     const failed = todo.filter((_, k) => codes[k] !== 0);
     if (failed.length > 0) {
-      throw new GammaError("task_failed", `${stage.name}: task(s) ${failed.join(", ")} of ${stage.tasks} failed; logs in ${p.outDir}/logs/${stage.name}/. Fix the cause and run again: finished tasks are kept`);
+      throw new GammaError(
+        "task_failed",
+        `${stage.name}: task(s) ${failed.join(", ")} of ${stage.tasks} failed; logs in ${p.outDir}/logs/${stage.name}/. Fix the cause and run again: finished tasks are kept`,
+      );
     }
     const code = stage.splits ? await runStep(p, stage, { kind: "merge" }) : 0;
-    if (code !== 0) throw new GammaError("task_failed", `${stage.name}: the merge failed (exit code ${code}); see ${p.outDir}/logs/${stage.name}/merge.log`);
+    if (code !== 0)
+      throw new GammaError(
+        "task_failed",
+        `${stage.name}: the merge failed (exit code ${code}); see ${p.outDir}/logs/${stage.name}/merge.log`,
+      );
     runs.push({ name: stage.name, tasks: stage.tasks, ran: todo.length, merged: !mergeDone });
   }
   return runs;

@@ -34,9 +34,14 @@ function slurm(cmd: string, args: string[], input?: string): string {
   const r = spawnSync(cmd, args, { encoding: "utf8", input });
   if (r.error !== undefined) {
     const missing = (r.error as NodeJS.ErrnoException).code === "ENOENT";
-    throw new ConfigError(missing ? `${cmd} not found: gamma slurm runs where Slurm's client commands are installed (or use --dry-run)` : `${cmd}: ${r.error.message}`);
+    throw new ConfigError(
+      missing
+        ? `${cmd} not found: gamma slurm runs where Slurm's client commands are installed (or use --dry-run)`
+        : `${cmd}: ${r.error.message}`,
+    );
   }
-  if (r.status !== 0) throw new GammaError("slurm", `${cmd} ${args.join(" ")} failed (exit code ${r.status}): ${(r.stderr || r.stdout).trim()}`);
+  if (r.status !== 0)
+    throw new GammaError("slurm", `${cmd} ${args.join(" ")} failed (exit code ${r.status}): ${(r.stderr || r.stdout).trim()}`);
   return r.stdout;
 }
 
@@ -61,7 +66,14 @@ export function arraySpec(indices: number[]): string {
 
 function directives(stage: Stage, jobName: string, output: string): string[] {
   const r = stage.resources;
-  const d = [`--job-name=${jobName}`, `--output=${output}`, `--chdir=${process.cwd()}`, `--cpus-per-task=${r.cpus_per_task}`, "--ntasks=1", "--nodes=1"];
+  const d = [
+    `--job-name=${jobName}`,
+    `--output=${output}`,
+    `--chdir=${process.cwd()}`,
+    `--cpus-per-task=${r.cpus_per_task}`,
+    "--ntasks=1",
+    "--nodes=1",
+  ];
   if (r.partition !== null) d.push(`--partition=${r.partition}`);
   if (r.account !== null) d.push(`--account=${r.account}`);
   if (r.time !== null) d.push(`--time=${r.time}`);
@@ -98,8 +110,17 @@ export function planJobs(p: Pipeline, resolved: string, maxArray: number): Slurm
       const offset = c * maxArray;
       const label = tasks.length === 1 ? `${stage.name} task ${tasks[0]}` : `${stage.name} tasks ${tasks[0]}-${tasks.at(-1)}`;
       const limit = stage.resources.max_parallel > 0 ? `%${stage.resources.max_parallel}` : "";
-      const dirs = [`--array=${arraySpec(tasks.map((t) => t - offset))}${limit}`, ...directives(stage, `gamma-${stage.name}`, join(logs, `${stage.name}-%A_%a.out`))];
-      jobs.push({ label, stage: stage.name, script: script(dirs, [...gamma, "slurm", "task", resolved, "--stage", stage.name, "--task-offset", String(offset)]), after: before === null ? [] : [before], tasks });
+      const dirs = [
+        `--array=${arraySpec(tasks.map((t) => t - offset))}${limit}`,
+        ...directives(stage, `gamma-${stage.name}`, join(logs, `${stage.name}-%A_%a.out`)),
+      ];
+      jobs.push({
+        label,
+        stage: stage.name,
+        script: script(dirs, [...gamma, "slurm", "task", resolved, "--stage", stage.name, "--task-offset", String(offset)]),
+        after: before === null ? [] : [before],
+        tasks,
+      });
       taskJobs.push(label);
     }
     // A stage that does not split has no merge: its one task marks it done.
@@ -108,8 +129,18 @@ export function planJobs(p: Pipeline, resolved: string, maxArray: number): Slurm
       continue;
     }
     const merge = `${stage.name} merge`;
-    const dirs = directives({ ...stage, resources: { ...stage.resources, gpus_per_task: 0 } }, `gamma-${stage.name}-merge`, join(logs, `${stage.name}-merge-%j.out`));
-    jobs.push({ label: merge, stage: stage.name, script: script(dirs, [...gamma, "slurm", "task", resolved, "--stage", stage.name, "--merge"]), after: taskJobs.length > 0 ? taskJobs : before === null ? [] : [before], tasks: [] });
+    const dirs = directives(
+      { ...stage, resources: { ...stage.resources, gpus_per_task: 0 } },
+      `gamma-${stage.name}-merge`,
+      join(logs, `${stage.name}-merge-%j.out`),
+    );
+    jobs.push({
+      label: merge,
+      stage: stage.name,
+      script: script(dirs, [...gamma, "slurm", "task", resolved, "--stage", stage.name, "--merge"]),
+      after: taskJobs.length > 0 ? taskJobs : before === null ? [] : [before],
+      tasks: [],
+    });
     before = merge;
   }
   return jobs;
@@ -170,7 +201,9 @@ export function submitPipeline(p: Pipeline, o: SubmitOptions): SubmitResult {
   if (!o.dryRun) {
     const queued = stillQueued(p);
     if (queued.length > 0) {
-      throw new ConfigError(`jobs of an earlier submit of this pipeline are still queued or running (${queued.join(", ")}); wait for them (gamma slurm status) or scancel them, then submit again`);
+      throw new ConfigError(
+        `jobs of an earlier submit of this pipeline are still queued or running (${queued.join(", ")}); wait for them (gamma slurm status) or scancel them, then submit again`,
+      );
     }
     preparePipeline(p);
   }
@@ -185,12 +218,17 @@ export function submitPipeline(p: Pipeline, o: SubmitOptions): SubmitResult {
     const path = join(dir, `${String(n).padStart(3, "0")}-${j.label.replace(/[^a-z0-9_-]+/gi, "-")}.sbatch`);
     writeFileSync(path, j.script, { mode: 0o755 });
     const dep = j.after.length > 0 ? [`--dependency=afterok:${j.after.map((a) => ids.get(a)!).join(":")}`] : [];
-    const id = slurm("sbatch", ["--parsable", ...dep, path]).trim().split(";")[0]!;
+    const id = slurm("sbatch", ["--parsable", ...dep, path])
+      .trim()
+      .split(";")[0]!;
     ids.set(j.label, id);
     info(`slurm: submitted ${j.label} as job ${id}${j.tasks.length > 0 ? ` (${j.tasks.length} task(s))` : ""}`);
     out.push({ ...j, id });
   });
-  writeJsonAtomic(jobsFile(p), out.map((j) => ({ label: j.label, id: j.id })));
+  writeJsonAtomic(
+    jobsFile(p),
+    out.map((j) => ({ label: j.label, id: j.id })),
+  );
   return { jobs: out, resolved };
 }
 
@@ -231,14 +269,23 @@ export async function waitForJobs(p: Pipeline, ids: string[], pollMs = 1000): Pr
     if (r.status === 0 && r.stdout.trim() === "") break;
     if (r.status !== 0 && /invalid job id/i.test(r.stderr ?? "")) break;
     // Any other failure (slurmctld busy or restarting) is asked again, for a while.
-    if (r.status !== 0 && ++failures > 120) throw new GammaError("slurm", `squeue keeps failing: ${(r.stderr || String(r.error)).trim()}; gamma slurm status shows what finished`);
+    if (r.status !== 0 && ++failures > 120)
+      throw new GammaError(
+        "slurm",
+        `squeue keeps failing: ${(r.stderr || String(r.error)).trim()}; gamma slurm status shows what finished`,
+      );
     if (r.status === 0) failures = 0;
     await Bun.sleep(pollMs);
   }
   const status = pipelineStatus(p);
   const unfinished = status.filter((s) => !s.merged || s.completed < s.tasks);
   if (unfinished.length > 0) {
-    const what = unfinished.map((s) => (s.completed < s.tasks ? `${s.name}: task(s) ${s.missing.join(", ")} not finished` : `${s.name}: merge not finished`)).join("; ");
-    throw new GammaError("task_failed", `the pipeline did not finish: ${what}. Logs in ${join(p.outDir, "logs")}/; submit again to run only what is missing`);
+    const what = unfinished
+      .map((s) => (s.completed < s.tasks ? `${s.name}: task(s) ${s.missing.join(", ")} not finished` : `${s.name}: merge not finished`))
+      .join("; ");
+    throw new GammaError(
+      "task_failed",
+      `the pipeline did not finish: ${what}. Logs in ${join(p.outDir, "logs")}/; submit again to run only what is missing`,
+    );
   }
 }

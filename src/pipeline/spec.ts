@@ -61,7 +61,16 @@ const STAGE_KEYS = new Set(["name", "command", "tasks", "settings", ...RESOURCE_
 /** Commands that are pipelines or tools themselves, not stages. */
 const NOT_STAGES = new Set(["smoke", "run", "slurm", "doctor"]);
 
-const DEFAULT_RESOURCES: Resources = { partition: null, account: null, time: null, cpus_per_task: 1, mem: null, gpus_per_task: 0, max_parallel: 0, sbatch: [] };
+const DEFAULT_RESOURCES: Resources = {
+  partition: null,
+  account: null,
+  time: null,
+  cpus_per_task: 1,
+  mem: null,
+  gpus_per_task: 0,
+  max_parallel: 0,
+  sbatch: [],
+};
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -108,8 +117,11 @@ function substitute(field: string, s: string, refs: Map<string, string>, later: 
   return s.replace(/\$\{([^}]*)\}/g, (_, name: string) => {
     const v = refs.get(name);
     if (v !== undefined) return v;
-    if (later.has(name)) throw new ConfigError(`${field}: \${${name}} refers to a stage that runs later; a stage can use only earlier stages' outputs`);
-    throw new ConfigError(`${field}: unknown reference \${${name}}; use \${out_dir}, \${${SMOKE_SAMPLE_REF}} or the name of an earlier stage (${[...refs.keys()].filter((k) => k !== "out_dir" && k !== SMOKE_SAMPLE_REF).join(", ") || "none yet"})`);
+    if (later.has(name))
+      throw new ConfigError(`${field}: \${${name}} refers to a stage that runs later; a stage can use only earlier stages' outputs`);
+    throw new ConfigError(
+      `${field}: unknown reference \${${name}}; use \${out_dir}, \${${SMOKE_SAMPLE_REF}} or the name of an earlier stage (${[...refs.keys()].filter((k) => k !== "out_dir" && k !== SMOKE_SAMPLE_REF).join(", ") || "none yet"})`,
+    );
   });
 }
 
@@ -182,13 +194,16 @@ export function loadPipeline(file: string, commands: Command[], outDirOverride?:
 export function parsePipeline(file: string, raw: unknown, commands: Command[], outDirOverride?: string): Pipeline {
   const at = (f: string) => `${file}: ${f}`;
   if (!isRecord(raw)) throw new ConfigError(`${file}: a pipeline file is a mapping with out_dir and stages`);
-  for (const k of Object.keys(raw)) if (!TOP_KEYS.has(k)) throw new ConfigError(at(`unknown field ${k} (fields: ${[...TOP_KEYS].join(", ")})`));
+  for (const k of Object.keys(raw))
+    if (!TOP_KEYS.has(k)) throw new ConfigError(at(`unknown field ${k} (fields: ${[...TOP_KEYS].join(", ")})`));
   const outRaw = outDirOverride ?? raw.out_dir;
   if (outRaw === undefined) throw new ConfigError(at("out_dir is missing (or pass --out-dir)"));
   const outDir = resolve(stringField(at("out_dir"), outRaw));
   if (raw.defaults !== undefined && !isRecord(raw.defaults)) throw new ConfigError(at("defaults must be a mapping of resources"));
   const defaults = raw.defaults ?? {};
-  for (const k of Object.keys(defaults)) if (!(RESOURCE_KEYS as readonly string[]).includes(k)) throw new ConfigError(at(`defaults.${k}: unknown resource (resources: ${RESOURCE_KEYS.join(", ")})`));
+  for (const k of Object.keys(defaults))
+    if (!(RESOURCE_KEYS as readonly string[]).includes(k))
+      throw new ConfigError(at(`defaults.${k}: unknown resource (resources: ${RESOURCE_KEYS.join(", ")})`));
   const base = resources(at("defaults"), defaults, DEFAULT_RESOURCES);
   if (!Array.isArray(raw.stages) || raw.stages.length === 0) throw new ConfigError(at("stages must be a non-empty list"));
   const byName = new Map(commands.map((c) => [c.name(), c]));
@@ -200,22 +215,29 @@ export function parsePipeline(file: string, raw: unknown, commands: Command[], o
   raw.stages.forEach((s, i) => {
     const field = `stages[${i}]`;
     if (!isRecord(s)) throw new ConfigError(at(`${field} must be a mapping with name, command, tasks and settings`));
-    for (const k of Object.keys(s)) if (!STAGE_KEYS.has(k)) throw new ConfigError(at(`${field}.${k}: unknown field (fields: ${[...STAGE_KEYS].join(", ")})`));
+    for (const k of Object.keys(s))
+      if (!STAGE_KEYS.has(k)) throw new ConfigError(at(`${field}.${k}: unknown field (fields: ${[...STAGE_KEYS].join(", ")})`));
     const name = stringField(at(`${field}.name`), s.name);
-    if (!STAGE_NAME.test(name)) throw new ConfigError(at(`${field}.name must be lower-case letters, digits, - and _ (a folder name), got ${JSON.stringify(name)}`));
-    if (refs.has(name) || name === SMOKE_SAMPLE_REF) throw new ConfigError(at(`${field}.name: ${JSON.stringify(name)} is used twice or is reserved`));
+    if (!STAGE_NAME.test(name))
+      throw new ConfigError(at(`${field}.name must be lower-case letters, digits, - and _ (a folder name), got ${JSON.stringify(name)}`));
+    if (refs.has(name) || name === SMOKE_SAMPLE_REF)
+      throw new ConfigError(at(`${field}.name: ${JSON.stringify(name)} is used twice or is reserved`));
     const commandName = s.command === undefined ? name : stringField(at(`${field}.command`), s.command);
     const cmd = byName.get(commandName);
     if (cmd === undefined || NOT_STAGES.has(commandName)) {
-      const usable = commands.filter((c) => !NOT_STAGES.has(c.name()) && c.options.some((o) => o.long === "--out-dir")).map((c) => c.name());
+      const usable = commands
+        .filter((c) => !NOT_STAGES.has(c.name()) && c.options.some((o) => o.long === "--out-dir"))
+        .map((c) => c.name());
       throw new ConfigError(at(`${field}.command: ${JSON.stringify(commandName)} is not a gamma stage; stages: ${usable.join(", ")}`));
     }
-    if (!cmd.options.some((o) => o.long === "--out-dir")) throw new ConfigError(at(`${field}.command: ${commandName} writes no --out-dir folder, so it cannot be a pipeline stage`));
+    if (!cmd.options.some((o) => o.long === "--out-dir"))
+      throw new ConfigError(at(`${field}.command: ${commandName} writes no --out-dir folder, so it cannot be a pipeline stage`));
     const canSplit = cmd.options.some((o) => o.long === "--num-tasks");
     const tasks = s.tasks === undefined ? 1 : intField(at(`${field}.tasks`), s.tasks, 1, 1 << 20);
     // One task runs the command once, as by hand, with no merge (a dedup stage's one job keeps its GPU for the near engine).
     const splits = canSplit && tasks > 1;
-    if (tasks > 1 && !canSplit) throw new ConfigError(at(`${field}.tasks: ${commandName} does not split its work into tasks yet; use tasks: 1`));
+    if (tasks > 1 && !canSplit)
+      throw new ConfigError(at(`${field}.tasks: ${commandName} does not split its work into tasks yet; use tasks: 1`));
     const settings = s.settings ?? {};
     if (!isRecord(settings)) throw new ConfigError(at(`${field}.settings must be a mapping of ${commandName}'s flags`));
     const later = new Set(names.slice(i + 1));
@@ -244,6 +266,7 @@ export function parsePipeline(file: string, raw: unknown, commands: Command[], o
 /** The stage named `name`, or a ConfigError listing the stages. */
 export function stageNamed(p: Pipeline, name: string): Stage {
   const s = p.stages.find((x) => x.name === name);
-  if (s === undefined) throw new ConfigError(`--stage ${name}: no such stage in ${p.file} (stages: ${p.stages.map((x) => x.name).join(", ")})`);
+  if (s === undefined)
+    throw new ConfigError(`--stage ${name}: no such stage in ${p.file} (stages: ${p.stages.map((x) => x.name).join(", ")})`);
   return s;
 }

@@ -37,7 +37,12 @@ export function stepHasCommand(stage: Stage, step: Step): boolean {
 }
 
 export function logPath(p: Pipeline, stage: Stage, step: Step): string {
-  return join(p.outDir, "logs", stage.name, step.kind === "merge" ? "merge.log" : `${taskName({ index: step.index, count: stage.tasks })}.log`);
+  return join(
+    p.outDir,
+    "logs",
+    stage.name,
+    step.kind === "merge" ? "merge.log" : `${taskName({ index: step.index, count: stage.tasks })}.log`,
+  );
 }
 
 export function stepDone(stage: Stage, step: Step): boolean {
@@ -99,7 +104,9 @@ export function startStep(p: Pipeline, stage: Stage, step: Step): StepRun {
       resolveDone(code);
     };
     child.on("error", (e) => finish(127, `could not start: ${e.message}`));
-    child.on("exit", (code, signal) => finish(code ?? 128, signal !== null ? `stopped by ${signal}` : code === 0 ? "done" : `failed with exit code ${code}`));
+    child.on("exit", (code, signal) =>
+      finish(code ?? 128, signal !== null ? `stopped by ${signal}` : code === 0 ? "done" : `failed with exit code ${code}`),
+    );
   });
   return { child, done, skipped: false };
 }
@@ -117,7 +124,16 @@ export async function runStep(p: Pipeline, stage: Stage, step: Step): Promise<nu
 /** The task is in the arguments: the array's own variables (a subset of the tasks) must not count. */
 function childEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  for (const k of ["SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT", "SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_MAX", "SLURM_ARRAY_TASK_STEP", "GAMMA_TASK_INDEX", "GAMMA_NUM_TASKS"]) delete env[k];
+  for (const k of [
+    "SLURM_ARRAY_TASK_ID",
+    "SLURM_ARRAY_TASK_COUNT",
+    "SLURM_ARRAY_TASK_MIN",
+    "SLURM_ARRAY_TASK_MAX",
+    "SLURM_ARRAY_TASK_STEP",
+    "GAMMA_TASK_INDEX",
+    "GAMMA_NUM_TASKS",
+  ])
+    delete env[k];
   return env;
 }
 

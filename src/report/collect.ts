@@ -112,7 +112,19 @@ async function eachRecord(path: string, fn: (r: Record<string, unknown>) => void
 const JSONL = /\.jsonl(\.gz|\.zst)?$/;
 
 export async function collectReport(paths: string[]): Promise<ReportData> {
-  const d: ReportData = { manifests: [], funnels: [], lengths: [], clusterSizes: [], similarity: [], nearDups: 0, languages: [], tokens: [], files: [], unchecked: [], notes: [] };
+  const d: ReportData = {
+    manifests: [],
+    funnels: [],
+    lengths: [],
+    clusterSizes: [],
+    similarity: [],
+    nearDups: 0,
+    languages: [],
+    tokens: [],
+    files: [],
+    unchecked: [],
+    notes: [],
+  };
   const before: Hists = new Map();
   const after: Hists = new Map();
   const deduped: Hists = new Map();
@@ -190,7 +202,12 @@ export async function collectReport(paths: string[]): Promise<ReportData> {
         break;
       }
       case "tokenize": {
-        const counts = m.counts as { docs: StageCounts; tokens: number; splits?: Record<string, { docs: number; tokens: number }>; by_source?: Record<string, { tokens: number }> };
+        const counts = m.counts as {
+          docs: StageCounts;
+          tokens: number;
+          splits?: Record<string, { docs: number; tokens: number }>;
+          by_source?: Record<string, { tokens: number }>;
+        };
         d.funnels.push({ stage: "tokenize", where: path, counts: funnelOf(counts.docs) });
         d.tokens.push({
           where: path,
@@ -203,7 +220,13 @@ export async function collectReport(paths: string[]): Promise<ReportData> {
         break;
       }
       case "pack": {
-        const counts = m.counts as { docs: StageCounts; tokens: number; padding_tokens: number; docs_truncated: number; by_source: Record<string, { docs: number; tokens: number }> };
+        const counts = m.counts as {
+          docs: StageCounts;
+          tokens: number;
+          padding_tokens: number;
+          docs_truncated: number;
+          by_source: Record<string, { docs: number; tokens: number }>;
+        };
         d.funnels.push({ stage: "pack", where: path, counts: funnelOf(counts.docs) });
         const rows = m.n_seqs as number;
         const seqLen = m.seq_len as number;
@@ -225,7 +248,19 @@ export async function collectReport(paths: string[]): Promise<ReportData> {
       }
       case "sample": {
         const counts = m.counts as { seen: number; eligible: number; sampled: number; per_split: Record<string, number> };
-        d.tokens.push({ where: path, stage: "sample", tokens: 0, padding: null, bySource: [], extra: [{ label: "seen", value: counts.seen }, { label: "eligible", value: counts.eligible }, { label: "sampled", value: counts.sampled }, ...Object.entries(counts.per_split ?? {}).map(([s, v]) => ({ label: `split ${s}`, value: v }))] });
+        d.tokens.push({
+          where: path,
+          stage: "sample",
+          tokens: 0,
+          padding: null,
+          bySource: [],
+          extra: [
+            { label: "seen", value: counts.seen },
+            { label: "eligible", value: counts.eligible },
+            { label: "sampled", value: counts.sampled },
+            ...Object.entries(counts.per_split ?? {}).map(([s, v]) => ({ label: `split ${s}`, value: v })),
+          ],
+        });
         break;
       }
       case "encode": {
@@ -248,17 +283,29 @@ export async function collectReport(paths: string[]): Promise<ReportData> {
       }
       case "batches": {
         const epochs = (m.epochs as { epoch: number; batches: number; tokens: number; padding_fraction: number }[]) ?? [];
-        d.tokens.push({ where: path, stage: "batches", tokens: epochs.reduce((a, e) => a + e.tokens, 0), padding: null, bySource: [], extra: epochs.flatMap((e) => [{ label: `epoch ${e.epoch}: batches`, value: e.batches }, { label: `epoch ${e.epoch}: padding rate`, value: e.padding_fraction }]) });
+        d.tokens.push({
+          where: path,
+          stage: "batches",
+          tokens: epochs.reduce((a, e) => a + e.tokens, 0),
+          padding: null,
+          bySource: [],
+          extra: epochs.flatMap((e) => [
+            { label: `epoch ${e.epoch}: batches`, value: e.batches },
+            { label: `epoch ${e.epoch}: padding rate`, value: e.padding_fraction },
+          ]),
+        });
         break;
       }
       case "ingest": {
-        for (const s of (m.sources as { name: string; counts?: StageCounts }[]) ?? []) if (isStageCounts(s.counts)) d.funnels.push({ stage: "ingest", where: `${path} (${s.name})`, counts: funnelOf(s.counts) });
+        for (const s of (m.sources as { name: string; counts?: StageCounts }[]) ?? [])
+          if (isStageCounts(s.counts)) d.funnels.push({ stage: "ingest", where: `${path} (${s.name})`, counts: funnelOf(s.counts) });
         break;
       }
       default: {
         // train-tokenizer and any later understood kind: its counts when they are a funnel.
         if (isStageCounts(m.counts)) d.funnels.push({ stage: c.stage, where: path, counts: funnelOf(m.counts) });
-        else if (isStageCounts((m.counts as Record<string, unknown> | undefined)?.docs)) d.funnels.push({ stage: c.stage, where: path, counts: funnelOf((m.counts as { docs: StageCounts }).docs) });
+        else if (isStageCounts((m.counts as Record<string, unknown> | undefined)?.docs))
+          d.funnels.push({ stage: c.stage, where: path, counts: funnelOf((m.counts as { docs: StageCounts }).docs) });
       }
     }
     const byLang = findByLanguage(m);
@@ -269,9 +316,12 @@ export async function collectReport(paths: string[]): Promise<ReportData> {
     return i < 0 ? STAGE_ORDER.length : i;
   };
   d.funnels.sort((a, b) => rank(a.stage) - rank(b.stage));
-  for (const [source, h] of [...before].sort(([a], [b]) => (a < b ? -1 : 1))) d.lengths.push({ source, phase: "before filtering", docs: sum(h), bins: lengthBins(h) });
-  for (const [source, h] of [...after].sort(([a], [b]) => (a < b ? -1 : 1))) d.lengths.push({ source, phase: "after filtering", docs: sum(h), bins: lengthBins(h) });
-  for (const [source, h] of [...deduped].sort(([a], [b]) => (a < b ? -1 : 1))) d.lengths.push({ source, phase: "after dedup", docs: sum(h), bins: lengthBins(h) });
+  for (const [source, h] of [...before].sort(([a], [b]) => (a < b ? -1 : 1)))
+    d.lengths.push({ source, phase: "before filtering", docs: sum(h), bins: lengthBins(h) });
+  for (const [source, h] of [...after].sort(([a], [b]) => (a < b ? -1 : 1)))
+    d.lengths.push({ source, phase: "after filtering", docs: sum(h), bins: lengthBins(h) });
+  for (const [source, h] of [...deduped].sort(([a], [b]) => (a < b ? -1 : 1)))
+    d.lengths.push({ source, phase: "after dedup", docs: sum(h), bins: lengthBins(h) });
   if (langs.size > 0) d.languages.unshift({ where: "meta.language of the normalized documents", items: barsOf(langs) });
   const sizes = new Map<number, number>();
   for (const n of clusters.values()) bump(sizes, n + 1);
@@ -309,7 +359,8 @@ function fimBars(m: Record<string, unknown>): Bar[] {
   const out: Bar[] = [];
   const walk = (v: unknown, at: string, inFim: boolean) => {
     if (typeof v === "number" && inFim) out.push({ label: at, value: v });
-    else if (v !== null && typeof v === "object" && !Array.isArray(v)) for (const [k, x] of Object.entries(v)) walk(x, at ? `${at}.${k}` : k, inFim || /fim/i.test(k));
+    else if (v !== null && typeof v === "object" && !Array.isArray(v))
+      for (const [k, x] of Object.entries(v)) walk(x, at ? `${at}.${k}` : k, inFim || /fim/i.test(k));
   };
   walk(m, "", false);
   return out;

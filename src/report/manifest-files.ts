@@ -34,8 +34,10 @@ const RECORDS = new Set(["gamma.report/v1", "gamma.verify/v1"]);
 export function classify(kind: unknown): ManifestKind {
   if (typeof kind !== "string") return { stage: "?", understood: false, reason: 'not a gamma manifest (no "kind")' };
   if (KNOWN[kind]) return { stage: KNOWN[kind]!, understood: true };
-  if (/^gamma\.train-tokenizer\/v\d+$/.test(kind) || /^gamma\.train-tokenizer\//.test(kind)) return { stage: "train-tokenizer", understood: true };
-  if (RECORDS.has(kind)) return { stage: kind.slice(6, kind.indexOf("/")), understood: false, record: true, reason: `a ${kind} record, not a stage manifest` };
+  if (/^gamma\.train-tokenizer\/v\d+$/.test(kind) || /^gamma\.train-tokenizer\//.test(kind))
+    return { stage: "train-tokenizer", understood: true };
+  if (RECORDS.has(kind))
+    return { stage: kind.slice(6, kind.indexOf("/")), understood: false, record: true, reason: `a ${kind} record, not a stage manifest` };
   if (kind.startsWith("gamma.")) return { stage: "?", understood: false, reason: `not understood: kind ${kind}` };
   return { stage: "?", understood: false, reason: `not understood: kind ${kind} (not a gamma kind)` };
 }
@@ -89,15 +91,24 @@ export function namedFiles(m: Record<string, unknown>, manifestPath: string): { 
     if (typeof o.path === "string" && "sha256" in o) {
       if (typeof o.url === "string") unchecked.push({ role, recorded: o.path, why: "remote file (read from its url)" });
       else if (typeof o.sha256 !== "string" || !HEX64.test(o.sha256)) unchecked.push({ role, recorded: o.path, why: "no sha256 recorded" });
-      else if (!o.path.includes("/") && !existsSync(locate(o.path, dir)) && role === "tokenizer") unchecked.push({ role, recorded: o.path, why: "a built-in name, not a file" });
-      else files.push({ role, recorded: o.path, path: locate(o.path, dir), sha256: o.sha256, bytes: typeof o.bytes === "number" ? o.bytes : null });
+      else if (!o.path.includes("/") && !existsSync(locate(o.path, dir)) && role === "tokenizer")
+        unchecked.push({ role, recorded: o.path, why: "a built-in name, not a file" });
+      else
+        files.push({
+          role,
+          recorded: o.path,
+          path: locate(o.path, dir),
+          sha256: o.sha256,
+          bytes: typeof o.bytes === "number" ? o.bytes : null,
+        });
     }
     for (const [k, x] of Object.entries(o)) if (x !== null && typeof x === "object") walk(x, role ? `${role}.${k}` : k);
   };
   walk(m, "");
   if (typeof m.tokenizer_path === "string" && typeof m.tokenizer_sha256 === "string") {
     const p = locate(m.tokenizer_path, dir);
-    if (!m.tokenizer_path.includes("/") && !existsSync(p)) unchecked.push({ role: "tokenizer_path", recorded: m.tokenizer_path, why: "a built-in name, not a file" });
+    if (!m.tokenizer_path.includes("/") && !existsSync(p))
+      unchecked.push({ role: "tokenizer_path", recorded: m.tokenizer_path, why: "a built-in name, not a file" });
     else files.push({ role: "tokenizer_path", recorded: m.tokenizer_path, path: p, sha256: m.tokenizer_sha256, bytes: null });
   }
   return { files, unchecked };
@@ -135,5 +146,12 @@ function kindOf(path: string): string | null {
 /** A `{in, kept, dropped, rejected}` object: a stage's document counts. */
 export function isStageCounts(v: unknown): v is StageCounts {
   const c = v as StageCounts;
-  return c !== null && typeof c === "object" && typeof c.in === "number" && typeof c.kept === "number" && typeof c.dropped === "object" && typeof c.rejected === "object";
+  return (
+    c !== null &&
+    typeof c === "object" &&
+    typeof c.in === "number" &&
+    typeof c.kept === "number" &&
+    typeof c.dropped === "object" &&
+    typeof c.rejected === "object"
+  );
 }

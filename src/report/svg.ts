@@ -65,7 +65,12 @@ export function barChart(chart: string, title: string, items: Bar[], opts: { wid
 }
 
 /** Vertical bars for the non-empty bins, placed by bin index so gaps stay visible. */
-export function histogram(chart: string, title: string, bins: HistBin[], opts: { width?: number; xLabel?: (b: HistBin) => string } = {}): string {
+export function histogram(
+  chart: string,
+  title: string,
+  bins: HistBin[],
+  opts: { width?: number; xLabel?: (b: HistBin) => string } = {},
+): string {
   const w = opts.width ?? 640;
   const h = 200;
   const pad = { l: 50, r: 10, t: 10, b: 40 };
@@ -74,17 +79,24 @@ export function histogram(chart: string, title: string, bins: HistBin[], opts: {
   const max = Math.max(1, ...bins.map((b) => b.count));
   const slot = bins.length === 0 ? 0 : (w - pad.l - pad.r) / bins.length;
   const base = h - pad.b;
-  parts.push(`<line x1="${pad.l}" y1="${base}" x2="${w - pad.r}" y2="${base}" stroke="#888"/>`, `<text x="${pad.l - 4}" y="${pad.t + 10}" text-anchor="end" class="val">${fmt(max)}</text>`, `<text x="${pad.l - 4}" y="${base}" text-anchor="end" class="val">0</text>`);
+  parts.push(
+    `<line x1="${pad.l}" y1="${base}" x2="${w - pad.r}" y2="${base}" stroke="#888"/>`,
+    `<text x="${pad.l - 4}" y="${pad.t + 10}" text-anchor="end" class="val">${fmt(max)}</text>`,
+    `<text x="${pad.l - 4}" y="${base}" text-anchor="end" class="val">0</text>`,
+  );
   const label = opts.xLabel ?? ((b: HistBin) => `${fmt(b.lo)}–${fmt(b.hi)}`);
   bins.forEach((b, i) => {
     const x = pad.l + i * slot;
     if (b.count > 0) {
       const bh = Math.max(1, ((base - pad.t) * b.count) / max);
-      parts.push(`<rect class="bar" data-label="${esc(label(b))}" data-value="${b.count}" x="${n(x + 1)}" y="${n(base - bh)}" width="${n(Math.max(1, slot - 2))}" height="${n(bh)}" fill="${color(0)}"><title>${esc(label(b))}: ${fmt(b.count)}</title></rect>`);
+      parts.push(
+        `<rect class="bar" data-label="${esc(label(b))}" data-value="${b.count}" x="${n(x + 1)}" y="${n(base - bh)}" width="${n(Math.max(1, slot - 2))}" height="${n(bh)}" fill="${color(0)}"><title>${esc(label(b))}: ${fmt(b.count)}</title></rect>`,
+      );
     }
     // Axis labels at the first and last bins and every few between, so they never overlap.
     const every = Math.max(1, Math.ceil(bins.length / 8));
-    if (i % every === 0 || i === bins.length - 1) parts.push(`<text x="${n(x + slot / 2)}" y="${base + 14}" text-anchor="middle" class="tick">${esc(label(b))}</text>`);
+    if (i % every === 0 || i === bins.length - 1)
+      parts.push(`<text x="${n(x + slot / 2)}" y="${base + 14}" text-anchor="middle" class="tick">${esc(label(b))}</text>`);
   });
   if (shown.length === 0) parts.push(`<text x="${pad.l + 10}" y="${base - 10}" class="lbl">nothing to show</text>`);
   parts.push("</svg>");
@@ -106,25 +118,36 @@ export function funnel(chart: string, title: string, c: FunnelStage, opts: { wid
   const w = opts.width ?? 640;
   const segs: { label: string; value: number; fill: string }[] = [{ label: "kept", value: c.kept, fill: "#59a14f" }];
   let k = 0;
-  for (const [r, v] of Object.entries(c.dropped).sort(([a], [b]) => (a < b ? -1 : 1))) segs.push({ label: `dropped: ${r}`, value: v, fill: ["#f28e2b", "#edc948", "#ff9da7", "#b07aa1", "#9c755f"][k++ % 5]! });
+  for (const [r, v] of Object.entries(c.dropped).sort(([a], [b]) => (a < b ? -1 : 1)))
+    segs.push({ label: `dropped: ${r}`, value: v, fill: ["#f28e2b", "#edc948", "#ff9da7", "#b07aa1", "#9c755f"][k++ % 5]! });
   k = 0;
-  for (const [r, v] of Object.entries(c.rejected).sort(([a], [b]) => (a < b ? -1 : 1))) segs.push({ label: `rejected: ${r}`, value: v, fill: ["#e15759", "#bab0ac", "#76b7b2"][k++ % 3]! });
+  for (const [r, v] of Object.entries(c.rejected).sort(([a], [b]) => (a < b ? -1 : 1)))
+    segs.push({ label: `rejected: ${r}`, value: v, fill: ["#e15759", "#bab0ac", "#76b7b2"][k++ % 3]! });
   const shown = segs.filter((s) => s.value > 0);
   const row = 18;
   const h = 50 + shown.length * row;
   const parts = [open(chart, title, w, h, shown.length)];
   parts.push(`<text x="10" y="16" class="lbl">${fmt(c.in)} in</text>`);
-  const total = Math.max(1, c.in, shown.reduce((a, s) => a + s.value, 0));
+  const total = Math.max(
+    1,
+    c.in,
+    shown.reduce((a, s) => a + s.value, 0),
+  );
   let x = 10;
   const span = w - 20;
   for (const s of shown) {
     const sw = (span * s.value) / total;
-    parts.push(`<rect class="seg" data-label="${esc(s.label)}" data-value="${s.value}" x="${n(x)}" y="22" width="${n(Math.max(sw, 1))}" height="18" fill="${s.fill}"><title>${esc(s.label)}: ${fmt(s.value)}</title></rect>`);
+    parts.push(
+      `<rect class="seg" data-label="${esc(s.label)}" data-value="${s.value}" x="${n(x)}" y="22" width="${n(Math.max(sw, 1))}" height="18" fill="${s.fill}"><title>${esc(s.label)}: ${fmt(s.value)}</title></rect>`,
+    );
     x += sw;
   }
   shown.forEach((s, i) => {
     const y = 50 + i * row;
-    parts.push(`<rect x="10" y="${y}" width="12" height="12" fill="${s.fill}"/>`, `<text x="28" y="${y + 10}" class="lbl">${esc(s.label)}: ${fmt(s.value)} (${fmt(Math.round((1000 * s.value) / total) / 10)}%)</text>`);
+    parts.push(
+      `<rect x="10" y="${y}" width="12" height="12" fill="${s.fill}"/>`,
+      `<text x="28" y="${y + 10}" class="lbl">${esc(s.label)}: ${fmt(s.value)} (${fmt(Math.round((1000 * s.value) / total) / 10)}%)</text>`,
+    );
   });
   parts.push("</svg>");
   return parts.join("");

@@ -18,7 +18,10 @@ const GROUPS: Record<FlagGroup, Option[]> = {
   threads: [new Option("--cpu-threads <n>", "worker threads for CPU work (default: all cores)")],
   seed: [new Option("--seed <n>", "seed for every random choice").default("0")],
   device: [
-    new Option("--device <kind>", "where kernels run: auto (a hardware GPU, else CPU; software adapters count as no GPU), cpu, or gpu (any adapter, lavapipe included; error if none)")
+    new Option(
+      "--device <kind>",
+      "where kernels run: auto (a hardware GPU, else CPU; software adapters count as no GPU), cpu, or gpu (any adapter, lavapipe included; error if none)",
+    )
       .choices(["auto", "cpu", "gpu"])
       .default("auto"),
     new Option("--gpu-adapter <name>", "pick the WebGPU adapter whose name contains NAME"),
@@ -58,7 +61,16 @@ export function readContext(o: Record<string, unknown>): RunContext {
   const verbose = Boolean(o.verbose);
   configureLog({ verbose, logEvery });
   const { task, merge } = readTask(o);
-  return makeContext({ threads, seed, task, merge, verbose, device: (o.device as DeviceChoice) ?? "auto", gpuAdapter: o.gpuAdapter as string | undefined, env });
+  return makeContext({
+    threads,
+    seed,
+    task,
+    merge,
+    verbose,
+    device: (o.device as DeviceChoice) ?? "auto",
+    gpuAdapter: o.gpuAdapter as string | undefined,
+    env,
+  });
 }
 
 /** Adds the task flags alone (for commands that take the older global flags). */

@@ -31,7 +31,9 @@ export interface ManifestBody {
 /** Throws when in != kept + dropped + rejected: a stage that loses documents is a bug. */
 export function checkCounts(stage: string, c: StageCounts): void {
   if (!countsAddUp(c)) {
-    throw new Error(`${stage}: internal error: counts do not add up (in ${c.in}, kept ${c.kept}, dropped ${JSON.stringify(c.dropped)}, rejected ${JSON.stringify(c.rejected)})`);
+    throw new Error(
+      `${stage}: internal error: counts do not add up (in ${c.in}, kept ${c.kept}, dropped ${JSON.stringify(c.dropped)}, rejected ${JSON.stringify(c.rejected)})`,
+    );
   }
 }
 
@@ -39,5 +41,12 @@ export function checkCounts(stage: string, c: StageCounts): void {
 export function stageManifest(kind: string, stage: string, body: ManifestBody): Record<string, unknown> {
   if (body.counts !== undefined) checkCounts(stage, body.counts);
   const { params, inputs, outputs, counts, ...rest } = body;
-  return { ...manifestHeader(kind, stage), params, inputs, outputs, ...(counts === undefined ? {} : { counts: sortedCounts(counts) }), ...rest };
+  return {
+    ...manifestHeader(kind, stage),
+    params,
+    inputs,
+    outputs,
+    ...(counts === undefined ? {} : { counts: sortedCounts(counts) }),
+    ...rest,
+  };
 }

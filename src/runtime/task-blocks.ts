@@ -37,7 +37,8 @@ export async function* interleaveBlocks<T>(streams: AsyncIterator<T>[], block: n
     const next = await streams[owner]!.next();
     if (next.done) {
       for (const [k, s] of streams.entries()) {
-        if (k !== owner && !(await s.next()).done) throw new Error(`task ${k}'s results go on past the end of the stream: the tasks were made for other inputs`);
+        if (k !== owner && !(await s.next()).done)
+          throw new Error(`task ${k}'s results go on past the end of the stream: the tasks were made for other inputs`);
       }
       return;
     }

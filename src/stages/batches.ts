@@ -47,7 +47,8 @@ function npy(outs: Outputs, path: string, dtype: "<i4" | "|u1" | "<i8", cols: nu
 export async function runBatches(o: BatchesOptions): Promise<{ epochs: EpochFigures[] }> {
   if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw new ConfigError(`--batch-size must be an integer >= 1, got ${o.batchSize}`);
   if (!Number.isInteger(o.epochs) || o.epochs < 1) throw new ConfigError(`--epochs must be an integer >= 1, got ${o.epochs}`);
-  if (!Number.isInteger(o.bucketBatches) || o.bucketBatches < 1) throw new ConfigError(`--bucket-batches must be an integer >= 1, got ${o.bucketBatches}`);
+  if (!Number.isInteger(o.bucketBatches) || o.bucketBatches < 1)
+    throw new ConfigError(`--bucket-batches must be an integer >= 1, got ${o.bucketBatches}`);
   const metaPath = join(o.cache, ENCODE_META);
   if (!existsSync(metaPath)) throw new ConfigError(`--cache ${o.cache}: no ${ENCODE_META} (make the cache with gamma encode)`);
   const meta = JSON.parse(readFileSync(metaPath, "utf8")) as { experiment_id: string; splits: string[]; sequence: { maxLen: number } };
@@ -57,7 +58,11 @@ export async function runBatches(o: BatchesOptions): Promise<{ epochs: EpochFigu
   const lengths = readNpy(join(dir, "lengths.npy")).data as Int32Array;
   const arrays = o.indexOnly
     ? null
-    : { ids: readNpy(join(dir, "input_ids.npy")).data as Int32Array, mask: readNpy(join(dir, "attention_mask.npy")).data as Uint8Array, labels: readNpy(join(dir, "labels.npy")).data as Int32Array };
+    : {
+        ids: readNpy(join(dir, "input_ids.npy")).data as Int32Array,
+        mask: readNpy(join(dir, "attention_mask.npy")).data as Uint8Array,
+        labels: readNpy(join(dir, "labels.npy")).data as Int32Array,
+      };
   const figures: EpochFigures[] = [];
   await Outputs.within(async (outs) => {
     for (let epoch = 0; epoch < o.epochs; epoch++) {
@@ -65,7 +70,11 @@ export async function runBatches(o: BatchesOptions): Promise<{ epochs: EpochFigu
       const plan = planEpoch(lengths, epoch, o);
       const index = npy(outs, join(ed, "index.npy"), "<i4", o.batchSize);
       const table = npy(outs, join(ed, "batches.npy"), "<i8", 3);
-      const w = arrays && { ids: npy(outs, join(ed, "input_ids.npy"), "<i4", null), mask: npy(outs, join(ed, "attention_mask.npy"), "|u1", null), labels: npy(outs, join(ed, "labels.npy"), "<i4", null) };
+      const w = arrays && {
+        ids: npy(outs, join(ed, "input_ids.npy"), "<i4", null),
+        mask: npy(outs, join(ed, "attention_mask.npy"), "|u1", null),
+        labels: npy(outs, join(ed, "labels.npy"), "<i4", null),
+      };
       const f: EpochFigures = { epoch, batches: plan.length, rows: 0, tokens: 0, slots: 0, padding_fraction: 0 };
       let offset = 0;
       for (const rows of plan) {
@@ -92,11 +101,22 @@ export async function runBatches(o: BatchesOptions): Promise<{ epochs: EpochFigu
     outs.json(join(o.outDir, "BATCHES.meta.json"), {
       ...manifestHeader("gamma.batches/v1", "batches"),
       cache: { path: o.cache, experiment_id: meta.experiment_id, split: o.split, rows: lengths.length, max_len: T },
-      params: { batch_size: o.batchSize, epochs: o.epochs, seed: o.seed, drop_last: o.dropLast, bucket_by_length: o.bucketByLength, bucket_batches: o.bucketBatches, dynamic_padding: o.dynamicPadding, index_only: o.indexOnly },
-      plan_rule: "Fisher-Yates shuffle with SplitMix64 seeded seed * 2^32 + epoch; with bucketing, buckets of batch_size * bucket_batches rows sorted by length (longest first, stable), cut into batches, batches shuffled with the same stream; drop_last drops a short batch",
+      params: {
+        batch_size: o.batchSize,
+        epochs: o.epochs,
+        seed: o.seed,
+        drop_last: o.dropLast,
+        bucket_by_length: o.bucketByLength,
+        bucket_batches: o.bucketBatches,
+        dynamic_padding: o.dynamicPadding,
+        index_only: o.indexOnly,
+      },
+      plan_rule:
+        "Fisher-Yates shuffle with SplitMix64 seeded seed * 2^32 + epoch; with bucketing, buckets of batch_size * bucket_batches rows sorted by length (longest first, stable), cut into batches, batches shuffled with the same stream; drop_last drops a short batch",
       epochs: figures,
     });
   });
-  for (const f of figures) info(`batches: epoch ${f.epoch}: ${f.batches} batches, ${f.rows} rows, padding ${(100 * f.padding_fraction).toFixed(1)}%`);
+  for (const f of figures)
+    info(`batches: epoch ${f.epoch}: ${f.batches} batches, ${f.rows} rows, padding ${(100 * f.padding_fraction).toFixed(1)}%`);
   return { epochs: figures };
 }

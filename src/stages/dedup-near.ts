@@ -7,7 +7,15 @@
  * on the GPU the engine reads the shards again and the kernel signs.
  */
 import type { Backend, DeviceChoice } from "../gpu/device.ts";
-import { nearDedup, nearDedupSigned, nearParams, type NearDoc, type NearOptions, type NearResult, type SignedRun } from "../near/near-dedup.ts";
+import {
+  nearDedup,
+  nearDedupSigned,
+  nearParams,
+  type NearDoc,
+  type NearOptions,
+  type NearResult,
+  type SignedRun,
+} from "../near/near-dedup.ts";
 import { signedRuns, type SignedShard, type SignRequest } from "../near/shard-signer.ts";
 import { readDocBatches } from "../io/doc-reader.ts";
 import type { MinHashParams } from "../kernels/minhash.ts";
@@ -15,7 +23,10 @@ import { Decision } from "../dedup/decisions.ts";
 
 /** What the dedup command asks of the near engine; the backend is chosen from `device` at run time. */
 export interface NearSettings
-  extends Pick<NearOptions, "shingle" | "numPerm" | "threshold" | "bands" | "rows" | "seed" | "verify" | "selection" | "clusters" | "cpuThreads"> {
+  extends Pick<
+    NearOptions,
+    "shingle" | "numPerm" | "threshold" | "bands" | "rows" | "seed" | "verify" | "selection" | "clusters" | "cpuThreads"
+  > {
   device: DeviceChoice;
   adapterName?: string;
   describe(): Record<string, unknown>;
@@ -95,7 +106,15 @@ export async function runNear(run: NearRun): Promise<NearOutcome> {
         return true;
       };
       const twinOf = (j: number) => twinIndex(positions[j]!);
-      yield* signedRuns(signed, params, keep, (j) => docIds[positions[j]!]!, (j) => group(positions[j]!), twinOf, removeRead);
+      yield* signedRuns(
+        signed,
+        params,
+        keep,
+        (j) => docIds[positions[j]!]!,
+        (j) => group(positions[j]!),
+        twinOf,
+        removeRead,
+      );
     }
   }
   const options: NearOptions = {

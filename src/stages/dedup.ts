@@ -142,7 +142,8 @@ export async function runDedup(o: DedupOptions): Promise<DedupSummary> {
       inputs = merged ? merged.inputs() : await hashAll(files);
       const signed = await factsPhase(o.mode, files.length, source, table, apply);
       table.forgetKeys();
-      if (backend !== null) near = await nearPhase(o.near, backend, table, signFacts ? { signed, keepFiles: merged !== null } : { files }, workDir);
+      if (backend !== null)
+        near = await nearPhase(o.near, backend, table, signFacts ? { signed, keepFiles: merged !== null } : { files }, workDir);
     } finally {
       source.close?.();
     }
@@ -173,18 +174,29 @@ export async function runDedup(o: DedupOptions): Promise<DedupSummary> {
     stage: "dedup",
     gamma_version: GAMMA_VERSION,
     created_at: createdAt(),
-    params: { mode: o.mode, scope: o.scope, decisions_only: o.decisionsOnly === true, ...(o.mode === "exact" ? {} : { near: o.near.describe() }) },
+    params: {
+      mode: o.mode,
+      scope: o.scope,
+      decisions_only: o.decisionsOnly === true,
+      ...(o.mode === "exact" ? {} : { near: o.near.describe() }),
+    },
     inputs,
     outputs: {
       ...(out ? { deduped: { ...out.digest(), path: "deduped.jsonl.zst" } } : {}),
       decisions: { ...dec.digest(), path: "decisions.jsonl.zst" },
     },
     counts: sortedCounts(counts),
-    by_source: Object.fromEntries(Object.entries(apply.bySource).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, sortedCounts(v)])),
+    by_source: Object.fromEntries(
+      Object.entries(apply.bySource)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([k, v]) => [k, sortedCounts(v)]),
+    ),
     ...(nearStats ? { near: nearStats.reproducible } : {}),
   });
   merged?.finish(o.task?.count ?? 1, counts);
-  info(`dedup: ${counts.in} docs in, ${counts.kept} kept, ${counts.dropped.exact_dup ?? 0} exact duplicates, ${counts.dropped.near_dup ?? 0} near duplicates -> ${o.outDir}`);
+  info(
+    `dedup: ${counts.in} docs in, ${counts.kept} kept, ${counts.dropped.exact_dup ?? 0} exact duplicates, ${counts.dropped.near_dup ?? 0} near duplicates -> ${o.outDir}`,
+  );
   return { counts, manifestPath, statsPath };
 }
 

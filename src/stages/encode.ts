@@ -52,30 +52,42 @@ interface SampleMetaFile {
 function readSample(path: string): { rows: SampleRow[]; meta: SampleMetaFile; pairs: boolean } {
   if (!existsSync(path)) throw new ConfigError(`--sample ${path}: no such file (make it with gamma sample)`);
   const metaPath = metaPathFor(path);
-  if (!existsSync(metaPath)) throw new ConfigError(`--sample ${path}: its meta file ${metaPath} is missing; encode reads the splits and normalization from it`);
+  if (!existsSync(metaPath))
+    throw new ConfigError(`--sample ${path}: its meta file ${metaPath} is missing; encode reads the splits and normalization from it`);
   const meta = JSON.parse(readFileSync(metaPath, "utf8")) as SampleMetaFile;
   if (meta.kind !== "gamma.sample/v1") throw new ConfigError(`${metaPath}: kind ${JSON.stringify(meta.kind)} is not a gamma sample`);
   const pairs = meta.src_field !== undefined;
   const rows: SampleRow[] = [];
-  readFileSync(path, "utf8").split("\n").forEach((line, i) => {
-    if (line.trim() === "") return;
-    let r: SampleRow;
-    try {
-      r = JSON.parse(line) as SampleRow;
-    } catch (e) {
-      throw new InputError(`${path}:${i + 1}: not JSON (${(e as Error).message})`);
-    }
-    const ok = pairs ? typeof r.src_text === "string" && typeof r.tgt_text === "string" : typeof r.text === "string";
-    if (!ok || typeof r.split !== "string") throw new InputError(`${path}:${i + 1}: a sample row needs split and ${pairs ? "src_text and tgt_text" : "text"}`);
-    rows.push(r);
-  });
+  readFileSync(path, "utf8")
+    .split("\n")
+    .forEach((line, i) => {
+      if (line.trim() === "") return;
+      let r: SampleRow;
+      try {
+        r = JSON.parse(line) as SampleRow;
+      } catch (e) {
+        throw new InputError(`${path}:${i + 1}: not JSON (${(e as Error).message})`);
+      }
+      const ok = pairs ? typeof r.src_text === "string" && typeof r.tgt_text === "string" : typeof r.text === "string";
+      if (!ok || typeof r.split !== "string")
+        throw new InputError(`${path}:${i + 1}: a sample row needs split and ${pairs ? "src_text and tgt_text" : "text"}`);
+      rows.push(r);
+    });
   return { rows, meta, pairs };
 }
 
 /** The encode settings as recorded; check-encode rebuilds them from this. */
 interface EncodeRecord {
   sample: { path: string; sha256: string; meta_sha256: string };
-  tokenizer: { path: string; sha256: string; kind: string; vocab_size: number; byte_fallback: unknown; character_coverage: unknown; normalization: unknown };
+  tokenizer: {
+    path: string;
+    sha256: string;
+    kind: string;
+    vocab_size: number;
+    byte_fallback: unknown;
+    character_coverage: unknown;
+    normalization: unknown;
+  };
   normalization: { sample: string; applied_before_encoding: string };
   sequence: SequenceSettings & { pairs: boolean };
 }
@@ -83,7 +95,8 @@ interface EncodeRecord {
 function settingsFor(o: EncodeOptions, tok: Tokenizer, pairs: boolean): SequenceSettings {
   if (!Number.isInteger(o.maxLen) || o.maxLen < 2) throw new ConfigError(`--max-len must be an integer >= 2, got ${o.maxLen}`);
   const eosId = o.eos ? tok.eosId : null;
-  if (o.eos && eosId === null) throw new ConfigError(`--tokenizer ${o.tokenizer} names no EOS token; pass --no-eos, or a tokenizer with one`);
+  if (o.eos && eosId === null)
+    throw new ConfigError(`--tokenizer ${o.tokenizer} names no EOS token; pass --no-eos, or a tokenizer with one`);
   const bosId = o.bos ? tok.bosId : null;
   if (o.bos && bosId === null) throw new ConfigError(`--bos: the tokenizer ${o.tokenizer} names no BOS token`);
   const padId = o.padId ?? tok.eosId;
@@ -95,19 +108,24 @@ function settingsFor(o: EncodeOptions, tok: Tokenizer, pairs: boolean): Sequence
     if (sepId === null) throw new ConfigError("--sep-id is needed for pairs: the tokenizer names no EOS to join source and target with");
     if (sepId > tok.maxId) throw new ConfigError(`--sep-id ${sepId}: the tokenizer's largest id is ${tok.maxId}`);
   }
-  if (o.lossOn === "target" && !pairs) throw new ConfigError("--loss-on target needs a sample of pairs (gamma sample --src-field/--tgt-field)");
+  if (o.lossOn === "target" && !pairs)
+    throw new ConfigError("--loss-on target needs a sample of pairs (gamma sample --src-field/--tgt-field)");
   return { maxLen: o.maxLen, padId, bosId, eosId, sepId, lossOn: o.lossOn };
 }
 
 /** The rows of each split in sample order, encoded. */
 function encodeRows(rows: SampleRow[], tok: Tokenizer, s: SequenceSettings, pairs: boolean, nfkc: boolean) {
   const prep = (t: string) => (nfkc ? t.normalize("NFKC") : t);
-  return rows.map((r) => (pairs ? buildRow(tok.encode(prep(r.src_text!)), tok.encode(prep(r.tgt_text!)), s) : buildRow(tok.encode(prep(r.text!)), null, s)));
+  return rows.map((r) =>
+    pairs ? buildRow(tok.encode(prep(r.src_text!)), tok.encode(prep(r.tgt_text!)), s) : buildRow(tok.encode(prep(r.text!)), null, s),
+  );
 }
 
 function splitNames(meta: SampleMetaFile, rows: SampleRow[]): string[] {
   const names = meta.splits.map((s) => s.name);
-  for (const r of rows) if (!names.includes(r.split)) throw new InputError(`sample row ${r.uid}: split ${JSON.stringify(r.split)} is not among the sample's splits ${names.join(", ")}`);
+  for (const r of rows)
+    if (!names.includes(r.split))
+      throw new InputError(`sample row ${r.uid}: split ${JSON.stringify(r.split)} is not among the sample's splits ${names.join(", ")}`);
   return names;
 }
 
@@ -123,11 +141,21 @@ export async function runEncode(o: EncodeOptions): Promise<Record<string, unknow
   const spm = tok.spm;
   const record: EncodeRecord = {
     sample: { path: o.sample, sha256: sampleDigest.sha256, meta_sha256: metaDigest.sha256 },
-    tokenizer: { path: o.tokenizer, sha256: tok.sha256, kind: tok.kind, vocab_size: tok.vocabSize, byte_fallback: spm?.byteFallback ?? null, character_coverage: spm?.characterCoverage ?? null, normalization: spm?.normalization ?? null },
+    tokenizer: {
+      path: o.tokenizer,
+      sha256: tok.sha256,
+      kind: tok.kind,
+      vocab_size: tok.vocabSize,
+      byte_fallback: spm?.byteFallback ?? null,
+      character_coverage: spm?.characterCoverage ?? null,
+      normalization: spm?.normalization ?? null,
+    },
     normalization: { sample: nfkc ? "nfkc" : "none", applied_before_encoding: nfkc ? "nfkc (the sample's)" : "none" },
     sequence: { ...seq, pairs },
   };
-  const experimentId = sha256Hex(JSON.stringify({ sample: sampleDigest.sha256, tokenizer: tok.sha256, sequence: record.sequence, normalization: record.normalization })).slice(0, 16);
+  const experimentId = sha256Hex(
+    JSON.stringify({ sample: sampleDigest.sha256, tokenizer: tok.sha256, sequence: record.sequence, normalization: record.normalization }),
+  ).slice(0, 16);
   const counts: Record<string, { rows: number; truncated: number; tokens: number }> = {};
   await Outputs.within(async (outs) => {
     for (const split of splits) {
@@ -155,10 +183,19 @@ export async function runEncode(o: EncodeOptions): Promise<Record<string, unknow
       });
       outs.text(join(dir, "rows.jsonl"), index.map((l) => l + "\n").join(""));
     }
-    const m = { ...manifestHeader("gamma.encode/v1", "encode"), experiment_id: experimentId, ...record, splits, counts, padding: { pad_id: seq.padId, label_ignore: -100, shift: "labels[t] = input_ids[t + 1]; -100 where there is no next real token" } };
+    const m = {
+      ...manifestHeader("gamma.encode/v1", "encode"),
+      experiment_id: experimentId,
+      ...record,
+      splits,
+      counts,
+      padding: { pad_id: seq.padId, label_ignore: -100, shift: "labels[t] = input_ids[t + 1]; -100 where there is no next real token" },
+    };
     outs.json(join(o.outDir, ENCODE_META), m);
   });
-  info(`encode: ${rows.length} rows -> ${o.outDir} (${splits.map((s) => `${s} ${counts[s]!.rows}`).join(", ")}; T = ${seq.maxLen}; experiment ${experimentId})`);
+  info(
+    `encode: ${rows.length} rows -> ${o.outDir} (${splits.map((s) => `${s} ${counts[s]!.rows}`).join(", ")}; T = ${seq.maxLen}; experiment ${experimentId})`,
+  );
   return { out_dir: o.outDir, experiment_id: experimentId, counts };
 }
 
@@ -181,7 +218,11 @@ export async function runCheckEncode(cacheDir: string): Promise<{ rows: number }
   const m = JSON.parse(readFileSync(metaPath, "utf8")) as EncodeRecord & { splits: string[] };
   const { rows, meta, pairs } = readSample(m.sample.path);
   const now = await sha256File(m.sample.path);
-  if (now.sha256 !== m.sample.sha256) throw new GammaError("encode_mismatch", `check-encode: ${m.sample.path} changed since the cache was made (sha256 ${now.sha256}, recorded ${m.sample.sha256})`);
+  if (now.sha256 !== m.sample.sha256)
+    throw new GammaError(
+      "encode_mismatch",
+      `check-encode: ${m.sample.path} changed since the cache was made (sha256 ${now.sha256}, recorded ${m.sample.sha256})`,
+    );
   const tok = await loadTokenizer(m.tokenizer.path, { expectedSha256: m.tokenizer.sha256, requireEos: false });
   const { pairs: _p, ...seq } = m.sequence;
   const encoded = encodeRows(rows, tok, seq, pairs, meta.normalization === "nfkc");
@@ -192,12 +233,23 @@ export async function runCheckEncode(cacheDir: string): Promise<{ rows: number }
     const mask = readNpy(join(cacheDir, split, "attention_mask.npy")).data as Uint8Array;
     const labels = readNpy(join(cacheDir, split, "labels.npy")).data as Int32Array;
     const want = rows.flatMap((r, i) => (r.split === split ? [{ r, e: encoded[i]! }] : []));
-    if (ids.length !== want.length * T) throw new GammaError("encode_mismatch", `check-encode: ${split}: the cache holds ${ids.length / T} rows, the sample ${want.length}`, { exitCode: 1 });
+    if (ids.length !== want.length * T)
+      throw new GammaError("encode_mismatch", `check-encode: ${split}: the cache holds ${ids.length / T} rows, the sample ${want.length}`, {
+        exitCode: 1,
+      });
     want.forEach(({ r, e }, row) => {
-      for (const [name, cache, fresh] of [["input_ids", ids, e.ids], ["attention_mask", mask, e.mask], ["labels", labels, e.labels]] as const) {
+      for (const [name, cache, fresh] of [
+        ["input_ids", ids, e.ids],
+        ["attention_mask", mask, e.mask],
+        ["labels", labels, e.labels],
+      ] as const) {
         for (let t = 0; t < T; t++) {
           if (cache[row * T + t] !== fresh[t]) {
-            throw new GammaError("encode_mismatch", `check-encode: ${split} row ${row} (uid ${r.uid}): ${name}[${t}] is ${cache[row * T + t]} in the cache, ${fresh[t]} re-encoded`, { exitCode: 1 });
+            throw new GammaError(
+              "encode_mismatch",
+              `check-encode: ${split} row ${row} (uid ${r.uid}): ${name}[${t}] is ${cache[row * T + t]} in the cache, ${fresh[t]} re-encoded`,
+              { exitCode: 1 },
+            );
           }
         }
       }

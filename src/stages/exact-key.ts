@@ -15,7 +15,10 @@ export function exactKey(text: string): string {
   // The kernel folds most texts in one pass; it declines those with letters whose lower case
   // needs the full Unicode mapping, and JavaScript folds them.
   const bytes = exactKeyKernel()?.folded(text) ?? null;
-  return new Bun.CryptoHasher("sha256").update(bytes ?? foldJs(text)).digest("base64").slice(0, 22);
+  return new Bun.CryptoHasher("sha256")
+    .update(bytes ?? foldJs(text))
+    .digest("base64")
+    .slice(0, 22);
 }
 
 /** The folded text the key hashes, the JavaScript way (the definition; the kernel matches it). */

@@ -11,7 +11,10 @@ import type { WorkerReply, WorkerTask } from "./file-worker.ts";
 export class FileWorkers {
   private readonly idle: Worker[] = [];
   private readonly queue: { id: number; task: WorkerTask }[] = [];
-  private readonly waiting = new Map<number, { resolve: (r: unknown) => void; reject: (e: Error) => void; onProgress?: (docs: number, bytes: number) => void }>();
+  private readonly waiting = new Map<
+    number,
+    { resolve: (r: unknown) => void; reject: (e: Error) => void; onProgress?: (docs: number, bytes: number) => void }
+  >();
   private readonly all: Worker[] = [];
   private nextId = 0;
 

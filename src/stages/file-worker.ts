@@ -13,7 +13,15 @@ import { fileItems, type FileChunk } from "../code/file-tree.ts";
 declare const self: Worker;
 
 export type WorkerTask =
-  | { kind: "normalize"; file: string; chunk?: FileChunk; target: ShardTarget; params: NormalizeParams; zstdLevel: string | undefined; sourceDateEpoch: string | undefined }
+  | {
+      kind: "normalize";
+      file: string;
+      chunk?: FileChunk;
+      target: ShardTarget;
+      params: NormalizeParams;
+      zstdLevel: string | undefined;
+      sourceDateEpoch: string | undefined;
+    }
   | { kind: "dedup-facts"; file: string; perSource: boolean; withKeys: boolean; sign: SignRequest | null };
 
 type SentError = { name: string; message: string; code?: string; exitCode?: number; reason?: string };
@@ -38,6 +46,10 @@ self.onmessage = async (ev: MessageEvent<{ id: number; task: WorkerTask }>) => {
     self.postMessage({ id, ok: true, result: await runTask(id, task) } satisfies WorkerReply);
   } catch (e) {
     const err = e as Error & { code?: string; exitCode?: number; reason?: string };
-    self.postMessage({ id, ok: false, error: { name: err.name, message: err.message, code: err.code, exitCode: err.exitCode, reason: err.reason } } satisfies WorkerReply);
+    self.postMessage({
+      id,
+      ok: false,
+      error: { name: err.name, message: err.message, code: err.code, exitCode: err.exitCode, reason: err.reason },
+    } satisfies WorkerReply);
   }
 };

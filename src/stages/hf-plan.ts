@@ -54,7 +54,7 @@ export function planHfSource(r: HfPlanRequest): HfPlan {
   const datasetId = r.dataset ?? registry?.datasetId;
   if (datasetId === undefined) throw new ConfigError("hf-stream: give --source NAME or --dataset ID", { code: "hf_no_source" });
   checkDatasetId(datasetId);
-  const config = registry ? sourceConfig(registry, r.config) ?? null : r.config ?? null;
+  const config = registry ? (sourceConfig(registry, r.config) ?? null) : (r.config ?? null);
   return {
     registry,
     datasetId,

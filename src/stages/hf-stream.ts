@@ -212,7 +212,8 @@ export async function runHfSource(o: HfStreamRunOptions): Promise<HfStreamResult
     if (!done[f.path]) return;
     const paths = shardPaths(o.outDir, p.source, p.domain, i);
     const m = readJsonFile<ShardManifest>(paths.manifest);
-    if (!m || !existsSync(paths.shard) || (m.inputs?.[0] as { path?: string } | undefined)?.path !== f.path) return void missing.push(f.path);
+    if (!m || !existsSync(paths.shard) || (m.inputs?.[0] as { path?: string } | undefined)?.path !== f.path)
+      return void missing.push(f.path);
     if (JSON.stringify(m.params) !== expected(i)) {
       throw new ConfigError(
         `${label}: ${paths.manifest} was made with other parameters (filters, fields, domain or revision); rerun with --overwrite to stream the source again, or use another --out-dir`,
@@ -226,7 +227,9 @@ export async function runHfSource(o: HfStreamRunOptions): Promise<HfStreamResult
     s = await open();
   }
   const skipped = s.files.filter((f) => done[f.path] && !missing.includes(f.path)).length;
-  info(`${label}: ${plan.datasetId} config ${s.config ?? "(default)"} split ${s.split} at ${s.revision} = ${s.resolvedSha}; ${s.files.length} file(s), ${skipped} done before -> ${o.outDir}/${p.source}/${p.domain}/`);
+  info(
+    `${label}: ${plan.datasetId} config ${s.config ?? "(default)"} split ${s.split} at ${s.revision} = ${s.resolvedSha}; ${s.files.length} file(s), ${skipped} done before -> ${o.outDir}/${p.source}/${p.domain}/`,
+  );
 
   try {
     for await (const r of s.records()) {
@@ -273,7 +276,8 @@ export async function runHfSource(o: HfStreamRunOptions): Promise<HfStreamResult
 /** The driver's "no such config" error, with what to run next. */
 function configHint(e: unknown, plan: HfPlan): unknown {
   if (!(e instanceof ConfigError) || e.code !== "hf_config_not_found") return e;
-  if (!(plan.configIsDefault && plan.registry)) return new ConfigError(`${e.message}, and pass one with --config-name`, { cause: e, code: e.code });
+  if (!(plan.configIsDefault && plan.registry))
+    return new ConfigError(`${e.message}, and pass one with --config-name`, { cause: e, code: e.code });
   return new ConfigError(
     `source ${plan.registry.name} reads config "${plan.config}" unless --config-name says otherwise, and ${plan.datasetId} has no such config: run \`gamma hf-configs --dataset ${plan.datasetId}\` (add --lang/--script to narrow it) to list its configs, then pass one with --config-name`,
     { cause: e, code: e.code },

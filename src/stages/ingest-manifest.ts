@@ -90,7 +90,9 @@ export async function runIngestManifest(o: IngestManifestOptions) {
       sources.push({ name: spec.name, kind: "none", note: "no hf:, source: or local: entry; nothing ingested" });
       continue;
     }
-    info(`ingest-manifest: ${spec.name} (${spec.kind === "hf" ? `Hub ${spec.request.dataset ?? spec.request.source}` : `local ${spec.format}`})`);
+    info(
+      `ingest-manifest: ${spec.name} (${spec.kind === "hf" ? `Hub ${spec.request.dataset ?? spec.request.source}` : `local ${spec.format}`})`,
+    );
     const entry = spec.kind === "hf" ? await runHf(spec, outDir, o) : await runLocal(spec, outDir, o);
     mergeCounts(totals, entry.counts);
     const outputs = await outputsOf(outDir, entry.manifests);
@@ -98,7 +100,14 @@ export async function runIngestManifest(o: IngestManifestOptions) {
     sources.push({ ...rest, outputs });
     if (spec.kind === "hf") {
       const hf = (rest as { hf: Record<string, unknown> }).hf;
-      revisions.push({ name: spec.name, dataset: hf.dataset, config: hf.config, split: hf.split, revision: hf.revision, resolved_sha: hf.resolved_sha });
+      revisions.push({
+        name: spec.name,
+        dataset: hf.dataset,
+        config: hf.config,
+        split: hf.split,
+        revision: hf.revision,
+        resolved_sha: hf.resolved_sha,
+      });
     }
   }
 
@@ -138,7 +147,14 @@ async function runHf(spec: HfIngestSpec, outDir: string, o: IngestManifestOption
   const plan = planHfSource(spec.request);
   const normalize = { ...BASE, filters: spec.filters };
   const r = await runHfSource({ plan, outDir, normalize, limit: spec.limit, overwrite: o.overwrite, client: o.client });
-  const p: NormalizeParams = { ...normalize, source: plan.sourceName, domain: plan.domain, textField: plan.textField, idField: plan.idField, licenseTag: plan.licenseTag };
+  const p: NormalizeParams = {
+    ...normalize,
+    source: plan.sourceName,
+    domain: plan.domain,
+    textField: plan.textField,
+    idField: plan.idField,
+    licenseTag: plan.licenseTag,
+  };
   return {
     name: spec.name,
     kind: "hf",
@@ -160,7 +176,15 @@ async function runHf(spec: HfIngestSpec, outDir: string, o: IngestManifestOption
 }
 
 async function runLocal(spec: LocalIngestSpec, outDir: string, o: IngestManifestOptions) {
-  const p: NormalizeParams = { ...BASE, filters: spec.filters, source: spec.name, domain: spec.domain, textField: spec.textField, idField: spec.idField, licenseTag: spec.licenseTag };
+  const p: NormalizeParams = {
+    ...BASE,
+    filters: spec.filters,
+    source: spec.name,
+    domain: spec.domain,
+    textField: spec.textField,
+    idField: spec.idField,
+    licenseTag: spec.licenseTag,
+  };
   let manifests: string[];
   let counts: StageCounts;
   let skipped: number;
@@ -189,7 +213,12 @@ async function runLocal(spec: LocalIngestSpec, outDir: string, o: IngestManifest
     name: spec.name,
     kind: "local",
     local: { format: spec.format, input: spec.inputsAsWritten, inputs: inputsOf(manifests) },
-    params: { source: p.source, domain: p.domain, ...paramsRecord(p), ...(spec.format === "stackexchange" ? { min_score: spec.minScore, site: spec.site } : {}) },
+    params: {
+      source: p.source,
+      domain: p.domain,
+      ...paramsRecord(p),
+      ...(spec.format === "stackexchange" ? { min_score: spec.minScore, site: spec.site } : {}),
+    },
     counts,
     shards_skipped: skipped,
     ...(reader ? { reader_counts: reader } : {}),

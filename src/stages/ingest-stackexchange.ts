@@ -34,13 +34,19 @@ function dataFile(input: string): string {
   try {
     st = statSync(input);
   } catch {
-    throw new ConfigError(`ingest-stackexchange: ${input}: no such file; pass Posts.xml, the site's .7z archive, or the folder holding Posts.xml`, { code: "missing_input" });
+    throw new ConfigError(
+      `ingest-stackexchange: ${input}: no such file; pass Posts.xml, the site's .7z archive, or the folder holding Posts.xml`,
+      { code: "missing_input" },
+    );
   }
   return st.isDirectory() ? join(input, "Posts.xml") : input;
 }
 
 export async function runIngestStackExchange(o: IngestStackExchangeOptions): Promise<IngestSummary> {
-  if (o.site !== null && o.inputs.length > 1) throw new ConfigError("ingest-stackexchange: --site names the site of a single --input; give one input per run, or leave --site out", { code: "site_with_many" });
+  if (o.site !== null && o.inputs.length > 1)
+    throw new ConfigError("ingest-stackexchange: --site names the site of a single --input; give one input per run, or leave --site out", {
+      code: "site_with_many",
+    });
   const reader: Counters = {};
   const tasks = o.inputs.map((input, part) => {
     const file = dataFile(input);

@@ -29,7 +29,11 @@ export interface IngestSummary extends ShardRunSummary {
 export async function runIngestWikipedia(o: IngestWikipediaOptions): Promise<IngestSummary> {
   const files: string[] = [];
   for (const input of o.inputs) for (const f of wikiFiles(input)) if (!files.includes(f)) files.push(f);
-  if (files.length === 0) throw new ConfigError(`ingest-wikipedia: no files under ${o.inputs.join(", ")}; pass WikiExtractor's output directory or one of its files`, { code: "empty_input" });
+  if (files.length === 0)
+    throw new ConfigError(
+      `ingest-wikipedia: no files under ${o.inputs.join(", ")}; pass WikiExtractor's output directory or one of its files`,
+      { code: "empty_input" },
+    );
   info(`ingest-wikipedia: ${files.length} WikiExtractor file(s) -> ${o.outDir}/${o.params.source}/${o.params.domain}/`);
   const reader: Counters = {};
   const tasks = files.map((file, part) => ({

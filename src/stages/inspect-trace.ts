@@ -44,10 +44,13 @@ async function findLines(files: string[], want: Set<string>, idOf: IdOf): Promis
 }
 
 /** What wrote a file, judged by the manifest beside it: dedup (deduped.jsonl.zst) or a normalize shard. */
-function writerOf(file: string): { kind: "dedup"; m: Record<string, unknown>; path: string } | { kind: "normalize"; m: ShardManifest; path: string } | null {
+function writerOf(
+  file: string,
+): { kind: "dedup"; m: Record<string, unknown>; path: string } | { kind: "normalize"; m: ShardManifest; path: string } | null {
   const dedup = join(dirname(file), "dedup.manifest.json");
   const dm = existsSync(dedup) ? readManifest(dedup) : null;
-  if (dm?.kind === "gamma.dedup/v1" && (dm.outputs as Record<string, { path: string }>)?.deduped?.path === basename(file)) return { kind: "dedup", m: dm, path: dedup };
+  if (dm?.kind === "gamma.dedup/v1" && (dm.outputs as Record<string, { path: string }>)?.deduped?.path === basename(file))
+    return { kind: "dedup", m: dm, path: dedup };
   const shard = file.replace(/\.jsonl(\.zst|\.gz)?$/, ".manifest.json");
   const sm = shard !== file && existsSync(shard) ? readManifest(shard) : null;
   if (sm?.kind === SHARD_MANIFEST_KIND) return { kind: "normalize", m: sm as unknown as ShardManifest, path: shard };

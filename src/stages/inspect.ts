@@ -53,12 +53,15 @@ export function drawIndices(count: number, n: number, seed: number): number[] {
 export async function runInspect(o: InspectOptions): Promise<Sample[]> {
   if (!Number.isInteger(o.n) || o.n < 1) throw new ConfigError(`--n must be a positive integer, got ${o.n}`);
   const p = o.path;
-  if (p.endsWith(".mmap") || (existsSync(p) && statSync(p).isDirectory() && existsSync(join(p, "meta.json")))) return inspectPacked(p.endsWith(".mmap") ? p : join(p, "input_ids.mmap"), o);
+  if (p.endsWith(".mmap") || (existsSync(p) && statSync(p).isDirectory() && existsSync(join(p, "meta.json"))))
+    return inspectPacked(p.endsWith(".mmap") ? p : join(p, "input_ids.mmap"), o);
   if (p.endsWith(".npy")) return inspectNpy(p, o);
   const prefix = p.replace(/\.(bin|idx)$/, "");
   if (existsSync(`${prefix}.idx`) && existsSync(`${prefix}.bin`)) return inspectMegatron(prefix, o);
   if (/\.jsonl(\.gz|\.zst)?$/.test(p)) return inspectJsonl(p, o);
-  throw new ConfigError(`inspect: ${p} is not a packed .mmap (with meta.json beside it), a .npy file, a Megatron .bin/.idx pair or a .jsonl(.gz/.zst) file`);
+  throw new ConfigError(
+    `inspect: ${p} is not a packed .mmap (with meta.json beside it), a .npy file, a Megatron .bin/.idx pair or a .jsonl(.gz/.zst) file`,
+  );
 }
 
 async function tokenizerFor(o: InspectOptions, recorded: string | null, where: string): Promise<Tokenizer | null> {
@@ -71,7 +74,9 @@ async function tokenizerFor(o: InspectOptions, recorded: string | null, where: s
     return await loadTokenizer(path, { requireEos: false });
   } catch (e) {
     if (o.tokenizer !== null) throw e;
-    info(`inspect: the tokenizer ${where} records (${path}) cannot be loaded (${(e as Error).message}); showing ids (pass --tokenizer to decode)`);
+    info(
+      `inspect: the tokenizer ${where} records (${path}) cannot be loaded (${(e as Error).message}); showing ids (pass --tokenizer to decode)`,
+    );
     return null;
   }
 }
@@ -84,7 +89,10 @@ async function inspectPacked(file: string, o: InspectOptions): Promise<Sample[]>
   const dir = dirname(file);
   const metaPath = join(dir, "meta.json");
   const meta = readManifest(metaPath);
-  if (meta?.kind !== "gamma.pack/v1") throw new InputError(`inspect: ${file} needs the meta.json pack wrote beside it (not found or not a gamma.pack/v1 manifest: ${metaPath})`);
+  if (meta?.kind !== "gamma.pack/v1")
+    throw new InputError(
+      `inspect: ${file} needs the meta.json pack wrote beside it (not found or not a gamma.pack/v1 manifest: ${metaPath})`,
+    );
   const L = meta.seq_len as number;
   const size = statSync(file).size;
   if (size % (4 * L) !== 0) throw new InputError(`${file}: ${size} bytes is not a whole number of ${L}-token int32 rows`);
@@ -108,7 +116,8 @@ async function inspectPacked(file: string, o: InspectOptions): Promise<Sample[]>
   const inputs = ((meta.inputs as { path: string }[] | undefined) ?? []).map((i) => locate(i.path, dir));
   const ids = new Set<string>();
   for (const r of picked) for (const s of segs.get(r) ?? []) ids.add(s.doc_id);
-  if (inputs.length === 0) info(`inspect: ${metaPath} lists no input files (an older gamma wrote it); segments are shown without where they came from`);
+  if (inputs.length === 0)
+    info(`inspect: ${metaPath} lists no input files (an older gamma wrote it); segments are shown without where they came from`);
   const trace = inputs.length > 0 ? await traceDocs(inputs, ids, "pack input") : new Map<string, Place[]>();
   const fd = openSync(file, "r");
   try {
@@ -203,7 +212,15 @@ async function inspectMegatron(prefix: string, o: InspectOptions): Promise<Sampl
     const tok = await tokenizerFor(o, tokenizer, where);
     return drawIndices(ds.sequenceCount, o.n, o.seed).map((i) => {
       const ids = Array.from(ds.get(i) as ArrayLike<number | bigint>, Number);
-      return { kind: "sequence" as const, file: `${prefix}.bin`, index: i, count: ds.sequenceCount, tokens: ids.length, text: decode(tok, ids), ids };
+      return {
+        kind: "sequence" as const,
+        file: `${prefix}.bin`,
+        index: i,
+        count: ds.sequenceCount,
+        tokens: ids.length,
+        text: decode(tok, ids),
+        ids,
+      };
     });
   } finally {
     ds.close();
@@ -224,7 +241,14 @@ async function inspectJsonl(file: string, o: InspectOptions): Promise<Sample[]> 
         continue;
       }
       if (r === null || typeof r !== "object" || typeof r.text !== "string") continue;
-      const s = { kind: "document" as const, file, line: l.lineNo, doc_id: typeof r.doc_id === "string" ? r.doc_id : null, source: typeof r.source === "string" ? r.source : null, text: r.text };
+      const s = {
+        kind: "document" as const,
+        file,
+        line: l.lineNo,
+        doc_id: typeof r.doc_id === "string" ? r.doc_id : null,
+        source: typeof r.source === "string" ? r.source : null,
+        text: r.text,
+      };
       seen++;
       if (kept.length < o.n) kept.push(s);
       else {
@@ -238,20 +262,30 @@ async function inspectJsonl(file: string, o: InspectOptions): Promise<Sample[]> 
 
 /** Text for a terminal: one block per sample, long texts cut at `width` characters. */
 export function formatSamples(samples: Sample[], width: number): string {
-  const cut = (t: string | null, ids: number[]) => (t === null ? `ids: ${ids.slice(0, 64).join(" ")}${ids.length > 64 ? " ..." : ""}` : JSON.stringify(t.length > width ? `${t.slice(0, width)}…` : t));
+  const cut = (t: string | null, ids: number[]) =>
+    t === null
+      ? `ids: ${ids.slice(0, 64).join(" ")}${ids.length > 64 ? " ..." : ""}`
+      : JSON.stringify(t.length > width ? `${t.slice(0, width)}…` : t);
   const out: string[] = [];
   for (const s of samples) {
     if (s.kind === "row") {
-      out.push(`--- row ${s.row} of ${s.rows} (${s.file}): ${s.segments.length} segment(s)${s.padding > 0 ? `, ${s.padding} padding tokens` : ""}`);
+      out.push(
+        `--- row ${s.row} of ${s.rows} (${s.file}): ${s.segments.length} segment(s)${s.padding > 0 ? `, ${s.padding} padding tokens` : ""}`,
+      );
       for (const g of s.segments) {
-        out.push(`  [${g.row_offset}..${g.row_offset + g.doc_token_end - g.doc_token_start}) doc ${g.doc_id} tokens ${g.doc_token_start}..${g.doc_token_end}${g.eos ? " + EOS" : ""}`);
+        out.push(
+          `  [${g.row_offset}..${g.row_offset + g.doc_token_end - g.doc_token_start}) doc ${g.doc_id} tokens ${g.doc_token_start}..${g.doc_token_end}${g.eos ? " + EOS" : ""}`,
+        );
         for (const f of g.from) out.push(`    ${f.role}: ${f.file}:${f.line}`);
         out.push(`    ${cut(g.text, g.ids)}`);
       }
     } else if (s.kind === "sequence") {
       out.push(`--- sequence ${s.index} of ${s.count} (${s.file}): ${s.tokens} tokens`, `  ${cut(s.text, s.ids)}`);
     } else {
-      out.push(`--- ${s.file}:${s.line}${s.doc_id === null ? "" : ` doc ${s.doc_id}`}${s.source === null ? "" : ` (${s.source})`}`, `  ${cut(s.text, [])}`);
+      out.push(
+        `--- ${s.file}:${s.line}${s.doc_id === null ? "" : ` doc ${s.doc_id}`}${s.source === null ? "" : ` (${s.source})`}`,
+        `  ${cut(s.text, [])}`,
+      );
     }
   }
   return out.join("\n") + "\n";

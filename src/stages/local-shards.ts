@@ -51,7 +51,13 @@ export async function runLocalShards(
       continue;
     }
     let last = { docs: 0, bytes: 0 };
-    const target = { outDir, part: t.part, inputs: [digest], idBase: `${p.source}/${digest.sha256.slice(0, 12)}`, extraParams: t.extraParams };
+    const target = {
+      outDir,
+      part: t.part,
+      inputs: [digest],
+      idBase: `${p.source}/${digest.sha256.slice(0, 12)}`,
+      extraParams: t.extraParams,
+    };
     const r = await normalizeStream(t.items(), target, p, (docs, bytes) => {
       progress.add(docs - last.docs, bytes - last.bytes);
       last = { docs, bytes };

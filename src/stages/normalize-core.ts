@@ -75,7 +75,9 @@ export function paramsRecord(p: NormalizeParams): Record<string, unknown> {
     nfkc: p.nfkc,
     max_nul_fraction: p.maxNulFraction,
     keep_rejected_text: p.keepRejectedText,
-    ...(p.code ? { code_fields: { path: p.code.pathFields, stars: p.code.starsFields, language: p.code.languageFields }, seed: p.code.seed } : {}),
+    ...(p.code
+      ? { code_fields: { path: p.code.pathFields, stars: p.code.starsFields, language: p.code.languageFields }, seed: p.code.seed }
+      : {}),
   };
 }
 
@@ -119,7 +121,10 @@ export async function normalizeStream(
         const derivedId = `${target.idBase}/${item.ordinal}`;
         if ("reject" in item) {
           if (p.strict) throw new RecordError(item.reject, `${item.location}: ${item.detail} (--strict stops at the first bad record)`);
-          await reject({ doc_id: item.docId ?? derivedId, stage: "normalize", reason: item.reject, detail: `${item.location}: ${item.detail}` }, counts.rejected);
+          await reject(
+            { doc_id: item.docId ?? derivedId, stage: "normalize", reason: item.reject, detail: `${item.location}: ${item.detail}` },
+            counts.rejected,
+          );
           continue;
         }
         const f = item.fields;
@@ -138,7 +143,10 @@ export async function normalizeStream(
         if (docId === null) {
           const detail = `${item.location}: id field "${p.idField}" is missing or not a string/number`;
           if (p.strict) throw new RecordError("missing_id_field", detail);
-          await reject({ doc_id: derivedId, stage: "normalize", reason: "missing_id_field", detail, ...(p.keepRejectedText ? { text } : {}) }, counts.rejected);
+          await reject(
+            { doc_id: derivedId, stage: "normalize", reason: "missing_id_field", detail, ...(p.keepRejectedText ? { text } : {}) },
+            counts.rejected,
+          );
           continue;
         }
         const modified: string[] = [];

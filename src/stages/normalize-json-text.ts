@@ -34,7 +34,13 @@ const IN_AT = 64;
  */
 const MAX_UNITS = 1 << 24;
 
-const SHORT_ESCAPES: [number, string][] = [[8, "b"], [9, "t"], [10, "n"], [12, "f"], [13, "r"]];
+const SHORT_ESCAPES: [number, string][] = [
+  [8, "b"],
+  [9, "t"],
+  [10, "n"],
+  [12, "f"],
+  [13, "r"],
+];
 
 export class JsonTextKernel {
   private readonly memory = new WebAssembly.Memory({ initial: 1 });

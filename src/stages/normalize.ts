@@ -93,7 +93,9 @@ export async function runNormalize(o: NormalizeOptions): Promise<NormalizeSummar
   const task = o.task ?? SINGLE_TASK;
   // Tasks share the input files (a shard each) in sorted order; their markers say what each made.
   const stage = `normalize-${o.source}-${o.domain}`;
-  const key = sha256Hex(JSON.stringify({ files: files.map((f) => (f.chunk ? { root: f.chunk.root, files: f.chunk.files } : f.file)), params: paramsRecord(o) }));
+  const key = sha256Hex(
+    JSON.stringify({ files: files.map((f) => (f.chunk ? { root: f.chunk.root, files: f.chunk.files } : f.file)), params: paramsRecord(o) }),
+  );
   if (o.merge) return mergeTasks(o, stage, task.count, key);
   // Markers are written only when the caller runs tasks (a plain run writes none).
   if (o.task !== undefined) {
@@ -105,7 +107,12 @@ export async function runNormalize(o: NormalizeOptions): Promise<NormalizeSummar
   }
   removeStaleTemps(o.outDir);
   const [first, end] = shareRange(files.length, task);
-  const total = files.slice(first, end).reduce((s, f) => s + (f.chunk ? f.chunk.files.reduce((t, r) => t + statSync(join(f.chunk!.root, r)).size, 0) : statSync(f.file).size), 0);
+  const total = files
+    .slice(first, end)
+    .reduce(
+      (s, f) => s + (f.chunk ? f.chunk.files.reduce((t, r) => t + statSync(join(f.chunk!.root, r)).size, 0) : statSync(f.file).size),
+      0,
+    );
   const progress = new Progress("normalize", null);
   const share = task.count > 1 ? ` (task ${task.index} of ${task.count}: files ${first + 1} to ${end} of ${files.length})` : "";
   info(`normalize: ${end - first} input file(s)${share}, ${(total / 1e6).toFixed(1)} MB -> ${o.outDir}/${o.source}/${o.domain}/`);
@@ -124,7 +131,13 @@ export async function runNormalize(o: NormalizeOptions): Promise<NormalizeSummar
       doneText += r.manifest.bytes.text_in;
       if (doneCompressed > 0 && doneText > 0) progress.setTotal(Math.max(progress.bytes, (doneText / doneCompressed) * planned.bytes));
     };
-    const results = await normalizeAll(plan(o, files, first, end, summary, planned), o, workers, (docs, bytes) => progress.add(docs, bytes), onShard);
+    const results = await normalizeAll(
+      plan(o, files, first, end, summary, planned),
+      o,
+      workers,
+      (docs, bytes) => progress.add(docs, bytes),
+      onShard,
+    );
     for (const r of results) {
       mergeCounts(summary.counts, r.manifest.counts);
       summary.shards.push(r.manifestPath.replace(/\.manifest\.json$/, ".jsonl.zst"));
@@ -144,7 +157,10 @@ function mergeTasks(o: NormalizeOptions, stage: string, count: number, key: stri
   const markers = allMarkers(o.outDir, stage, count, key);
   const missing = markers.flatMap((m, i) => (m === null ? [i] : []));
   if (missing.length > 0) {
-    throw new InputError(`normalize --merge: task(s) ${missing.join(", ")} of ${count} have not finished for these inputs and settings in ${o.outDir}; run them first`, { code: "tasks_missing" });
+    throw new InputError(
+      `normalize --merge: task(s) ${missing.join(", ")} of ${count} have not finished for these inputs and settings in ${o.outDir}; run them first`,
+      { code: "tasks_missing" },
+    );
   }
   const summary: NormalizeSummary = { shards: [], skipped: 0, counts: emptyCounts() };
   for (const m of markers) {
@@ -175,9 +191,17 @@ interface Todo extends Input {
  * is there and --overwrite is not given), every input is checked before the
  * first shard is handed out, so that a run that stops writes nothing.
  */
-async function* plan(o: NormalizeOptions, files: Input[], first: number, end: number, summary: NormalizeSummary, planned: { bytes: number }): AsyncGenerator<Todo> {
+async function* plan(
+  o: NormalizeOptions,
+  files: Input[],
+  first: number,
+  end: number,
+  summary: NormalizeSummary,
+  planned: { bytes: number },
+): AsyncGenerator<Todo> {
   let mayStop = false;
-  for (let part = first; part < end && !o.overwrite; part++) mayStop ||= existsSync(shardPaths(o.outDir, o.source, o.domain, part).manifest);
+  for (let part = first; part < end && !o.overwrite; part++)
+    mayStop ||= existsSync(shardPaths(o.outDir, o.source, o.domain, part).manifest);
   const held: Todo[] = [];
   for (let part = first; part < end; part++) {
     const { file, chunk } = files[part]!;
@@ -191,7 +215,11 @@ async function* plan(o: NormalizeOptions, files: Input[], first: number, end: nu
       summary.skipped++;
       continue;
     }
-    const t = { file, chunk, target: { outDir: o.outDir, part, inputs: [{ ...digest }], idBase: `${o.source}/${digest.sha256.slice(0, 12)}`, extraParams } };
+    const t = {
+      file,
+      chunk,
+      target: { outDir: o.outDir, part, inputs: [{ ...digest }], idBase: `${o.source}/${digest.sha256.slice(0, 12)}`, extraParams },
+    };
     planned.bytes += digest.bytes;
     if (mayStop) held.push(t);
     else yield t;
@@ -208,8 +236,16 @@ async function normalizeAll(
   onShard: (r: ShardResult, compressedBytes: number) => void,
 ): Promise<ShardResult[]> {
   const params: NormalizeParams = {
-    source: o.source, domain: o.domain, textField: o.textField, idField: o.idField, licenseTag: o.licenseTag, filters: o.filters,
-    nfkc: o.nfkc, strict: o.strict, keepRejectedText: o.keepRejectedText, maxNulFraction: o.maxNulFraction,
+    source: o.source,
+    domain: o.domain,
+    textField: o.textField,
+    idField: o.idField,
+    licenseTag: o.licenseTag,
+    filters: o.filters,
+    nfkc: o.nfkc,
+    strict: o.strict,
+    keepRejectedText: o.keepRejectedText,
+    maxNulFraction: o.maxNulFraction,
     ...(o.code ? { code: o.code } : {}),
   };
   const results: Promise<ShardResult>[] = [];
@@ -229,7 +265,15 @@ async function normalizeAll(
       results.push(Promise.resolve(done(await normalizeStream(items, t.target, params, step))));
       continue;
     }
-    const task = { kind: "normalize" as const, file: t.file, chunk: t.chunk, target: t.target, params, zstdLevel: process.env.GAMMA_ZSTD_LEVEL, sourceDateEpoch: process.env.SOURCE_DATE_EPOCH };
+    const task = {
+      kind: "normalize" as const,
+      file: t.file,
+      chunk: t.chunk,
+      target: t.target,
+      params,
+      zstdLevel: process.env.GAMMA_ZSTD_LEVEL,
+      sourceDateEpoch: process.env.SOURCE_DATE_EPOCH,
+    };
     const result = workers.run<ShardResult>(task, step).then(done);
     result.catch(() => {}); // handled by Promise.all below, once every shard is handed out
     results.push(result);

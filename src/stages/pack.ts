@@ -190,9 +190,13 @@ export function mixedDocs(sources: PackSource[], seed: number): AsyncGenerator<{
  * exhausted. The order depends only on the streams' items, so tasks' records read back mix as
  * the documents did.
  */
-export async function* mixItems<T>(streams: { name: string; share: number; items: AsyncIterator<T> }[], seed: number): AsyncGenerator<{ item: T; source: string }> {
+export async function* mixItems<T>(
+  streams: { name: string; share: number; items: AsyncIterator<T> }[],
+  seed: number,
+): AsyncGenerator<{ item: T; source: string }> {
   if (streams.length === 1) {
-    for (let next = await streams[0]!.items.next(); !next.done; next = await streams[0]!.items.next()) yield { item: next.value, source: streams[0]!.name };
+    for (let next = await streams[0]!.items.next(); !next.done; next = await streams[0]!.items.next())
+      yield { item: next.value, source: streams[0]!.name };
     return;
   }
   const iters = streams.map((s) => ({ s, it: s.items, live: s.share > 0 }));
@@ -236,15 +240,23 @@ interface PackSetup {
 
 async function packSetup(o: PackOptions): Promise<PackSetup> {
   if (!Number.isInteger(o.seqLen) || o.seqLen < 1) throw new ConfigError(`--seq-len must be a positive integer, got ${o.seqLen}`);
-  if (o.numSeqs !== null && (!Number.isInteger(o.numSeqs) || o.numSeqs < 1)) throw new ConfigError(`--num-seqs must be a positive integer, got ${o.numSeqs}`);
+  if (o.numSeqs !== null && (!Number.isInteger(o.numSeqs) || o.numSeqs < 1))
+    throw new ConfigError(`--num-seqs must be a positive integer, got ${o.numSeqs}`);
   const packing: Packing = o.packing ?? "contiguous";
   if (packing !== "contiguous" && packing !== "greedy") throw new ConfigError(`--packing must be contiguous or greedy, got ${packing}`);
   const window = o.packWindow ?? PACK_WINDOW;
   if (!Number.isInteger(window) || window < 1) throw new ConfigError(`--pack-window must be a positive integer, got ${window}`);
-  const tok: Tokenizer = await loadTokenizer(o.tokenizerPath, { eosId: o.eosId, expectedSha256: o.tokenizerSha256 ?? undefined, requireEos: true });
+  const tok: Tokenizer = await loadTokenizer(o.tokenizerPath, {
+    eosId: o.eosId,
+    expectedSha256: o.tokenizerSha256 ?? undefined,
+    requireEos: true,
+  });
   const eos = tok.eosId!;
   const { allowed, missing } = allowedSpecials(o.allowSpecial ?? [], (t) => tok.tokenId(t));
-  if (missing.length > 0) throw new ConfigError(`--allow-special: ${missing.join(", ")} ${missing.length === 1 ? "is not a token" : "are not tokens"} of ${tok.path}`);
+  if (missing.length > 0)
+    throw new ConfigError(
+      `--allow-special: ${missing.join(", ")} ${missing.length === 1 ? "is not a token" : "are not tokens"} of ${tok.path}`,
+    );
   return { packing, window, tok, eos, allowed, pad: o.padId ?? eos };
 }
 
@@ -270,7 +282,12 @@ export async function runPack(o: PackOptions): Promise<PackMeta> {
  * Documents in mixture order -> rows, index and meta.json. Documents that come as text are
  * encoded here (`encode`), those read back from tasks come with their ids.
  */
-async function packOutputs(o: PackOptions, s: PackSetup, items: AsyncIterable<{ item: ReadItem | EncodedItem; source: string }>, encode: boolean): Promise<PackMeta> {
+async function packOutputs(
+  o: PackOptions,
+  s: PackSetup,
+  items: AsyncIterable<{ item: ReadItem | EncodedItem; source: string }>,
+  encode: boolean,
+): Promise<PackMeta> {
   const { packing, window, tok, eos, allowed, pad } = s;
   removeStaleTemps(o.outDir);
   mkdirSync(o.outDir, { recursive: true });
@@ -298,7 +315,11 @@ async function packOutputs(o: PackOptions, s: PackSetup, items: AsyncIterable<{ 
   }
   const encodeDocs = (docs: Group["docs"]): Promise<Uint32Array[]> => {
     if (docs.every((d) => d.ids !== null)) return Promise.resolve(docs.map((d) => d.ids!));
-    return encodeTexts(pool!, allowed, docs.map((d) => d.text!));
+    return encodeTexts(
+      pool!,
+      allowed,
+      docs.map((d) => d.text!),
+    );
   };
   const L = o.seqLen;
   const out = new RowFile(fd, L);
@@ -375,7 +396,9 @@ async function packOutputs(o: PackOptions, s: PackSetup, items: AsyncIterable<{ 
         const fromIds = Math.max(0, Math.min(it.end, d.ids.length) - it.start);
         out.row.set(d.ids.subarray(it.start, it.start + fromIds), fill);
         if (fromIds < it.end - it.start) out.row[fill + fromIds] = eos;
-        segs.push(JSON.stringify({ row: rows, doc_id: d.docId, doc_token_start: it.start, doc_token_end: it.end, row_offset: fill }) + "\n");
+        segs.push(
+          JSON.stringify({ row: rows, doc_id: d.docId, doc_token_start: it.start, doc_token_end: it.end, row_offset: fill }) + "\n",
+        );
         fill += it.end - it.start;
         docTokens += fromIds;
         placed[it.doc] += it.end - it.start;
@@ -585,7 +608,11 @@ export async function runPackTask(o: PackOptions, task: Task): Promise<PackTaskS
         };
         const ahead: { batch: ReadItem[]; encoding: Promise<Uint32Array[]> }[] = [];
         for await (const batch of ownedBatches(readDocBatches(src.files), task, block)) {
-          const encoding = encodeTexts(pool, s.allowed, batch.flatMap((item) => ("bad" in item ? [] : [item.doc.text])));
+          const encoding = encodeTexts(
+            pool,
+            s.allowed,
+            batch.flatMap((item) => ("bad" in item ? [] : [item.doc.text])),
+          );
           encoding.catch(() => {}); // awaited when written, unless an error stops the task first
           ahead.push({ batch, encoding });
           if (ahead.length > READ_AHEAD) {
@@ -616,14 +643,24 @@ async function mergePack(o: PackOptions, s: PackSetup): Promise<PackMeta> {
   const key = packTaskKey(o, s, block);
   const tasks = Array.from({ length: count }, (_, index) => ({ index, count }));
   const markers = allMarkers(o.outDir, "pack", count, key);
-  const missing = tasks.filter((t, i) => markers[i] === null || !o.sources.every((_, k) => recordsExist(packTaskBase(o.outDir, t, k)))).map((t) => t.index);
+  const missing = tasks
+    .filter((t, i) => markers[i] === null || !o.sources.every((_, k) => recordsExist(packTaskBase(o.outDir, t, k))))
+    .map((t) => t.index);
   if (missing.length > 0) {
-    throw new InputError(`pack --merge: task(s) ${missing.join(", ")} of ${count} have not finished for these inputs and settings in ${o.outDir}; run them first`, { code: "tasks_missing" });
+    throw new InputError(
+      `pack --merge: task(s) ${missing.join(", ")} of ${count} have not finished for these inputs and settings in ${o.outDir}; run them first`,
+      { code: "tasks_missing" },
+    );
   }
   const streams = o.sources.map((src, k) => ({
     name: src.name,
     share: src.share,
-    items: encodedItems(interleaveBlocks(tasks.map((t) => readRecords<PackRecordMeta>(packTaskBase(o.outDir, t, k))), block)),
+    items: encodedItems(
+      interleaveBlocks(
+        tasks.map((t) => readRecords<PackRecordMeta>(packTaskBase(o.outDir, t, k))),
+        block,
+      ),
+    ),
   }));
   const meta = await packOutputs(o, s, mixItems(streams, o.seed), false);
   for (const t of tasks) for (const k of o.sources.keys()) removeRecords(packTaskBase(o.outDir, t, k));

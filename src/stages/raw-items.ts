@@ -26,7 +26,10 @@ export function recordItem(r: RawRecord, fallback: number): SourceItem {
 }
 
 /** Drives `open(onReject)` and yields its records and rejects in batches. */
-export async function* readerItems(open: (onReject: RejectHandler) => AsyncIterable<RawRecord>, batchSize = 512): AsyncGenerator<SourceItem[]> {
+export async function* readerItems(
+  open: (onReject: RejectHandler) => AsyncIterable<RawRecord>,
+  batchSize = 512,
+): AsyncGenerator<SourceItem[]> {
   let batch: SourceItem[] = [];
   let n = 0;
   const records = open((r) => batch.push(rejectItem(r, ++n)));

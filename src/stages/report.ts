@@ -31,12 +31,36 @@ export interface Report {
   inputs: string[];
   /** by_language: from shards normalized with --filters code (absent when there are none). */
   normalize: (Bucket & { by_source: Record<string, Bucket>; by_language?: Record<string, LanguageCounts> }) | null;
-  dedup: { manifest: string; mode: unknown; counts: StageCounts; dedup_rate: number; by_source: Record<string, StageCounts & { dedup_rate: number }>; backend: unknown }[];
+  dedup: {
+    manifest: string;
+    mode: unknown;
+    counts: StageCounts;
+    dedup_rate: number;
+    by_source: Record<string, StageCounts & { dedup_rate: number }>;
+    backend: unknown;
+  }[];
   /** tokenize manifests: tokens and splits, and their metrics (samples, average length, languages, FIM, chunks) when recorded. */
-  tokenize: { manifest: string; tokens: number; counts: StageCounts; splits: Record<string, { docs: number; tokens: number }>; format: unknown; metrics: unknown }[];
+  tokenize: {
+    manifest: string;
+    tokens: number;
+    counts: StageCounts;
+    splits: Record<string, { docs: number; tokens: number }>;
+    format: unknown;
+    metrics: unknown;
+  }[];
   /** Every manifest given: read, or refused with the reason. */
   manifests: { path: string; kind: string; read: boolean; reason?: string }[];
-  pack: { meta: string; seq_len: number; n_seqs: number; packing: string; tokens: number; padding_tokens: number; padding_fraction: number; counts: StageCounts; by_source: Record<string, { docs: number; tokens: number }> }[];
+  pack: {
+    meta: string;
+    seq_len: number;
+    n_seqs: number;
+    packing: string;
+    tokens: number;
+    padding_tokens: number;
+    padding_fraction: number;
+    counts: StageCounts;
+    by_source: Record<string, { docs: number; tokens: number }>;
+  }[];
   checks: { stage: string; where: string; in: number; kept: number; dropped: number; rejected: number; adds_up: boolean }[];
   adds_up: boolean;
 }
@@ -74,7 +98,9 @@ export function buildReport(files: string[]): Report {
       throw new ConfigError(`report: ${f} is not a readable JSON manifest: ${(e as Error).message}`);
     }
     if (typeof m.kind !== "string" || !m.kind.startsWith("gamma.")) {
-      throw new ConfigError(`report: ${f} is not a gamma manifest (no "kind"); pass normalize *.manifest.json, dedup.manifest.json, tokenize manifest.json or pack meta.json files`);
+      throw new ConfigError(
+        `report: ${f} is not a gamma manifest (no "kind"); pass normalize *.manifest.json, dedup.manifest.json, tokenize manifest.json or pack meta.json files`,
+      );
     }
     const c = classify(m.kind);
     rep.manifests.push({ path: f, kind: m.kind, read: c.understood, ...(c.reason ? { reason: c.reason } : {}) });
@@ -112,14 +138,22 @@ export function buildReport(files: string[]): Report {
         packing: p.packing ?? "contiguous",
         tokens: p.counts.tokens,
         padding_tokens: p.counts.padding_tokens,
-        padding_fraction: p.counts.padding_fraction ?? (p.n_seqs === 0 ? 0 : Math.round((p.counts.padding_tokens / (p.n_seqs * p.seq_len)) * 1e6) / 1e6),
+        padding_fraction:
+          p.counts.padding_fraction ?? (p.n_seqs === 0 ? 0 : Math.round((p.counts.padding_tokens / (p.n_seqs * p.seq_len)) * 1e6) / 1e6),
         counts: p.counts.docs,
         by_source: p.counts.by_source,
       });
       rep.checks.push(check("pack", f, p.counts.docs));
     } else if (m.kind === "gamma.tokenize/v1") {
       const t = m.counts as { docs: StageCounts; tokens: number; splits: Record<string, { docs: number; tokens: number }> };
-      rep.tokenize.push({ manifest: f, tokens: t.tokens, counts: t.docs, splits: t.splits, format: (m.config as Record<string, unknown> | undefined)?.format ?? null, metrics: m.metrics ?? null });
+      rep.tokenize.push({
+        manifest: f,
+        tokens: t.tokens,
+        counts: t.docs,
+        splits: t.splits,
+        format: (m.config as Record<string, unknown> | undefined)?.format ?? null,
+        metrics: m.metrics ?? null,
+      });
       rep.checks.push(check("tokenize", f, t.docs));
     } else if (c.understood && isStageCounts(m.counts)) {
       rep.checks.push(check(c.stage, f, m.counts));
@@ -129,7 +163,11 @@ export function buildReport(files: string[]): Report {
     rep.normalize = {
       ...total,
       counts: sortedCounts(total.counts),
-      by_source: Object.fromEntries(Object.entries(bySource).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, { ...v, counts: sortedCounts(v.counts) }])),
+      by_source: Object.fromEntries(
+        Object.entries(bySource)
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(([k, v]) => [k, { ...v, counts: sortedCounts(v.counts) }]),
+      ),
       ...(byLanguage ? { by_language: sortLanguageCounts(byLanguage) } : {}),
     };
     rep.checks.push(check("normalize", "(all shards)", total.counts));
@@ -158,7 +196,9 @@ export function runReport(patterns: string[], out: string | null): Report {
   const rep = buildReport(reportFiles(patterns));
   if (out !== null) writeJsonAtomic(out, rep);
   for (const c of rep.checks.filter((c) => c.where === "(all shards)" || c.stage !== "normalize")) {
-    info(`report: ${c.stage}${c.where === "(all shards)" ? "" : ` (${c.where})`}: ${c.in} in = ${c.kept} kept + ${c.dropped} dropped + ${c.rejected} rejected: ${c.adds_up ? "adds up" : "DOES NOT ADD UP"}`);
+    info(
+      `report: ${c.stage}${c.where === "(all shards)" ? "" : ` (${c.where})`}: ${c.in} in = ${c.kept} kept + ${c.dropped} dropped + ${c.rejected} rejected: ${c.adds_up ? "adds up" : "DOES NOT ADD UP"}`,
+    );
   }
   if (out !== null) info(`report: written to ${out}`);
   return rep;

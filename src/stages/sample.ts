@@ -75,7 +75,8 @@ function shardManifestOf(file: string): string | null {
 }
 
 export async function runSample(o: SampleOptions): Promise<SampleSummary> {
-  if (!o.out.endsWith(".jsonl")) throw new ConfigError(`--out ${o.out}: the sample is written as JSONL; name it *.jsonl (the meta file goes beside it as *.meta.json)`);
+  if (!o.out.endsWith(".jsonl"))
+    throw new ConfigError(`--out ${o.out}: the sample is written as JSONL; name it *.jsonl (the meta file goes beside it as *.meta.json)`);
   const files = expandInputs(o.inputs, { what: "input files" });
   const counts: Record<string, number> = {};
   const bump = (k: string) => (counts[k] = (counts[k] ?? 0) + 1);
@@ -177,11 +178,17 @@ export async function runSample(o: SampleOptions): Promise<SampleSummary> {
     split_mode: r.meta.splitMode,
     split_rule: r.meta.splitRule,
     uid: r.meta.uid,
-    ...(pair === undefined ? { text_field: o.textField } : { src_field: pair.srcField, tgt_field: pair.tgtField, uid_text: "JSON array [src_text, tgt_text]" }),
+    ...(pair === undefined
+      ? { text_field: o.textField }
+      : { src_field: pair.srcField, tgt_field: pair.tgtField, uid_text: "JSON array [src_text, tgt_text]" }),
     id_field: o.idField,
     weight_field: o.weightField ?? null,
     normalization: o.nfkc ? "nfkc" : "none",
-    filters: { ...r.meta.filters, per_side: pair !== undefined, dedupe: o.dedupe ? "before sampling, on NFKC + collapsed whitespace + lower case text" : false },
+    filters: {
+      ...r.meta.filters,
+      per_side: pair !== undefined,
+      dedupe: o.dedupe ? "before sampling, on NFKC + collapsed whitespace + lower case text" : false,
+    },
     input_order: "files in sorted path order, lines in file order",
     inputs,
     revisions: [...revisions.values()],

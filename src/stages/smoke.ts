@@ -19,7 +19,6 @@ import { runNormalize } from "./normalize.ts";
 import { runPack } from "./pack.ts";
 import { reportFiles, runHtmlReport, runReport, type Report } from "./report.ts";
 
-
 export interface SmokeResult {
   outDir: string;
   report: Report;
@@ -98,8 +97,25 @@ export async function runSmoke(outDir: string, g: Globals, near: NearSettings): 
     manifestPath: null,
   });
   info("smoke: 5/5 report");
-  const manifests = [join(p.normalized, "**", "*.manifest.json"), join(p.code, "**", "*.manifest.json"), join(p.dedup, "dedup.manifest.json"), join(p.packed, "meta.json")];
+  const manifests = [
+    join(p.normalized, "**", "*.manifest.json"),
+    join(p.code, "**", "*.manifest.json"),
+    join(p.dedup, "dedup.manifest.json"),
+    join(p.packed, "meta.json"),
+  ];
   const report = runReport(manifests, p.report);
   await runHtmlReport(reportFiles(manifests), report, p.html);
-  return { outDir: out, report, paths: { ...p, normalized_shards: join(p.normalized, "brown", "prose"), code_shards: join(p.code, "code-sample", "code"), deduped: join(p.dedup, "deduped.jsonl.zst"), decisions: join(p.dedup, "decisions.jsonl.zst"), input_ids: join(p.packed, "input_ids.mmap"), meta: join(p.packed, "meta.json") } };
+  return {
+    outDir: out,
+    report,
+    paths: {
+      ...p,
+      normalized_shards: join(p.normalized, "brown", "prose"),
+      code_shards: join(p.code, "code-sample", "code"),
+      deduped: join(p.dedup, "deduped.jsonl.zst"),
+      decisions: join(p.dedup, "decisions.jsonl.zst"),
+      input_ids: join(p.packed, "input_ids.mmap"),
+      meta: join(p.packed, "meta.json"),
+    },
+  };
 }

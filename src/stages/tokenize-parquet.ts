@@ -45,7 +45,9 @@ export function parquetShard(dir: string, i: number) {
     writer,
     schema: SCHEMA as never,
     codec: "ZSTD",
-    compressors: { ZSTD: (b: Uint8Array) => new Uint8Array(zlib.zstdCompressSync(b, { params: { [zlib.constants.ZSTD_c_compressionLevel]: level } })) },
+    compressors: {
+      ZSTD: (b: Uint8Array) => new Uint8Array(zlib.zstdCompressSync(b, { params: { [zlib.constants.ZSTD_c_compressionLevel]: level } })),
+    },
     statistics: false,
     kvMetadata: [{ key: "huggingface", value: JSON.stringify(HF_FEATURES) }],
     createdBy: `gamma ${GAMMA_VERSION}`,

@@ -31,16 +31,34 @@ export interface SequencePlan {
 /** Checks the options against the tokenizer: every special token named must be one of its tokens. */
 export function sequencePlan(tok: Tokenizer, o: SequenceOptions): SequencePlan {
   const { allowed, missing } = allowedSpecials(o.allowSpecial, (s) => tok.tokenId(s));
-  if (missing.length > 0) throw new ConfigError(`--allow-special: ${missing.join(", ")} ${missing.length === 1 ? "is not a token" : "are not tokens"} of ${tok.path}`);
+  if (missing.length > 0)
+    throw new ConfigError(
+      `--allow-special: ${missing.join(", ")} ${missing.length === 1 ? "is not a token" : "are not tokens"} of ${tok.path}`,
+    );
   let fim: SequencePlan["fim"] = null;
   if (o.fim !== null && o.fim.rate > 0) {
-    const ids = { prefix: tok.tokenId(SENTINEL_TEXTS.prefix), suffix: tok.tokenId(SENTINEL_TEXTS.suffix), middle: tok.tokenId(SENTINEL_TEXTS.middle) };
+    const ids = {
+      prefix: tok.tokenId(SENTINEL_TEXTS.prefix),
+      suffix: tok.tokenId(SENTINEL_TEXTS.suffix),
+      middle: tok.tokenId(SENTINEL_TEXTS.middle),
+    };
     const lacking = (Object.keys(ids) as (keyof typeof ids)[]).filter((k) => ids[k] === null).map((k) => SENTINEL_TEXTS[k]);
-    if (lacking.length > 0) throw new ConfigError(`--fim-rate ${o.fim.rate}: the FIM sentinel tokens ${lacking.join(", ")} are not tokens of ${tok.path}; use a tokenizer that has them, or --fim-rate 0`);
+    if (lacking.length > 0)
+      throw new ConfigError(
+        `--fim-rate ${o.fim.rate}: the FIM sentinel tokens ${lacking.join(", ")} are not tokens of ${tok.path}; use a tokenizer that has them, or --fim-rate 0`,
+      );
     fim = { settings: o.fim, sentinels: ids as FimSentinels };
   }
-  if (o.languageTags && !o.languageTagTemplate.includes("{language}")) throw new ConfigError(`--language-tag-template must contain {language}, got ${JSON.stringify(o.languageTagTemplate)}`);
-  const tags = o.languageTags ? { template: o.languageTagTemplate, missing: o.missingTag, ids: new Map<string, number | null>(), tokenId: (s: string) => tok.tokenId(s) } : null;
+  if (o.languageTags && !o.languageTagTemplate.includes("{language}"))
+    throw new ConfigError(`--language-tag-template must contain {language}, got ${JSON.stringify(o.languageTagTemplate)}`);
+  const tags = o.languageTags
+    ? {
+        template: o.languageTagTemplate,
+        missing: o.missingTag,
+        ids: new Map<string, number | null>(),
+        tokenId: (s: string) => tok.tokenId(s),
+      }
+    : null;
   return { eos: o.eos, allowed, tags, fim };
 }
 
@@ -89,7 +107,15 @@ export function docSequence(doc: Doc, plan: SequencePlan): DocSequence {
     }
   }
   const allowed = plan.allowed;
-  const fim = plan.fim === null ? null : chooseFim(doc.text, doc.doc_id, plan.fim.settings, plan.fim.settings.mode === "ast" ? () => fimNodeSpans(language, doc.text) : undefined);
+  const fim =
+    plan.fim === null
+      ? null
+      : chooseFim(
+          doc.text,
+          doc.doc_id,
+          plan.fim.settings,
+          plan.fim.settings.mode === "ast" ? () => fimNodeSpans(language, doc.text) : undefined,
+        );
   if (fim === null) splitSpecials(doc.text, allowed, parts);
   else fimParts(doc.text, fim, plan.fim!.sentinels, parts, (piece, out) => void splitSpecials(piece, allowed, out));
   if (plan.eos !== null) parts.push(plan.eos);

@@ -31,7 +31,17 @@ import { joinParts, textsOf } from "../tokenizer/parts.ts";
 import { ZstdTextWriter } from "../io/zstd-writer.ts";
 import type { Doc } from "../pipeline.ts";
 import { loadFimGrammars } from "../code/fim-nodes.ts";
-import { chunkRanges, docSequence, languageOf, sequencePlan, tagId, tagText, type DocSequence, type MissingTag, type SequencePlan } from "./tokenize-sequence.ts";
+import {
+  chunkRanges,
+  docSequence,
+  languageOf,
+  sequencePlan,
+  tagId,
+  tagText,
+  type DocSequence,
+  type MissingTag,
+  type SequencePlan,
+} from "./tokenize-sequence.ts";
 import { interleaveBlocks, ownedBatches, TASK_BLOCK } from "../runtime/task-blocks.ts";
 import { allMarkers, markerDir, readMarker, taskName, writeMarker, type Task } from "../runtime/tasks.ts";
 import { readRecords, RecordWriter, recordsExist, removeRecords, type TaskRecord } from "./task-records.ts";
@@ -131,19 +141,24 @@ interface Setup {
 }
 
 async function setup(o: TokenizeOptions): Promise<Setup> {
-  if (!(o.validFraction >= 0 && o.validFraction <= 1)) throw new ConfigError(`--valid-fraction must be from 0 to 1, got ${o.validFraction}`);
-  if (o.tokenBudget !== null && !(Number.isSafeInteger(o.tokenBudget) && o.tokenBudget > 0)) throw new ConfigError(`--token-budget must be a positive integer, got ${o.tokenBudget}`);
+  if (!(o.validFraction >= 0 && o.validFraction <= 1))
+    throw new ConfigError(`--valid-fraction must be from 0 to 1, got ${o.validFraction}`);
+  if (o.tokenBudget !== null && !(Number.isSafeInteger(o.tokenBudget) && o.tokenBudget > 0))
+    throw new ConfigError(`--token-budget must be a positive integer, got ${o.tokenBudget}`);
   const maxLength = o.maxLength ?? null;
   const minChunk = o.minChunkTokens ?? 0;
-  if (maxLength !== null && !(Number.isSafeInteger(maxLength) && maxLength > 0)) throw new ConfigError(`--max-length must be a positive integer, got ${maxLength}`);
-  if (!(Number.isSafeInteger(minChunk) && minChunk >= 0)) throw new ConfigError(`--min-chunk-tokens must be a non-negative integer, got ${minChunk}`);
+  if (maxLength !== null && !(Number.isSafeInteger(maxLength) && maxLength > 0))
+    throw new ConfigError(`--max-length must be a positive integer, got ${maxLength}`);
+  if (!(Number.isSafeInteger(minChunk) && minChunk >= 0))
+    throw new ConfigError(`--min-chunk-tokens must be a non-negative integer, got ${minChunk}`);
   const fimOpt = o.fim ?? null;
   if (fimOpt !== null) {
     if (!(fimOpt.rate >= 0 && fimOpt.rate <= 1)) throw new ConfigError(`--fim-rate must be from 0 to 1, got ${fimOpt.rate}`);
     if (!(fimOpt.spmRate >= 0 && fimOpt.spmRate <= 1)) throw new ConfigError(`--fim-spm-rate must be from 0 to 1, got ${fimOpt.spmRate}`);
     if (!FIM_MODES.includes(fimOpt.mode)) throw new ConfigError(`--fim-mode must be one of ${FIM_MODES.join(", ")}, got ${fimOpt.mode}`);
   }
-  if ((o.format === "jsonl" || o.format === "parquet") && o.dtype === "uint16") throw new ConfigError(`--dtype uint16 applies to --format megatron and npy; ${o.format} holds int32 ids`);
+  if ((o.format === "jsonl" || o.format === "parquet") && o.dtype === "uint16")
+    throw new ConfigError(`--dtype uint16 applies to --format megatron and npy; ${o.format} holds int32 ids`);
   const seed = o.seed ?? 0;
   const files = expandInputs(o.inputs, { what: "normalized shards" });
   const tok = await loadTokenizer(o.tokenizer, { eosId: o.eosId, expectedSha256: o.tokenizerSha256 ?? undefined, requireEos: !o.noEos });
@@ -164,7 +179,12 @@ async function setup(o: TokenizeOptions): Promise<Setup> {
  * groups are written). `stop()` says, as each document is read, that the budget is reached: the
  * document is then not encoded.
  */
-async function* encodeRecords(batches: AsyncIterable<ReadItem[]>, s: Setup, pool: EncodePool, stop: () => boolean): AsyncGenerator<Pending> {
+async function* encodeRecords(
+  batches: AsyncIterable<ReadItem[]>,
+  s: Setup,
+  pool: EncodePool,
+  stop: () => boolean,
+): AsyncGenerator<Pending> {
   const { plan, tok } = s;
   const grammarsTried = new Set<string>();
   for await (const batch of batches) {
@@ -185,11 +205,14 @@ async function* encodeRecords(batches: AsyncIterable<ReadItem[]>, s: Setup, pool
         continue;
       }
       const seq = stop() ? null : docSequence(item.doc, plan);
-      if (seq !== null && seq.tag === "missing" && plan.tags!.missing === "error") (missing ??= new Map()).set(seq.language ?? NO_LANGUAGE, item.location);
+      if (seq !== null && seq.tag === "missing" && plan.tags!.missing === "error")
+        (missing ??= new Map()).set(seq.language ?? NO_LANGUAGE, item.location);
       docs.push({ doc: item.doc, seq });
     }
     if (missing !== null) {
-      const list = [...missing.keys()].sort().map((l) => (l === NO_LANGUAGE ? "documents without meta.language" : `${l} (${tagText(plan, l)})`));
+      const list = [...missing.keys()]
+        .sort()
+        .map((l) => (l === NO_LANGUAGE ? "documents without meta.language" : `${l} (${tagText(plan, l)})`));
       throw new ConfigError(
         `--language-tags: ${tok.path} has no tag token for ${list.join(", ")} (first at ${[...missing.values()][0]}); add the tokens, or pass --missing-tag skip (keep the documents untagged) or drop`,
       );
@@ -200,8 +223,16 @@ async function* encodeRecords(batches: AsyncIterable<ReadItem[]>, s: Setup, pool
       return docs.map((d): TokRecord => {
         if (d === null) return { bad: true };
         const { doc, seq } = d;
-        if (seq === null) return { doc_id: doc.doc_id, chars: doc.text.length, language: languageOf(doc), tag: "none", fim: null, ids: null };
-        return { doc_id: doc.doc_id, chars: doc.text.length, language: seq.language, tag: seq.tag, fim: fimRecord(doc.text, seq), ids: joinParts(seq.parts, encoded, cursor) };
+        if (seq === null)
+          return { doc_id: doc.doc_id, chars: doc.text.length, language: languageOf(doc), tag: "none", fim: null, ids: null };
+        return {
+          doc_id: doc.doc_id,
+          chars: doc.text.length,
+          language: seq.language,
+          tag: seq.tag,
+          fim: fimRecord(doc.text, seq),
+          ids: joinParts(seq.parts, encoded, cursor),
+        };
       });
     });
     records.catch(() => {}); // awaited when written, unless an error stops the run first
@@ -231,7 +262,11 @@ export async function runTokenize(o: TokenizeOptions) {
   const pool = await createEncodePool(s.tok, o.cpuThreads);
   try {
     const state = { budgetHit: false };
-    return await writeTokenOutputs(s, encodeRecords(readDocBatches(s.files), s, pool, () => state.budgetHit), state);
+    return await writeTokenOutputs(
+      s,
+      encodeRecords(readDocBatches(s.files), s, pool, () => state.budgetHit),
+      state,
+    );
   } finally {
     await pool.close();
   }
@@ -263,7 +298,10 @@ async function writeTokenOutputs(s: Setup, groups: AsyncIterable<Pending>, state
     throw e;
   }
   const counts = emptyCounts();
-  const perSplit: Record<Split, { docs: number; samples: number; tokens: number }> = { train: { docs: 0, samples: 0, tokens: 0 }, valid: { docs: 0, samples: 0, tokens: 0 } };
+  const perSplit: Record<Split, { docs: number; samples: number; tokens: number }> = {
+    train: { docs: 0, samples: 0, tokens: 0 },
+    valid: { docs: 0, samples: 0, tokens: 0 },
+  };
   const languages: Record<string, LanguageCounts> = {};
   const missingTags: Record<string, number> = {};
   const fimByMode: Record<string, number> = {};
@@ -364,7 +402,16 @@ async function writeTokenOutputs(s: Setup, groups: AsyncIterable<Pending>, state
     const indexDigest = { ...index!.digest(), path: "index.jsonl.zst" };
     progress.done();
     if (!countsAddUp(counts)) throw new Error("tokenize: internal error: counts do not add up");
-    const fimSetting = plan.fim === null ? null : { rate: plan.fim.settings.rate, spm_rate: plan.fim.settings.spmRate, mode: plan.fim.settings.mode, sentinels: SENTINEL_TEXTS, sentinel_ids: plan.fim.sentinels };
+    const fimSetting =
+      plan.fim === null
+        ? null
+        : {
+            rate: plan.fim.settings.rate,
+            spm_rate: plan.fim.settings.spmRate,
+            mode: plan.fim.settings.mode,
+            sentinels: SENTINEL_TEXTS,
+            sentinel_ids: plan.fim.sentinels,
+          };
     const config = {
       format: o.format,
       dtype_requested: o.dtype,
@@ -392,7 +439,14 @@ async function writeTokenOutputs(s: Setup, groups: AsyncIterable<Pending>, state
       fim:
         plan.fim === null
           ? null
-          : { docs: counts.kept, transformed: fimDocs, rate: counts.kept === 0 ? 0 : Math.round((fimDocs / counts.kept) * 1e6) / 1e6, by_mode: sortedObject(fimByMode), spm: fimSpm, psm: fimDocs - fimSpm },
+          : {
+              docs: counts.kept,
+              transformed: fimDocs,
+              rate: counts.kept === 0 ? 0 : Math.round((fimDocs / counts.kept) * 1e6) / 1e6,
+              by_mode: sortedObject(fimByMode),
+              spm: fimSpm,
+              psm: fimDocs - fimSpm,
+            },
       chunks: { kept: chunksKept, dropped_short: chunksDropped },
     };
     const manifest = {
@@ -403,17 +457,32 @@ async function writeTokenOutputs(s: Setup, groups: AsyncIterable<Pending>, state
       created_at: createdAt(),
       config,
       config_sha256: sha256Hex(JSON.stringify(config)),
-      tokenizer: { path: o.tokenizer, sha256: tok.sha256, kind: tok.kind, encoder: tok.encoder, note: tok.note, vocab_size: tok.vocabSize, eos_id: tok.eosId, bos_id: tok.bosId },
+      tokenizer: {
+        path: o.tokenizer,
+        sha256: tok.sha256,
+        kind: tok.kind,
+        encoder: tok.encoder,
+        note: tok.note,
+        vocab_size: tok.vocabSize,
+        eos_id: tok.eosId,
+        bos_id: tok.bosId,
+      },
       inputs: await Promise.all(files.map((f) => sha256File(f))),
       input_manifests: inputManifests(files),
       split_rule: { rule: SPLIT_RULE, valid_fraction: o.validFraction },
-      budget: { token_budget: o.tokenBudget, reached: budgetHit, rule: "documents in input order while the running total stays within the budget; stop at the first that would pass it" },
+      budget: {
+        token_budget: o.tokenBudget,
+        reached: budgetHit,
+        rule: "documents in input order while the running total stays within the budget; stop at the first that would pass it",
+      },
       dtype,
       max_token_id: maxEmitted,
       counts: { docs: sortedCounts(counts), tokens: total, splits: perSplit },
       metrics,
       outputs: {
-        ...Object.fromEntries(SPLITS.map((s) => [s, outputs[s].map((d) => ({ ...d, path: d.path.slice(o.outDir.length).replace(/^\/+/, "") }))])),
+        ...Object.fromEntries(
+          SPLITS.map((s) => [s, outputs[s].map((d) => ({ ...d, path: d.path.slice(o.outDir.length).replace(/^\/+/, "") }))]),
+        ),
         index: indexDigest,
       } as Record<Split, FileDigest[]> & { index: FileDigest },
     };
@@ -523,7 +592,10 @@ async function mergeTokenize(o: TokenizeOptions) {
   const markers = allMarkers(o.outDir, "tokenize", count, key);
   const missing = tasks.filter((t, i) => markers[i] === null || !recordsExist(taskBase(o.outDir, t))).map((t) => t.index);
   if (missing.length > 0) {
-    throw new InputError(`tokenize --merge: task(s) ${missing.join(", ")} of ${count} have not finished for these inputs and settings in ${o.outDir}; run them first`, { code: "tasks_missing" });
+    throw new InputError(
+      `tokenize --merge: task(s) ${missing.join(", ")} of ${count} have not finished for these inputs and settings in ${o.outDir}; run them first`,
+      { code: "tasks_missing" },
+    );
   }
   const streams = tasks.map((t) => readRecords<Omit<EncodedDoc, "ids"> | { bad: true }>(taskBase(o.outDir, t)));
   const manifest = await writeTokenOutputs(s, inGroups(interleaveBlocks(streams, block)), { budgetHit: false });

@@ -63,7 +63,11 @@ export interface TrainedModel {
 }
 
 /** A model's trainer: consumes the documents (each also goes to `seen`) and returns the model. */
-export type Trainer = (docs: AsyncIterable<CorpusDoc>, o: TrainTokenizerOptions, seen: (d: CorpusDoc) => Promise<void>) => Promise<TrainedModel>;
+export type Trainer = (
+  docs: AsyncIterable<CorpusDoc>,
+  o: TrainTokenizerOptions,
+  seen: (d: CorpusDoc) => Promise<void>,
+) => Promise<TrainedModel>;
 
 /** Characters of text handed to a counting worker at once. */
 const BATCH_CHARS = 1 << 20;
@@ -106,11 +110,19 @@ const trainBpeModel: Trainer = async (docs, o, seen) => {
       info(`train-tokenizer: ${merges} merges, ${vocab}/${o.vocabSize} tokens`);
     },
   });
-  if (bpe.vocab.length < o.vocabSize) info(`train-tokenizer: stopped at ${bpe.vocab.length} tokens: no pair left occurs at least --min-frequency ${o.minFrequency} times`);
+  if (bpe.vocab.length < o.vocabSize)
+    info(`train-tokenizer: stopped at ${bpe.vocab.length} tokens: no pair left occurs at least --min-frequency ${o.minFrequency} times`);
   return {
     tokenizerJson: tokenizerJson(bpe, o.pretokenizer),
     specialTokens: bpe.specialTokens,
-    facts: { model: "BPE", vocab_size: bpe.vocab.length, merges: bpe.merges.length, merge_steps: bpe.mergeSteps, distinct_pretokens: counts.starts.length, pretokens: words },
+    facts: {
+      model: "BPE",
+      vocab_size: bpe.vocab.length,
+      merges: bpe.merges.length,
+      merge_steps: bpe.mergeSteps,
+      distinct_pretokens: counts.starts.length,
+      pretokens: words,
+    },
   };
 };
 
@@ -119,7 +131,13 @@ const trainBpeModel: Trainer = async (docs, o, seen) => {
  * spm_train reads its input; --special-tokens become user-defined symbols after <unk>, <s>, </s>.
  */
 const trainUnigramModel: Trainer = async (docs, o, seen) => {
-  const u = o.unigram ?? { characterCoverage: 0.9995, byteFallback: false, normalization: "nmt_nfkc", splitDigits: false, maxSentencepieceLength: 16 };
+  const u = o.unigram ?? {
+    characterCoverage: 0.9995,
+    byteFallback: false,
+    normalization: "nmt_nfkc",
+    splitDigits: false,
+    maxSentencepieceLength: 16,
+  };
   async function* sentences(): AsyncGenerator<string> {
     for await (const d of docs) {
       await seen(d);
@@ -162,7 +180,11 @@ const trainUnigramModel: Trainer = async (docs, o, seen) => {
 export const TRAINERS = { bpe: trainBpeModel, unigram: trainUnigramModel } satisfies Record<string, Trainer>;
 export type TrainerName = keyof typeof TRAINERS;
 
-const SETTING_FLAGS: Record<TrainSettingError["setting"], string> = { vocabSize: "--vocab-size", specialTokens: "--special-tokens", maxTokenLength: "--max-token-length" };
+const SETTING_FLAGS: Record<TrainSettingError["setting"], string> = {
+  vocabSize: "--vocab-size",
+  specialTokens: "--special-tokens",
+  maxTokenLength: "--max-token-length",
+};
 
 /** Bad settings exit 2 naming the flag. */
 export function checkTrainTokenizerOptions(o: TrainTokenizerOptions): void {
@@ -171,15 +193,26 @@ export function checkTrainTokenizerOptions(o: TrainTokenizerOptions): void {
   // The byte-level BPE limits; the Unigram trainer checks its own (the vocabulary against its pieces).
   if (o.model === "bpe") {
     try {
-      checkTrainOptions({ vocabSize: o.vocabSize, minFrequency: o.minFrequency, specialTokens: o.specialTokens, maxTokenLength: o.maxTokenLength });
+      checkTrainOptions({
+        vocabSize: o.vocabSize,
+        minFrequency: o.minFrequency,
+        specialTokens: o.specialTokens,
+        maxTokenLength: o.maxTokenLength,
+      });
     } catch (e) {
       if (!(e instanceof TrainSettingError)) throw e;
       throw new ConfigError(`${SETTING_FLAGS[e.setting]}: ${e.message}`, { cause: e });
     }
   }
-  for (const [flag, tok] of [["--eos-token", o.eosToken], ["--pad-token", o.padToken], ["--bos-token", o.bosToken]] as const) {
+  for (const [flag, tok] of [
+    ["--eos-token", o.eosToken],
+    ["--pad-token", o.padToken],
+    ["--bos-token", o.bosToken],
+  ] as const) {
     if (tok !== null && !o.specialTokens.includes(tok)) {
-      throw new ConfigError(`${flag} ${JSON.stringify(tok)} is not one of --special-tokens (${o.specialTokens.map((t) => JSON.stringify(t)).join(", ") || "none"}); add it there`);
+      throw new ConfigError(
+        `${flag} ${JSON.stringify(tok)} is not one of --special-tokens (${o.specialTokens.map((t) => JSON.stringify(t)).join(", ") || "none"}); add it there`,
+      );
     }
   }
 }
@@ -202,9 +235,16 @@ export async function runTrainTokenizer(o: TrainTokenizerOptions): Promise<Recor
     progress.done();
     if (counts.kept === 0) {
       const where = o.corpus.manifest !== null ? `--manifest ${o.corpus.manifest}` : `--input ${o.corpus.inputs!.join(" ")}`;
-      throw new ConfigError(`train-tokenizer: no documents to train on from ${where} (${counts.in} lines read, ${counts.in - counts.kept} rejected; --text-field ${o.corpus.textField}, --max-docs ${o.corpus.maxDocs ?? "none"})`);
+      throw new ConfigError(
+        `train-tokenizer: no documents to train on from ${where} (${counts.in} lines read, ${counts.in - counts.kept} rejected; --text-field ${o.corpus.textField}, --max-docs ${o.corpus.maxDocs ?? "none"})`,
+      );
     }
-    const config = tokenizerConfig(model.specialTokens, { eosToken: o.eosToken, padToken: o.padToken, bosToken: o.bosToken, modelMaxLength: o.modelMaxLength });
+    const config = tokenizerConfig(model.specialTokens, {
+      eosToken: o.eosToken,
+      padToken: o.padToken,
+      bosToken: o.bosToken,
+      modelMaxLength: o.modelMaxLength,
+    });
     const configText = JSON.stringify(config, null, 2) + "\n";
     outs.text(join(o.outDir, "tokenizer.json"), model.tokenizerJson);
     for (const [name, bytes] of Object.entries(model.files ?? {})) outs.text(join(o.outDir, name), bytes);
@@ -240,7 +280,9 @@ export async function runTrainTokenizer(o: TrainTokenizerOptions): Promise<Recor
           outputs: {
             "tokenizer.json": { sha256: tokenizerSha, bytes: Buffer.byteLength(model.tokenizerJson) },
             "tokenizer_config.json": { sha256: sha256Hex(configText), bytes: Buffer.byteLength(configText) },
-            ...Object.fromEntries(Object.entries(model.files ?? {}).map(([name, bytes]) => [name, { sha256: sha256Hex(bytes), bytes: bytes.length }])),
+            ...Object.fromEntries(
+              Object.entries(model.files ?? {}).map(([name, bytes]) => [name, { sha256: sha256Hex(bytes), bytes: bytes.length }]),
+            ),
             "documents.jsonl.zst": { sha256: docs.sha256, bytes: docs.bytes, documents: docList.docs, text_bytes: docList.bytes },
           },
           counts,

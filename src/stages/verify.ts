@@ -62,7 +62,18 @@ export async function runVerify(dirArg: string, outArg: string | null): Promise<
     const r = relative(dir, p);
     return r.startsWith("..") || isAbsolute(r) ? p : r;
   };
-  const rec: VerifyRecord = { kind: VERIFY_KIND, gamma_version: GAMMA_VERSION, verified_at: createdAt(), dir: dirArg, manifests: [], files: [], unchecked: [], carry: [], problems: [], ok: true };
+  const rec: VerifyRecord = {
+    kind: VERIFY_KIND,
+    gamma_version: GAMMA_VERSION,
+    verified_at: createdAt(),
+    dir: dirArg,
+    manifests: [],
+    files: [],
+    unchecked: [],
+    carry: [],
+    problems: [],
+    ok: true,
+  };
   const paths = findManifests(dir).filter((p) => resolve(p) !== resolve(out));
   if (paths.length === 0) throw new ConfigError(`verify: no gamma manifest (a .json file with a "gamma." kind) under ${dirArg}`);
   const hashes = new Map<string, { sha256: string; bytes: number } | null>();
@@ -82,25 +93,46 @@ export async function runVerify(dirArg: string, outArg: string | null): Promise<
     for (const f of nf.files) {
       const got = await hash(f.path);
       const status = got === null ? "missing" : got.sha256 !== f.sha256 || (f.bytes !== null && got.bytes !== f.bytes) ? "changed" : "ok";
-      rec.files.push({ path: show(f.path), manifest: show(path), role: f.role, sha256: f.sha256, bytes: f.bytes, found_sha256: got?.sha256 ?? null, found_bytes: got?.bytes ?? null, status });
+      rec.files.push({
+        path: show(f.path),
+        manifest: show(path),
+        role: f.role,
+        sha256: f.sha256,
+        bytes: f.bytes,
+        found_sha256: got?.sha256 ?? null,
+        found_bytes: got?.bytes ?? null,
+        status,
+      });
       if (status === "missing") rec.problems.push(`missing: ${show(f.path)} (${f.role} of ${show(path)})`);
-      if (status === "changed") rec.problems.push(`changed: ${show(f.path)} (${f.role} of ${show(path)}): sha256 ${got!.sha256}, ${got!.bytes} bytes; the manifest says ${f.sha256}${f.bytes === null ? "" : `, ${f.bytes} bytes`}`);
+      if (status === "changed")
+        rec.problems.push(
+          `changed: ${show(f.path)} (${f.role} of ${show(path)}): sha256 ${got!.sha256}, ${got!.bytes} bytes; the manifest says ${f.sha256}${f.bytes === null ? "" : `, ${f.bytes} bytes`}`,
+        );
     }
   }
   carryOver(loaded, rec, show);
   rec.ok = rec.problems.length === 0;
   writeJsonAtomic(out, rec);
-  info(`verify: ${rec.files.length} file(s) named by ${rec.manifests.length} manifest(s) under ${dirArg}: ${rec.files.filter((f) => f.status === "ok").length} match, ${rec.problems.length} problem(s); record written to ${out}`);
+  info(
+    `verify: ${rec.files.length} file(s) named by ${rec.manifests.length} manifest(s) under ${dirArg}: ${rec.files.filter((f) => f.status === "ok").length} match, ${rec.problems.length} problem(s); record written to ${out}`,
+  );
   return { record: rec, out };
 }
 
 /** Counts that must agree where one stage read what another wrote (linked by sha256). */
-function carryOver(loaded: { path: string; stage: string; m: Record<string, unknown> }[], rec: VerifyRecord, show: (p: string) => string): void {
+function carryOver(
+  loaded: { path: string; stage: string; m: Record<string, unknown> }[],
+  rec: VerifyRecord,
+  show: (p: string) => string,
+): void {
   const producers = new Map<string, Kept>();
   for (const { path, stage, m } of loaded) {
-    const counts = stage === "tokenize" || stage === "pack" ? (m.counts as { docs?: StageCounts })?.docs : (m.counts as StageCounts | undefined);
-    if (counts && typeof counts.in === "number" && !countsAddUp(counts)) rec.problems.push(`counts do not add up in ${show(path)}: in ${counts.in} != kept + dropped + rejected`);
-    if (stage === "normalize") producers.set((m.shard as { sha256: string }).sha256, { kept: (m.counts as StageCounts).kept, manifest: path });
+    const counts =
+      stage === "tokenize" || stage === "pack" ? (m.counts as { docs?: StageCounts })?.docs : (m.counts as StageCounts | undefined);
+    if (counts && typeof counts.in === "number" && !countsAddUp(counts))
+      rec.problems.push(`counts do not add up in ${show(path)}: in ${counts.in} != kept + dropped + rejected`);
+    if (stage === "normalize")
+      producers.set((m.shard as { sha256: string }).sha256, { kept: (m.counts as StageCounts).kept, manifest: path });
     if (stage === "dedup") {
       const d = (m.outputs as Record<string, { sha256: string }>).deduped;
       if (d) producers.set(d.sha256, { kept: (m.counts as StageCounts).kept, manifest: path });
@@ -121,6 +153,9 @@ function carryOver(loaded: { path: string; stage: string; m: Record<string, unkn
     const expected = from.reduce((a, f) => a + f!.kept, 0);
     const what = `${stage} ${show(path)}: documents in = documents kept by ${[...new Set(from.map((f) => show(f!.manifest)))].join(", ")}`;
     rec.carry.push({ what, expected, found, ok: expected === found });
-    if (expected !== found) rec.problems.push(`counts do not carry over: ${stage} ${show(path)} read ${found} documents, but its inputs hold ${expected} kept documents`);
+    if (expected !== found)
+      rec.problems.push(
+        `counts do not carry over: ${stage} ${show(path)} read ${found} documents, but its inputs hold ${expected} kept documents`,
+      );
   }
 }

@@ -1,7 +1,6 @@
 import { ConfigError } from "../errors.ts";
 import { sha256Hex } from "../io/hash.ts";
 
-
 export async function readTokenizerFile(path: string): Promise<Uint8Array> {
   try {
     return await Bun.file(path).bytes();

@@ -86,7 +86,8 @@ export async function loadTokenizer(pathOrName: string, opts: LoadOptions = {}):
   const sha256 = sha256Hex(bytes);
   checkPin(path, sha256, opts.expectedSha256);
   // A ModelProto starts with its first piece: field 1, length-delimited (byte 0x0a).
-  const looksLikeModel = bytes[0] === 0x0a && !/\.(json|tiktoken)$/.test(path) && bytes.length > 8 && bytes[bytes[1] < 0x80 ? 2 : 3] === 0x0a;
+  const looksLikeModel =
+    bytes[0] === 0x0a && !/\.(json|tiktoken)$/.test(path) && bytes.length > 8 && bytes[bytes[1] < 0x80 ? 2 : 3] === 0x0a;
   if (path.endsWith(".model") || looksLikeModel) return assemble(sentencePieceParts(path, sha256, bytes), opts);
   const text = new TextDecoder().decode(bytes);
   const isJson = path.endsWith(".json") || (!path.endsWith(".tiktoken") && text.trimStart().startsWith("{"));
@@ -120,7 +121,8 @@ function fromTiktoken(path: string, sha256: string, text: string, encodingName: 
   const rankSet = new Set(file.ranks);
   let maxId = file.maxRank;
   for (const [s, id] of Object.entries(enc.specials)) {
-    if (rankSet.has(id)) throw new ConfigError(`${path}: special token ${s} (${id}) collides with a rank in the file; is this really ${enc.name}?`);
+    if (rankSet.has(id))
+      throw new ConfigError(`${path}: special token ${s} (${id}) collides with a rank in the file; is this really ${enc.name}?`);
     if (id > maxId) maxId = id;
   }
   const specialIds = new Set(Object.values(enc.specials));
@@ -175,5 +177,16 @@ function fromTokenizerJson(path: string, sha256: string, text: string): Parts {
     typeof fast === "string"
       ? `hf-tokenizers, because ${fast}`
       : `gamma-bpe, ${json.model.type} (${patternKind(fast.pattern)} pre-tokenizer, tokenizer.json merges)`;
-  return { path, sha256, kind: "tokenizer.json", spec, ids, vocabSize, maxId, isToken: (id) => allIds.has(id), named: (c) => byContent.get(c), note };
+  return {
+    path,
+    sha256,
+    kind: "tokenizer.json",
+    spec,
+    ids,
+    vocabSize,
+    maxId,
+    isToken: (id) => allIds.has(id),
+    named: (c) => byContent.get(c),
+    note,
+  };
 }

@@ -66,7 +66,10 @@ export function joinParts(parts: readonly Part[], encoded: readonly Uint32Array[
 }
 
 /** Resolves `--allow-special` names to ids; a name the tokenizer lacks is listed in `missing`. */
-export function allowedSpecials(names: readonly string[], tokenId: (s: string) => number | null): { allowed: Map<string, number>; missing: string[] } {
+export function allowedSpecials(
+  names: readonly string[],
+  tokenId: (s: string) => number | null,
+): { allowed: Map<string, number>; missing: string[] } {
   const allowed = new Map<string, number>();
   const missing: string[] = [];
   for (const n of names) {

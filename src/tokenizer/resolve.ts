@@ -35,7 +35,10 @@ export function resolveTokenizer(pathOrName: string, searchDirs?: string[]): Res
     return { path: join(pathOrName, "tokenizer.json"), encodingName: null };
   }
   const bare = /^[A-Za-z0-9_.-]+$/.test(pathOrName) && !/\.(json|tiktoken|model)$/.test(pathOrName);
-  if (!bare) throw new ConfigError(`tokenizer file ${pathOrName} does not exist; pass the path of a tokenizer.json, .tiktoken or SentencePiece .model file`);
+  if (!bare)
+    throw new ConfigError(
+      `tokenizer file ${pathOrName} does not exist; pass the path of a tokenizer.json, .tiktoken or SentencePiece .model file`,
+    );
 
   const dirs = searchDirs ?? (process.env.GAMMA_TOKENIZER_DIR ?? "").split(delimiter).filter((d) => d !== "");
   const names = [pathOrName];
@@ -43,7 +46,12 @@ export function resolveTokenizer(pathOrName: string, searchDirs?: string[]): Res
   if (known && known.ranksName !== pathOrName) names.push(known.ranksName);
   for (const name of names) {
     for (const dir of dirs) {
-      for (const cand of [join(dir, `${name}.tiktoken`), join(dir, name, "tokenizer.json"), join(dir, `${name}.json`), join(dir, `${name}.model`)]) {
+      for (const cand of [
+        join(dir, `${name}.tiktoken`),
+        join(dir, name, "tokenizer.json"),
+        join(dir, `${name}.json`),
+        join(dir, `${name}.model`),
+      ]) {
         if (isFile(cand)) return { path: cand, encodingName: known ? known.name : null };
       }
     }

@@ -17,7 +17,10 @@ export function workerUrl(srcRel: string): string {
       const url = new URL(rel, here);
       if (existsSync(fileURLToPath(url))) return url.href;
     }
-    throw new GammaError("build", `this gamma binary was built without its worker src/${srcRel}: scripts/build.ts must list it in WORKER_ENTRYPOINTS. Meanwhile --cpu-threads 1 avoids workers.`);
+    throw new GammaError(
+      "build",
+      `this gamma binary was built without its worker src/${srcRel}: scripts/build.ts must list it in WORKER_ENTRYPOINTS. Meanwhile --cpu-threads 1 avoids workers.`,
+    );
   }
   return new URL(`../${srcRel}`, here).href;
 }

@@ -70,7 +70,19 @@ describe("batches against the NumPy reference", () => {
   for (const [name, c] of Object.entries(configs)) {
     test(`${name}: plan and arrays equal the reference for two epochs`, async () => {
       const out = join(dir, `out-${name}`);
-      await runBatches({ cache, split: "train", outDir: out, epochs: 2, batchSize: c.B, seed: c.seed, dropLast: c.drop_last, bucketByLength: c.bucket, bucketBatches: c.bucket_batches, dynamicPadding: c.dynamic, indexOnly: false });
+      await runBatches({
+        cache,
+        split: "train",
+        outDir: out,
+        epochs: 2,
+        batchSize: c.B,
+        seed: c.seed,
+        dropLast: c.drop_last,
+        bucketByLength: c.bucket,
+        bucketBatches: c.bucket_batches,
+        dynamicPadding: c.dynamic,
+        indexOnly: false,
+      });
       for (const e of [0, 1]) {
         for (const part of ["index", "batches", "input_ids", "attention_mask", "labels"]) {
           const got = written(join(out, `epoch-0000${e}`, `${part}.npy`));
@@ -83,10 +95,24 @@ describe("batches against the NumPy reference", () => {
 
   test("the same seed gives the same bytes, another epoch another order, and drop_last leaves no short batch", async () => {
     const run = async (out: string, over: Partial<Parameters<typeof runBatches>[0]> = {}) =>
-      runBatches({ cache, split: "train", outDir: join(dir, out), epochs: 2, batchSize: 4, seed: 5, dropLast: false, bucketByLength: false, bucketBatches: 1, dynamicPadding: true, indexOnly: false, ...over });
+      runBatches({
+        cache,
+        split: "train",
+        outDir: join(dir, out),
+        epochs: 2,
+        batchSize: 4,
+        seed: 5,
+        dropLast: false,
+        bucketByLength: false,
+        bucketBatches: 1,
+        dynamicPadding: true,
+        indexOnly: false,
+        ...over,
+      });
     await run("a");
     await run("b");
-    for (const f of ["index.npy", "input_ids.npy", "labels.npy"]) expect(readFileSync(join(dir, "a/epoch-00000", f))).toEqual(readFileSync(join(dir, "b/epoch-00000", f)));
+    for (const f of ["index.npy", "input_ids.npy", "labels.npy"])
+      expect(readFileSync(join(dir, "a/epoch-00000", f))).toEqual(readFileSync(join(dir, "b/epoch-00000", f)));
     expect(readFileSync(join(dir, "a/epoch-00001/index.npy"))).not.toEqual(readFileSync(join(dir, "a/epoch-00000/index.npy")));
     await run("c", { seed: 6 });
     expect(readFileSync(join(dir, "c/epoch-00000/index.npy"))).not.toEqual(readFileSync(join(dir, "a/epoch-00000/index.npy")));
@@ -97,11 +123,23 @@ describe("batches against the NumPy reference", () => {
   });
 
   test("bucketing by length reduces padding", async () => {
-    const base = { cache, split: "train", epochs: 3, batchSize: 4, seed: 1, dropLast: false, bucketBatches: 3, dynamicPadding: true, indexOnly: true };
+    const base = {
+      cache,
+      split: "train",
+      epochs: 3,
+      batchSize: 4,
+      seed: 1,
+      dropLast: false,
+      bucketBatches: 3,
+      dynamicPadding: true,
+      indexOnly: true,
+    };
     const plain = await runBatches({ ...base, outDir: join(dir, "pad-plain"), bucketByLength: false });
     const bucketed = await runBatches({ ...base, outDir: join(dir, "pad-bucketed"), bucketByLength: true });
     const mean = (r: typeof plain) => r.epochs.reduce((a, e) => a + e.padding_fraction, 0) / r.epochs.length;
-    console.log(`padding with dynamic padding: ${(100 * mean(plain)).toFixed(1)}% unbucketed, ${(100 * mean(bucketed)).toFixed(1)}% bucketed`);
+    console.log(
+      `padding with dynamic padding: ${(100 * mean(plain)).toFixed(1)}% unbucketed, ${(100 * mean(bucketed)).toFixed(1)}% bucketed`,
+    );
     expect(mean(bucketed)).toBeLessThan(mean(plain));
   });
 });

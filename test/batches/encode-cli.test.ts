@@ -16,9 +16,39 @@ writeFileSync(join(dir, "pairs.jsonl"), pairs.map((p) => JSON.stringify(p)).join
 describe("sample -> encode -> batches -> check-encode", () => {
   test("split labels are kept from the sample through the cache into the batches", () => {
     const sample = join(dir, "s/manifest.jsonl");
-    const r = gamma(["sample", "--input", join(dir, "pairs.jsonl"), "--k", "120", "--seed", "42", "--src-field", "en", "--tgt-field", "fr", "--id-field", "id", "--weight-field", "w", "--dedupe", "--nfkc", "--splits", "train=0.8,val=0.1,test=0.1", "--split-mode", "exact", "--out", sample], { env });
+    const r = gamma(
+      [
+        "sample",
+        "--input",
+        join(dir, "pairs.jsonl"),
+        "--k",
+        "120",
+        "--seed",
+        "42",
+        "--src-field",
+        "en",
+        "--tgt-field",
+        "fr",
+        "--id-field",
+        "id",
+        "--weight-field",
+        "w",
+        "--dedupe",
+        "--nfkc",
+        "--splits",
+        "train=0.8,val=0.1,test=0.1",
+        "--split-mode",
+        "exact",
+        "--out",
+        sample,
+      ],
+      { env },
+    );
     expect(r.code).toBe(0);
-    const rows = readFileSync(sample, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { uid: string; split: string; src_text: string });
+    const rows = readFileSync(sample, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { uid: string; split: string; src_text: string });
     expect(rows.length).toBe(120);
     expect(rows.filter((x) => x.split === "test").length).toBe(12);
     const meta = JSON.parse(readFileSync(join(dir, "s/manifest.meta.json"), "utf8"));
@@ -26,10 +56,16 @@ describe("sample -> encode -> batches -> check-encode", () => {
     expect(meta.counts.dropped_duplicate).toBe(1);
 
     const cache = join(dir, "cache");
-    const e = gamma(["encode", "--sample", sample, "--tokenizer", "o200k_base", "--max-len", "40", "--loss-on", "target", "--out-dir", cache], { env });
+    const e = gamma(
+      ["encode", "--sample", sample, "--tokenizer", "o200k_base", "--max-len", "40", "--loss-on", "target", "--out-dir", cache],
+      { env },
+    );
     expect(e.code).toBe(0);
     for (const split of ["train", "val", "test"]) {
-      const uids = readFileSync(join(cache, split, "rows.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l).uid);
+      const uids = readFileSync(join(cache, split, "rows.jsonl"), "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l).uid);
       expect(uids).toEqual(rows.filter((x) => x.split === split).map((x) => x.uid));
       expect(readNpy(join(cache, split, "input_ids.npy")).shape).toEqual([uids.length, 40]);
     }
@@ -37,7 +73,10 @@ describe("sample -> encode -> batches -> check-encode", () => {
     expect(em.experiment_id).toMatch(/^[0-9a-f]{16}$/);
     expect(em.normalization.sample).toBe("nfkc");
 
-    const b = gamma(["batches", "--cache", cache, "--split", "val", "--batch-size", "4", "--epochs", "2", "--out-dir", join(dir, "batches")], { env });
+    const b = gamma(
+      ["batches", "--cache", cache, "--split", "val", "--batch-size", "4", "--epochs", "2", "--out-dir", join(dir, "batches")],
+      { env },
+    );
     expect(b.code).toBe(0);
     const idx = Array.from(readNpy(join(dir, "batches/epoch-00000/index.npy")).data as Int32Array).filter((x) => x >= 0);
     expect(idx.sort((x, y) => x - y)).toEqual(Array.from({ length: 12 }, (_, i) => i));
@@ -63,7 +102,9 @@ describe("sample -> encode -> batches -> check-encode", () => {
   test("a SentencePiece model's byte fallback, coverage and normalization are recorded, and its pad defaults to EOS", () => {
     const cache = join(dir, "cache-spm");
     const model = join(import.meta.dir, "../tokenizer/spm/nmt-bf.model");
-    const e = gamma(["encode", "--sample", join(dir, "s/manifest.jsonl"), "--tokenizer", model, "--max-len", "48", "--out-dir", cache], { env });
+    const e = gamma(["encode", "--sample", join(dir, "s/manifest.jsonl"), "--tokenizer", model, "--max-len", "48", "--out-dir", cache], {
+      env,
+    });
     expect(e.stderr).not.toContain("error");
     expect(e.code).toBe(0);
     const em = JSON.parse(readFileSync(join(cache, "ENCODE.meta.json"), "utf8"));
@@ -75,9 +116,15 @@ describe("sample -> encode -> batches -> check-encode", () => {
   });
 
   test("bad settings exit 2 naming the flag", () => {
-    const r = gamma(["encode", "--sample", join(dir, "s/manifest.jsonl"), "--tokenizer", "o200k_base", "--max-len", "1", "--out-dir", join(dir, "x")], { env });
+    const r = gamma(
+      ["encode", "--sample", join(dir, "s/manifest.jsonl"), "--tokenizer", "o200k_base", "--max-len", "1", "--out-dir", join(dir, "x")],
+      { env },
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("--max-len");
-    expect(gamma(["sample", "--input", join(dir, "pairs.jsonl"), "--k", "3", "--src-field", "en", "--out", join(dir, "y.jsonl")], { env }).stderr).toContain("--src-field and --tgt-field go together");
+    expect(
+      gamma(["sample", "--input", join(dir, "pairs.jsonl"), "--k", "3", "--src-field", "en", "--out", join(dir, "y.jsonl")], { env })
+        .stderr,
+    ).toContain("--src-field and --tgt-field go together");
   });
 });

@@ -3,7 +3,24 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HubStandIn } from "../helpers/hub-stand-in.ts";
-import { DATASETS, EDU, FW, FW2, TOKEN, UNGRANTED, c4Rows, deuTrain0, deuTrain1, eduCC, eduOld, edu0, edu1, eduParquet, fwRows, stackRows } from "./hub.ts";
+import {
+  DATASETS,
+  EDU,
+  FW,
+  FW2,
+  TOKEN,
+  UNGRANTED,
+  c4Rows,
+  deuTrain0,
+  deuTrain1,
+  eduCC,
+  eduOld,
+  edu0,
+  edu1,
+  eduParquet,
+  fwRows,
+  stackRows,
+} from "./hub.ts";
 import { allFiles, gamma, gammaOk, jsonOut, sha256, textOf } from "./run.ts";
 
 let hub: HubStandIn;
@@ -20,7 +37,11 @@ afterAll(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-const docsOf = (path: string) => textOf(path).split("\n").filter(Boolean).map((l) => JSON.parse(l));
+const docsOf = (path: string) =>
+  textOf(path)
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 const manifestOf = (path: string) => JSON.parse(readFileSync(path, "utf8"));
 const cdnSince = (before: number) => hub.requests.slice(before).filter((r) => r.server === "cdn" && r.method === "GET");
 
@@ -37,15 +58,37 @@ describe("gamma hf-stream", () => {
     const d1 = docsOf(join(dir, "part-00001.jsonl.zst"));
     expect(d0.map((d) => [d.doc_id, d.text])).toEqual(edu0.map((e) => [e.id, e.text]));
     expect(d1.map((d) => [d.doc_id, d.text])).toEqual(edu1.map((e) => [e.id, e.text]));
-    expect(d0[0]).toMatchObject({ source: "fineweb-edu", domain: "web_edu", license_tag: "ODC-By-1.0", meta: { url: edu0[0]!.url, score: edu0[0]!.score } });
+    expect(d0[0]).toMatchObject({
+      source: "fineweb-edu",
+      domain: "web_edu",
+      license_tag: "ODC-By-1.0",
+      meta: { url: edu0[0]!.url, score: edu0[0]!.score },
+    });
 
     const m = manifestOf(join(dir, "part-00001.manifest.json"));
     const path = "data/CC-MAIN-2024-10/train-00001-of-00002.parquet";
     const bytes = eduParquet(edu1);
     expect(m.inputs).toEqual([
-      { path, sha256: sha256(bytes), bytes: bytes.length, url: `${hub.endpoint}/datasets/${EDU}/resolve/${sha}/${path}`, revision: sha, git_oid: expect.any(String) },
+      {
+        path,
+        sha256: sha256(bytes),
+        bytes: bytes.length,
+        url: `${hub.endpoint}/datasets/${EDU}/resolve/${sha}/${path}`,
+        revision: sha,
+        git_oid: expect.any(String),
+      },
     ]);
-    expect(m.params.hf).toEqual({ dataset: EDU, config: "CC-MAIN-2024-10", split: "train", revision: "main", resolved_sha: sha, file: path, file_index: 1, files_total: 2, complete: true });
+    expect(m.params.hf).toEqual({
+      dataset: EDU,
+      config: "CC-MAIN-2024-10",
+      split: "train",
+      revision: "main",
+      resolved_sha: sha,
+      file: path,
+      file_index: 1,
+      files_total: 2,
+      complete: true,
+    });
     expect(m.params.text_field).toBe("text");
     expect(m.counts).toMatchObject({ in: 6, kept: 6 });
     expect(allFiles(join(out, ".hf-state")).length).toBe(1);
@@ -109,7 +152,10 @@ describe("gamma hf-stream", () => {
   test("--revision pins a tag's commit", async () => {
     const out = fresh();
     const r = jsonOut<{ sources: { resolved_sha: string; revision: string }[] }>(
-      await gammaOk(["hf-stream", "--source", "fineweb-edu", "--config-name", "CC-MAIN-2024-10", "--revision", "v1.0.0", "--out-dir", out], env),
+      await gammaOk(
+        ["hf-stream", "--source", "fineweb-edu", "--config-name", "CC-MAIN-2024-10", "--revision", "v1.0.0", "--out-dir", out],
+        env,
+      ),
     );
     expect(r.sources[0]).toMatchObject({ revision: "v1.0.0", resolved_sha: hub.shaOf(EDU, "e1") });
     expect(docsOf(join(out, "fineweb-edu/web_edu/part-00000.jsonl.zst")).map((d) => d.text)).toEqual(eduOld.map((e) => e.text));
@@ -163,7 +209,10 @@ describe("gamma hf-stream", () => {
 
   test("--strict stops at the bad line with its location, keeps the finished file's shard and leaves none for the broken file", async () => {
     const out = fresh();
-    const r = await gamma(["hf-stream", "--dataset", "allenai/c4", "--config-name", "en", "--filters", "none", "--strict", "--out-dir", out], env);
+    const r = await gamma(
+      ["hf-stream", "--dataset", "allenai/c4", "--config-name", "en", "--filters", "none", "--strict", "--out-dir", out],
+      env,
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("en/c4-train.00001-of-00002.json.gz:11");
     const dir = join(out, "allenai__c4/web");
@@ -182,7 +231,9 @@ describe("gamma hf-stream", () => {
     const r = await gammaOk(args(out), env);
     expect(r.stderr).toContain("HTTP 429");
     for (const f of ["part-00000.jsonl.zst", "part-00001.jsonl.zst", "part-00001.rejects.jsonl.zst"]) {
-      expect(readFileSync(join(out, "fineweb2/web_multilingual", f)).equals(readFileSync(join(clean, "fineweb2/web_multilingual", f)))).toBe(true);
+      expect(
+        readFileSync(join(out, "fineweb2/web_multilingual", f)).equals(readFileSync(join(clean, "fineweb2/web_multilingual", f))),
+      ).toBe(true);
     }
   });
 
@@ -195,14 +246,20 @@ describe("gamma hf-stream", () => {
 
   test("HF_TOKEN opens a gated dataset and appears in no log, manifest, shard or state file", async () => {
     const out = fresh();
-    const r = await gammaOk(["hf-stream", "--source", "the-stack-dedup", "--filters", "none", "--out-dir", out, "--verbose"], { ...env, HF_TOKEN: TOKEN });
+    const r = await gammaOk(["hf-stream", "--source", "the-stack-dedup", "--filters", "none", "--out-dir", out, "--verbose"], {
+      ...env,
+      HF_TOKEN: TOKEN,
+    });
     const docs = docsOf(join(out, "the-stack-dedup/code/part-00000.jsonl.zst"));
     expect(docs.map((d) => d.text)).toEqual(stackRows.map((s) => s.text));
     expect(docs[0].doc_id).toBe("h0");
     const files = allFiles(out);
     expect(files.some((f) => f.includes(".hf-state"))).toBe(true);
     for (const text of [r.stdout, r.stderr, ...files.map(textOf)]) expect(text).not.toContain(TOKEN);
-    const bad = await gamma(["hf-stream", "--source", "the-stack-dedup", "--out-dir", fresh()], { ...env, HF_TOKEN: "hf_wrong_token_0000" });
+    const bad = await gamma(["hf-stream", "--source", "the-stack-dedup", "--out-dir", fresh()], {
+      ...env,
+      HF_TOKEN: "hf_wrong_token_0000",
+    });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("HF_TOKEN");
     expect(bad.stderr).not.toContain("hf_wrong_token_0000");

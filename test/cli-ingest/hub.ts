@@ -26,12 +26,19 @@ function paragraphs(files: string[]): string[] {
 const paras = paragraphs(["ca01", "ca02", "cb01", "cc01", "cd01", "ce01"]);
 
 export function eduRows(from: number, n: number, tag: string): EduRow[] {
-  return paras.slice(from, from + n).map((text, i) => ({ text, id: `<urn:uuid:${tag}-${i}>`, url: `https://example.edu/${tag}/${i}`, score: 3 + (i % 3) }));
+  return paras
+    .slice(from, from + n)
+    .map((text, i) => ({ text, id: `<urn:uuid:${tag}-${i}>`, url: `https://example.edu/${tag}/${i}`, score: 3 + (i % 3) }));
 }
 
 export function eduParquet(rows: EduRow[]): Uint8Array {
   return writeParquet({
-    columns: [{ name: "text", type: "string" }, { name: "id", type: "string" }, { name: "url", type: "string" }, { name: "score", type: "int64" }],
+    columns: [
+      { name: "text", type: "string" },
+      { name: "id", type: "string" },
+      { name: "url", type: "string" },
+      { name: "score", type: "int64" },
+    ],
     rows,
     rowGroupSize: 4,
     codec: "ZSTD",
@@ -89,7 +96,13 @@ export const langs: StandInDataset = {
   commits: {
     l1: {
       files: Object.fromEntries(langConfigs.map((c) => [`data/${c}/train/000.parquet`, eduParquet(eduRows(0, 1, c))])),
-      cardConfigs: langConfigs.map((c) => ({ config_name: c, data_files: [{ split: "train", path: `data/${c}/train/*` }, ...(c === "eng_Latn" ? [{ split: "test", path: `data/${c}/test/*` }] : [])] })),
+      cardConfigs: langConfigs.map((c) => ({
+        config_name: c,
+        data_files: [
+          { split: "train", path: `data/${c}/train/*` },
+          ...(c === "eng_Latn" ? [{ split: "test", path: `data/${c}/test/*` }] : []),
+        ],
+      })),
     },
   },
 };

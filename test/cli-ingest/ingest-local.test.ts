@@ -7,7 +7,11 @@ import { gamma, gammaOk, jsonOut, sha256, textOf } from "./run.ts";
 
 const root = mkdtempSync(join(tmpdir(), "gamma-cli-local-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-const lines = (path: string) => textOf(path).split("\n").filter(Boolean).map((l) => JSON.parse(l));
+const lines = (path: string) =>
+  textOf(path)
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 const json = (path: string) => JSON.parse(readFileSync(path, "utf8"));
 
 interface Summary {
@@ -18,14 +22,23 @@ interface Summary {
 }
 
 describe("gamma ingest-wikipedia", () => {
-  const articles = ["ca01", "cb01", "cc01", "cd01", "ce01"].map((f, i) => ({ id: String(100 + i), title: `Article ${i}`, body: brownParagraphs(f).slice(0, 3).join("\n\n") }));
-  const doc = (a: (typeof articles)[number]) => `<doc id="${a.id}" url="https://en.wikipedia.org/wiki?curid=${a.id}" title="${a.title}">\n${a.title}\n\n${a.body}\n</doc>\n`;
+  const articles = ["ca01", "cb01", "cc01", "cd01", "ce01"].map((f, i) => ({
+    id: String(100 + i),
+    title: `Article ${i}`,
+    body: brownParagraphs(f).slice(0, 3).join("\n\n"),
+  }));
+  const doc = (a: (typeof articles)[number]) =>
+    `<doc id="${a.id}" url="https://en.wikipedia.org/wiki?curid=${a.id}" title="${a.title}">\n${a.title}\n\n${a.body}\n</doc>\n`;
   const wiki = join(root, "wiki");
   mkdirSync(join(wiki, "AA"), { recursive: true });
   const unclosed = doc(articles[2]!).replace("</doc>\n", "");
   writeFileSync(join(wiki, "AA", "wiki_00"), doc(articles[0]!) + doc(articles[1]!));
   writeFileSync(join(wiki, "AA", "wiki_01"), unclosed + doc(articles[3]!));
-  writeFileSync(join(wiki, "AA", "wiki_02"), JSON.stringify({ id: articles[4]!.id, url: "u", title: articles[4]!.title, text: `${articles[4]!.title}\n\n${articles[4]!.body}` }) + "\n");
+  writeFileSync(
+    join(wiki, "AA", "wiki_02"),
+    JSON.stringify({ id: articles[4]!.id, url: "u", title: articles[4]!.title, text: `${articles[4]!.title}\n\n${articles[4]!.body}` }) +
+      "\n",
+  );
 
   test("one shard per WikiExtractor file; the article id is the doc_id; an unclosed <doc> is a counted reject with file:line", async () => {
     const out = join(root, "wiki-out");
@@ -51,7 +64,13 @@ describe("gamma ingest-wikipedia", () => {
     expect(rejects[0].reason).toBe("unclosed_doc");
     expect(rejects[0].detail).toContain(`${join(wiki, "AA", "wiki_01")}:1:`);
     const m = json(join(dir, "part-00001.manifest.json"));
-    expect(m.inputs).toEqual([{ path: join(wiki, "AA", "wiki_01"), sha256: sha256(readFileSync(join(wiki, "AA", "wiki_01"))), bytes: readFileSync(join(wiki, "AA", "wiki_01")).length }]);
+    expect(m.inputs).toEqual([
+      {
+        path: join(wiki, "AA", "wiki_01"),
+        sha256: sha256(readFileSync(join(wiki, "AA", "wiki_01"))),
+        bytes: readFileSync(join(wiki, "AA", "wiki_01")).length,
+      },
+    ]);
     expect(m.counts).toMatchObject({ in: 2, kept: 1, rejected: { unclosed_doc: 1 } });
     expect(m.params.format).toBe("wikiextractor");
   });
@@ -61,7 +80,14 @@ describe("gamma ingest-wikipedia", () => {
     await gammaOk(["ingest-wikipedia", "--input", wiki, "--out-dir", out]);
     const s = jsonOut<Summary>(await gammaOk(["ingest-wikipedia", "--input", wiki, "--out-dir", out]));
     expect(s.skipped).toBe(3);
-    const strict = await gamma(["ingest-wikipedia", "--input", join(wiki, "AA", "wiki_01"), "--out-dir", join(root, "wiki-strict"), "--strict"]);
+    const strict = await gamma([
+      "ingest-wikipedia",
+      "--input",
+      join(wiki, "AA", "wiki_01"),
+      "--out-dir",
+      join(root, "wiki-strict"),
+      "--strict",
+    ]);
     expect(strict.code).toBe(1);
     expect(strict.stderr).toContain(`${join(wiki, "AA", "wiki_01")}:1`);
   });
@@ -69,19 +95,49 @@ describe("gamma ingest-wikipedia", () => {
 
 describe("gamma ingest-stackexchange", () => {
   const s = sentences(12, 700);
-  const esc = (v: string) => v.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/\n/g, "&#xA;");
-  const row = (a: Record<string, string | number>) => `  <row ${Object.entries(a).map(([k, v]) => `${k}="${esc(String(v))}"`).join(" ")} />`;
-  const xml = [
-    '<?xml version="1.0" encoding="utf-8"?>',
-    "<posts>",
-    row({ Id: 1, PostTypeId: 1, Score: 4, CreationDate: "2019-02-01T10:00:00.000", Title: "Why rest dough?", Tags: "<baking>", Body: `<p>${s[0]}</p>`, ContentLicense: "CC BY-SA 4.0" }), // 3
-    row({ Id: 2, PostTypeId: 2, ParentId: 1, Score: 1, CreationDate: "2019-02-01T11:00:00.000", Body: `<p>${s[1]}</p>`, ContentLicense: "CC BY-SA 4.0" }), // 4
-    row({ Id: 3, PostTypeId: 2, ParentId: 1, Score: 6, CreationDate: "2019-02-01T12:00:00.000", Body: `<p>${s[2]}</p><pre><code>mix(flour, water)\n</code></pre>`, ContentLicense: "CC BY-SA 4.0" }), // 5
-    '  <row Id="4" PostTypeId="2" ParentId="1" Body="cut off', // 6: broken
-    row({ Id: 5, PostTypeId: 1, Score: -3, CreationDate: "2012-03-01T00:00:00.000", Title: "Salt?", Body: `<p>${s[3]}</p>` }), // 7
-    row({ Id: 6, PostTypeId: 2, ParentId: 99, Score: 2, CreationDate: "2012-03-02T00:00:00.000", Body: `<p>${s[4]}</p>` }), // 8: orphan
-    "</posts>",
-  ].join("\n") + "\n";
+  const esc = (v: string) =>
+    v.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/\n/g, "&#xA;");
+  const row = (a: Record<string, string | number>) =>
+    `  <row ${Object.entries(a)
+      .map(([k, v]) => `${k}="${esc(String(v))}"`)
+      .join(" ")} />`;
+  const xml =
+    [
+      '<?xml version="1.0" encoding="utf-8"?>',
+      "<posts>",
+      row({
+        Id: 1,
+        PostTypeId: 1,
+        Score: 4,
+        CreationDate: "2019-02-01T10:00:00.000",
+        Title: "Why rest dough?",
+        Tags: "<baking>",
+        Body: `<p>${s[0]}</p>`,
+        ContentLicense: "CC BY-SA 4.0",
+      }), // 3
+      row({
+        Id: 2,
+        PostTypeId: 2,
+        ParentId: 1,
+        Score: 1,
+        CreationDate: "2019-02-01T11:00:00.000",
+        Body: `<p>${s[1]}</p>`,
+        ContentLicense: "CC BY-SA 4.0",
+      }), // 4
+      row({
+        Id: 3,
+        PostTypeId: 2,
+        ParentId: 1,
+        Score: 6,
+        CreationDate: "2019-02-01T12:00:00.000",
+        Body: `<p>${s[2]}</p><pre><code>mix(flour, water)\n</code></pre>`,
+        ContentLicense: "CC BY-SA 4.0",
+      }), // 5
+      '  <row Id="4" PostTypeId="2" ParentId="1" Body="cut off', // 6: broken
+      row({ Id: 5, PostTypeId: 1, Score: -3, CreationDate: "2012-03-01T00:00:00.000", Title: "Salt?", Body: `<p>${s[3]}</p>` }), // 7
+      row({ Id: 6, PostTypeId: 2, ParentId: 99, Score: 2, CreationDate: "2012-03-02T00:00:00.000", Body: `<p>${s[4]}</p>` }), // 8: orphan
+      "</posts>",
+    ].join("\n") + "\n";
   const site = join(root, "cooking.stackexchange.com");
   mkdirSync(site);
   const posts = join(site, "Posts.xml");
@@ -107,7 +163,21 @@ describe("gamma ingest-stackexchange", () => {
 
   test("--min-score drops low-scoring threads and answers; --site names the site; the settings are in the manifest", async () => {
     const out = join(root, "se-min");
-    const r = jsonOut<Summary>(await gammaOk(["ingest-stackexchange", "--input", site, "--out-dir", out, "--filters", "none", "--min-score", "2", "--site", "baking.example"]));
+    const r = jsonOut<Summary>(
+      await gammaOk([
+        "ingest-stackexchange",
+        "--input",
+        site,
+        "--out-dir",
+        out,
+        "--filters",
+        "none",
+        "--min-score",
+        "2",
+        "--site",
+        "baking.example",
+      ]),
+    );
     expect(r.reader).toMatchObject({ questions_below_min_score: 1, answers_below_min_score: 1 });
     const dir = join(out, "stackexchange/qa");
     const docs = lines(join(dir, "part-00000.jsonl.zst"));

@@ -21,9 +21,18 @@ afterAll(() => {
 
 const paras = brownParagraphs("cf01").filter((p) => p.length > 300);
 mkdirSync(join(root, "raw"));
-writeFileSync(join(root, "raw/notes.jsonl"), paras.slice(0, 4).map((text, i) => JSON.stringify({ id: `n${i}`, text })).join("\n") + "\n");
+writeFileSync(
+  join(root, "raw/notes.jsonl"),
+  paras
+    .slice(0, 4)
+    .map((text, i) => JSON.stringify({ id: `n${i}`, text }))
+    .join("\n") + "\n",
+);
 mkdirSync(join(root, "wiki/AA"), { recursive: true });
-writeFileSync(join(root, "wiki/AA/wiki_00"), `<doc id="7" url="https://en.wikipedia.org/wiki?curid=7" title="Seven">\nSeven\n\n${paras[5]}\n</doc>\n<doc id="8" url="u" title="Eight">\n${paras[6]}\n`);
+writeFileSync(
+  join(root, "wiki/AA/wiki_00"),
+  `<doc id="7" url="https://en.wikipedia.org/wiki?curid=7" title="Seven">\nSeven\n\n${paras[5]}\n</doc>\n<doc id="8" url="u" title="Eight">\n${paras[6]}\n`,
+);
 
 const MANIFEST = `# Stage A manifest with ingest entries
 outputs:
@@ -77,10 +86,22 @@ describe("gamma ingest-manifest", () => {
     const out = join(root, "normalized");
     await gammaOk(["ingest-manifest", "--manifest", manifestPath, "--out-dir", out], env);
     const inv = JSON.parse(readFileSync(join(out, "ingest.manifest.json"), "utf8"));
-    expect(inv).toMatchObject({ kind: "gamma.ingest/v1", english_filter_applied: false, language_filter: null, created_at: "2023-11-14T22:13:20.000Z" });
+    expect(inv).toMatchObject({
+      kind: "gamma.ingest/v1",
+      english_filter_applied: false,
+      language_filter: null,
+      created_at: "2023-11-14T22:13:20.000Z",
+    });
     expect(inv.manifest.sha256).toBe(sha256(MANIFEST));
     expect(inv.revisions).toEqual([
-      { name: "fineweb_edu", dataset: EDU, config: "CC-MAIN-2024-10", split: "train", revision: "main", resolved_sha: hub.shaOf(EDU, "e2") },
+      {
+        name: "fineweb_edu",
+        dataset: EDU,
+        config: "CC-MAIN-2024-10",
+        split: "train",
+        revision: "main",
+        resolved_sha: hub.shaOf(EDU, "e2"),
+      },
       { name: "c4_en", dataset: "allenai/c4", config: "en", split: "train", revision: "main", resolved_sha: hub.shaOf("allenai/c4", "k1") },
     ]);
     expect(inv.sources.map((s: { name: string; kind: string }) => [s.name, s.kind])).toEqual([
@@ -92,7 +113,10 @@ describe("gamma ingest-manifest", () => {
     ]);
     const [edu, c4, notes, wiki] = inv.sources;
     expect(edu.counts).toMatchObject({ in: eduCC.length, kept: eduCC.length });
-    expect(edu.hf.files.map((f: { path: string }) => f.path)).toEqual(["data/CC-MAIN-2024-10/train-00000-of-00002.parquet", "data/CC-MAIN-2024-10/train-00001-of-00002.parquet"]);
+    expect(edu.hf.files.map((f: { path: string }) => f.path)).toEqual([
+      "data/CC-MAIN-2024-10/train-00000-of-00002.parquet",
+      "data/CC-MAIN-2024-10/train-00001-of-00002.parquet",
+    ]);
     expect(edu.params).toMatchObject({ source: "fineweb_edu", domain: "web_edu", text_field: "text", id_field: "id" });
     expect(c4.counts).toMatchObject({ in: 20, kept: 20 });
     expect(c4.hf.limit).toBe(20);
@@ -106,11 +130,23 @@ describe("gamma ingest-manifest", () => {
       const b = readFileSync(join(out, o.path));
       expect([o.path, o.sha256, o.bytes]).toEqual([o.path, sha256(b), b.length]);
     }
-    const onDisk = allFiles(out).map((f) => relative(out, f)).filter((f) => !f.startsWith(".hf-state/") && f !== "ingest.manifest.json");
+    const onDisk = allFiles(out)
+      .map((f) => relative(out, f))
+      .filter((f) => !f.startsWith(".hf-state/") && f !== "ingest.manifest.json");
     expect(listed.map((o) => o.path).sort()).toEqual(onDisk);
     expect(onDisk).toContain("c4_en/web/part-00001.jsonl.zst");
-    expect(textOf(join(out, "notes/notes/part-00000.jsonl.zst")).split("\n").filter(Boolean).map((l) => JSON.parse(l).doc_id)).toEqual(["n0", "n1", "n2", "n3"]);
-    expect(textOf(join(out, "c4_en/web/part-00000.jsonl.zst")).split("\n").filter(Boolean).map((l) => JSON.parse(l).text)).toEqual(c4Rows.slice(0, 15).map((r) => r.text));
+    expect(
+      textOf(join(out, "notes/notes/part-00000.jsonl.zst"))
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l).doc_id),
+    ).toEqual(["n0", "n1", "n2", "n3"]);
+    expect(
+      textOf(join(out, "c4_en/web/part-00000.jsonl.zst"))
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l).text),
+    ).toEqual(c4Rows.slice(0, 15).map((r) => r.text));
 
     const again = await gammaOk(["ingest-manifest", "--manifest", manifestPath, "--out-dir", out], env);
     expect(again.stderr).toContain("skipped");

@@ -16,10 +16,22 @@ export interface CliRun {
 
 export async function gamma(args: string[], env: Record<string, string | undefined> = {}): Promise<CliRun> {
   const merged: Record<string, string> = {};
-  for (const [k, v] of Object.entries({ ...process.env, GAMMA_LOG_EVERY: "0", SOURCE_DATE_EPOCH: "1700000000", HF_TOKEN: undefined, ...env })) {
+  for (const [k, v] of Object.entries({
+    ...process.env,
+    GAMMA_LOG_EVERY: "0",
+    SOURCE_DATE_EPOCH: "1700000000",
+    HF_TOKEN: undefined,
+    ...env,
+  })) {
     if (v !== undefined) merged[k] = v;
   }
-  const proc = Bun.spawn([process.execPath, "src/cli.ts", ...args], { cwd: REPO, env: merged, stdout: "pipe", stderr: "pipe", stdin: "ignore" });
+  const proc = Bun.spawn([process.execPath, "src/cli.ts", ...args], {
+    cwd: REPO,
+    env: merged,
+    stdout: "pipe",
+    stderr: "pipe",
+    stdin: "ignore",
+  });
   const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
   return { code, stdout, stderr };
 }

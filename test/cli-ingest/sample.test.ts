@@ -13,10 +13,31 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const texts = [...new Set(sentences(330, 1000))].slice(0, 300);
 const shardDir = join(root, "norm/src/web");
 mkdirSync(shardDir, { recursive: true });
-const doc = (text: string, i: number) => JSON.stringify({ text, source: "src", domain: "web", doc_id: `d${i}`, license_tag: null, created_at: null, meta: null });
+const doc = (text: string, i: number) =>
+  JSON.stringify({ text, source: "src", domain: "web", doc_id: `d${i}`, license_tag: null, created_at: null, meta: null });
 writeFileSync(join(shardDir, "part-00000.jsonl"), texts.slice(0, 150).map(doc).join("\n") + "\n{broken\n");
-writeFileSync(join(shardDir, "part-00001.jsonl.zst"), zlib.zstdCompressSync(Buffer.from(texts.slice(150).map((t, i) => doc(t, i + 150)).join("\n") + "\n")));
-const hf = { dataset: "HuggingFaceFW/fineweb-edu", config: "default", split: "train", revision: "main", resolved_sha: "a".repeat(40), file: "data/x.parquet", file_index: 1, files_total: 2, complete: true };
+writeFileSync(
+  join(shardDir, "part-00001.jsonl.zst"),
+  zlib.zstdCompressSync(
+    Buffer.from(
+      texts
+        .slice(150)
+        .map((t, i) => doc(t, i + 150))
+        .join("\n") + "\n",
+    ),
+  ),
+);
+const hf = {
+  dataset: "HuggingFaceFW/fineweb-edu",
+  config: "default",
+  split: "train",
+  revision: "main",
+  resolved_sha: "a".repeat(40),
+  file: "data/x.parquet",
+  file_index: 1,
+  files_total: 2,
+  complete: true,
+};
 writeFileSync(join(shardDir, "part-00001.manifest.json"), JSON.stringify({ kind: "gamma.normalize.shard/v1", params: { hf } }));
 const glob = join(root, "norm/**/*.jsonl*");
 
@@ -26,11 +47,28 @@ interface Row {
   doc_id: string;
   text: string;
 }
-const rowsOf = (p: string): Row[] => readFileSync(p, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
+const rowsOf = (p: string): Row[] =>
+  readFileSync(p, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 
 async function sample(name: string, seed: number, extra: string[] = []) {
   const out = join(root, `${name}.jsonl`);
-  await gammaOk(["sample", "--input", glob, "--k", "40", "--seed", String(seed), "--splits", "train=0.8,val=0.1,test=0.1", "--out", out, ...extra]);
+  await gammaOk([
+    "sample",
+    "--input",
+    glob,
+    "--k",
+    "40",
+    "--seed",
+    String(seed),
+    "--splits",
+    "train=0.8,val=0.1,test=0.1",
+    "--out",
+    out,
+    ...extra,
+  ]);
   return { out, rows: rowsOf(out), meta: JSON.parse(readFileSync(join(root, `${name}.meta.json`), "utf8")) };
 }
 
@@ -40,7 +78,9 @@ describe("gamma sample", () => {
     const b = await sample("b", 7);
     const c = await sample("c", 8);
     expect(readFileSync(a.out).equals(readFileSync(b.out))).toBe(true);
-    expect(readFileSync(join(root, "a.meta.json"), "utf8").replace(/"path": "a\.jsonl"/, "")).toBe(readFileSync(join(root, "b.meta.json"), "utf8").replace(/"path": "b\.jsonl"/, ""));
+    expect(readFileSync(join(root, "a.meta.json"), "utf8").replace(/"path": "a\.jsonl"/, "")).toBe(
+      readFileSync(join(root, "b.meta.json"), "utf8").replace(/"path": "b\.jsonl"/, ""),
+    );
     const setA = new Set(a.rows.map((r) => r.uid));
     const setC = new Set(c.rows.map((r) => r.uid));
     expect(setA.size).toBe(40);
@@ -69,9 +109,22 @@ describe("gamma sample", () => {
       ["part-00000.jsonl", "part-00001.jsonl.zst"].map((f) => [join(shardDir, f), sha256(readFileSync(join(shardDir, f)))]),
     );
     expect(meta.inputs[1].manifest.sha256).toBe(sha256(readFileSync(join(shardDir, "part-00001.manifest.json"))));
-    expect(meta.revisions).toEqual([{ dataset: hf.dataset, config: "default", split: "train", revision: "main", resolved_sha: hf.resolved_sha }]);
-    expect(meta).toMatchObject({ seed: "11", k: 40, algorithm: "reservoir-R", prng: "splitmix64", split_mode: "hash", filters: { minChars: 20, dedupe: false } });
-    expect(meta.splits).toEqual([{ name: "train", fraction: 0.8 }, { name: "val", fraction: 0.1 }, { name: "test", fraction: 0.1 }]);
+    expect(meta.revisions).toEqual([
+      { dataset: hf.dataset, config: "default", split: "train", revision: "main", resolved_sha: hf.resolved_sha },
+    ]);
+    expect(meta).toMatchObject({
+      seed: "11",
+      k: 40,
+      algorithm: "reservoir-R",
+      prng: "splitmix64",
+      split_mode: "hash",
+      filters: { minChars: 20, dedupe: false },
+    });
+    expect(meta.splits).toEqual([
+      { name: "train", fraction: 0.8 },
+      { name: "val", fraction: 0.1 },
+      { name: "test", fraction: 0.1 },
+    ]);
     const short = texts.filter((t) => t.trim().length < 20).length;
     expect(meta.counts).toMatchObject({ seen: 300, eligible: 300 - short, sampled: 40, bad_json_lines: 1 });
     expect(meta.output.sha256).toBe(sha256(readFileSync(out)));

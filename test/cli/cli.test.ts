@@ -16,7 +16,26 @@ describe("gamma CLI", () => {
   test("--help lists every command and --version prints the version", () => {
     const h = gamma(["--help"]);
     expect(h.code).toBe(0);
-    for (const c of ["smoke", "normalize", "dedup", "pack", "report", "verify", "inspect", "tokenize", "inspect-megatron", "checksum", "doctor", "hf-configs", "hf-stream", "ingest-manifest", "ingest-wikipedia", "ingest-stackexchange", "sample"]) expect(h.stdout).toContain(c);
+    for (const c of [
+      "smoke",
+      "normalize",
+      "dedup",
+      "pack",
+      "report",
+      "verify",
+      "inspect",
+      "tokenize",
+      "inspect-megatron",
+      "checksum",
+      "doctor",
+      "hf-configs",
+      "hf-stream",
+      "ingest-manifest",
+      "ingest-wikipedia",
+      "ingest-stackexchange",
+      "sample",
+    ])
+      expect(h.stdout).toContain(c);
     const v = gamma(["--version"]);
     expect(v.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
@@ -24,7 +43,20 @@ describe("gamma CLI", () => {
   test("a command's --help explains its flags and the shared ones it uses, device flags only where kernels run", () => {
     const h = gamma(["normalize", "--help"]);
     expect(h.code).toBe(0);
-    for (const f of ["--input", "--text-field", "--id-field", "--filters", "--strict", "--cpu-threads", "--seed", "--log-every", "--task-index", "--num-tasks", "min_chars=100"]) expect(h.stdout).toContain(f);
+    for (const f of [
+      "--input",
+      "--text-field",
+      "--id-field",
+      "--filters",
+      "--strict",
+      "--cpu-threads",
+      "--seed",
+      "--log-every",
+      "--task-index",
+      "--num-tasks",
+      "min_chars=100",
+    ])
+      expect(h.stdout).toContain(f);
     expect(h.stdout).not.toContain("--device");
     expect(gamma(["normalize", "--device", "cpu"]).code).toBe(2);
     const d = gamma(["dedup", "--help"]);
@@ -48,16 +80,44 @@ describe("gamma CLI", () => {
   test("a bad filters YAML exits 2 naming the file", () => {
     writeFileSync(join(dir, "in.jsonl"), JSON.stringify({ text: "x" }) + "\n");
     writeFileSync(join(dir, "f.yaml"), "min_chars: [oops\n");
-    const r = gamma(["normalize", "--input", join(dir, "in.jsonl"), "--out-dir", join(dir, "o"), "--source", "s", "--domain", "d", "--filters", join(dir, "f.yaml")]);
+    const r = gamma([
+      "normalize",
+      "--input",
+      join(dir, "in.jsonl"),
+      "--out-dir",
+      join(dir, "o"),
+      "--source",
+      "s",
+      "--domain",
+      "d",
+      "--filters",
+      join(dir, "f.yaml"),
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("f.yaml");
-    const r2 = (writeFileSync(join(dir, "g.yaml"), "min_charz: 5\n"), gamma(["normalize", "--input", join(dir, "in.jsonl"), "--out-dir", join(dir, "o"), "--source", "s", "--domain", "d", "--filters", join(dir, "g.yaml")]));
+    const r2 =
+      (writeFileSync(join(dir, "g.yaml"), "min_charz: 5\n"),
+      gamma([
+        "normalize",
+        "--input",
+        join(dir, "in.jsonl"),
+        "--out-dir",
+        join(dir, "o"),
+        "--source",
+        "s",
+        "--domain",
+        "d",
+        "--filters",
+        join(dir, "g.yaml"),
+      ]));
     expect(r2.code).toBe(2);
     expect(r2.stderr).toContain('unknown setting "min_charz"');
   });
 
   test("a corrupt .zst input exits 1 with a message naming the file and no stack trace", () => {
-    const body = zlib.zstdCompressSync(Buffer.from(Array.from({ length: 2000 }, (_, i) => JSON.stringify({ text: `line ${i} `.repeat(20) })).join("\n")));
+    const body = zlib.zstdCompressSync(
+      Buffer.from(Array.from({ length: 2000 }, (_, i) => JSON.stringify({ text: `line ${i} `.repeat(20) })).join("\n")),
+    );
     writeFileSync(join(dir, "cut.jsonl.zst"), body.subarray(0, body.length - 100));
     const r = gamma(["normalize", "--input", join(dir, "cut.jsonl.zst"), "--out-dir", join(dir, "o2"), "--source", "s", "--domain", "d"]);
     expect(r.code).toBe(1);
@@ -68,21 +128,46 @@ describe("gamma CLI", () => {
 
   test("pack with a missing tokenizer exits 2 and names it", () => {
     writeFileSync(join(dir, "docs.jsonl"), JSON.stringify({ text: "hello", doc_id: "a", source: "s", domain: "d" }) + "\n");
-    const r = gamma(["pack", "--input", join(dir, "docs.jsonl"), "--tokenizer", join(dir, "missing.json"), "--seq-len", "16", "--out-dir", join(dir, "p")]);
+    const r = gamma([
+      "pack",
+      "--input",
+      join(dir, "docs.jsonl"),
+      "--tokenizer",
+      join(dir, "missing.json"),
+      "--seq-len",
+      "16",
+      "--out-dir",
+      join(dir, "p"),
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("missing.json");
     noStack(r);
   });
 
   test("pack with a manifest whose weight is bad exits 2 naming the entry", () => {
-    writeFileSync(join(dir, "m.yaml"), "tokenizer: t.json\nseq_len: 8\nsources:\n  - {name: web, weight: 1}\n  - {name: wiki, weight: -2}\n");
+    writeFileSync(
+      join(dir, "m.yaml"),
+      "tokenizer: t.json\nseq_len: 8\nsources:\n  - {name: web, weight: 1}\n  - {name: wiki, weight: -2}\n",
+    );
     const r = gamma(["pack", "--manifest", join(dir, "m.yaml"), "--out-dir", join(dir, "p2"), "--num-seqs", "1"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("sources[1].weight (wiki)");
   });
 
   test("--gpu-adapter that matches nothing is an error listing what exists, and leaves no output behind", () => {
-    const r = gamma(["dedup", "--input", join(dir, "docs.jsonl"), "--out-dir", join(dir, "d"), "--mode", "near", "--device", "gpu", "--gpu-adapter", "no-such-gpu-xyz"]);
+    const r = gamma([
+      "dedup",
+      "--input",
+      join(dir, "docs.jsonl"),
+      "--out-dir",
+      join(dir, "d"),
+      "--mode",
+      "near",
+      "--device",
+      "gpu",
+      "--gpu-adapter",
+      "no-such-gpu-xyz",
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("no-such-gpu-xyz");
     noStack(r);
@@ -97,9 +182,21 @@ describe("gamma CLI", () => {
     expect(b.code).toBe(0);
     expect(a.stdout).toContain("every stage adds up");
     // Rejects name the input file, which lies in each run's own folder.
-    const rejects = (d: string) => zlib.zstdDecompressSync(readFileSync(join(dir, d, "normalized/brown/prose/part-00000.rejects.jsonl.zst"))).toString().replaceAll(join(dir, d), "OUT");
+    const rejects = (d: string) =>
+      zlib
+        .zstdDecompressSync(readFileSync(join(dir, d, "normalized/brown/prose/part-00000.rejects.jsonl.zst")))
+        .toString()
+        .replaceAll(join(dir, d), "OUT");
     expect(rejects("s2")).toBe(rejects("s1"));
-    for (const f of ["normalized/brown/prose/part-00000.jsonl.zst", "code/code-sample/code/part-00000.jsonl.zst", "code/code-sample/code/part-00000.rejects.jsonl.zst", "dedup/deduped.jsonl.zst", "dedup/decisions.jsonl.zst", "packed/input_ids.mmap", "packed/index.jsonl.zst"]) {
+    for (const f of [
+      "normalized/brown/prose/part-00000.jsonl.zst",
+      "code/code-sample/code/part-00000.jsonl.zst",
+      "code/code-sample/code/part-00000.rejects.jsonl.zst",
+      "dedup/deduped.jsonl.zst",
+      "dedup/decisions.jsonl.zst",
+      "packed/input_ids.mmap",
+      "packed/index.jsonl.zst",
+    ]) {
       expect(readFileSync(join(dir, "s2", f)).equals(readFileSync(join(dir, "s1", f)))).toBe(true);
     }
     const rep = JSON.parse(readFileSync(join(dir, "s1", "report.json"), "utf8"));

@@ -5,7 +5,17 @@ import { gamma } from "../helpers/cli.ts";
 import { tempDir, writeJsonl } from "../helpers/tmp.ts";
 
 const dir = tempDir();
-const input = writeJsonl(join(dir, "in.jsonl"), [{ text: "one two three four five six", source: "s", domain: "d", doc_id: "a", license_tag: null, created_at: "2023-11-14T22:13:20.000Z", meta: {} }]);
+const input = writeJsonl(join(dir, "in.jsonl"), [
+  {
+    text: "one two three four five six",
+    source: "s",
+    domain: "d",
+    doc_id: "a",
+    license_tag: null,
+    created_at: "2023-11-14T22:13:20.000Z",
+    meta: {},
+  },
+]);
 
 describe("gamma dedup checks its flags before any work", () => {
   for (const [flags, named] of [
@@ -29,7 +39,21 @@ describe("gamma dedup checks its flags before any work", () => {
 
   test("token shingles and greedy clusters run end to end from the command line", () => {
     const out = join(dir, "ok");
-    const r = gamma(["dedup", "--input", input, "--out-dir", out, "--device", "cpu", "--shingle", "token:5", "--threshold", "0.85", "--near-clusters", "greedy"]);
+    const r = gamma([
+      "dedup",
+      "--input",
+      input,
+      "--out-dir",
+      out,
+      "--device",
+      "cpu",
+      "--shingle",
+      "token:5",
+      "--threshold",
+      "0.85",
+      "--near-clusters",
+      "greedy",
+    ]);
     expect(r.code).toBe(0);
     expect(existsSync(join(out, "dedup.manifest.json"))).toBe(true);
   });

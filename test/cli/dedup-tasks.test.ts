@@ -7,7 +7,15 @@ import { dupCorpus } from "../near/fixtures/dup-corpus.ts";
 
 const dir = tempDir();
 const corpus = dupCorpus(3, 16, 16);
-const docs = corpus.texts.map((text, i) => ({ text, source: "web", domain: "prose", doc_id: `d${i}`, license_tag: null, created_at: "2023-11-14T22:13:20.000Z", meta: {} }));
+const docs = corpus.texts.map((text, i) => ({
+  text,
+  source: "web",
+  domain: "prose",
+  doc_id: `d${i}`,
+  license_tag: null,
+  created_at: "2023-11-14T22:13:20.000Z",
+  meta: {},
+}));
 const third = Math.ceil(docs.length / 3);
 for (let s = 0; s < 3; s++) writeJsonl(join(dir, `part-0000${s}.jsonl`), docs.slice(s * third, (s + 1) * third));
 const input = join(dir, "part-*.jsonl");
@@ -28,7 +36,9 @@ describe("gamma dedup with --task-index/--num-tasks and --merge", () => {
     expect(early.stderr).toContain("task(s) 0, 2 of 3 have not finished");
     expect(existsSync(join(out, "dedup.manifest.json"))).toBe(false);
     // The task may come from the environment a scheduler sets.
-    expect(gamma(["dedup", "--input", input, "--out-dir", out, ...flags], { env: { ...env, GAMMA_TASK_INDEX: "0", GAMMA_NUM_TASKS: "3" } }).code).toBe(0);
+    expect(
+      gamma(["dedup", "--input", input, "--out-dir", out, ...flags], { env: { ...env, GAMMA_TASK_INDEX: "0", GAMMA_NUM_TASKS: "3" } }).code,
+    ).toBe(0);
     expect(gamma(["dedup", "--input", input, "--out-dir", out, ...flags, "--task-index", "2", "--num-tasks", "3"], { env }).code).toBe(0);
     const merge = gamma(["dedup", "--input", input, "--out-dir", out, ...flags, "--num-tasks", "3", "--merge"], { env });
     expect(merge.code).toBe(0);
@@ -39,7 +49,10 @@ describe("gamma dedup with --task-index/--num-tasks and --merge", () => {
   });
 
   test("--merge with --task-index is a usage error (exit 2)", () => {
-    const r = gamma(["dedup", "--input", input, "--out-dir", join(dir, "bad"), ...flags, "--task-index", "0", "--num-tasks", "2", "--merge"], { env });
+    const r = gamma(
+      ["dedup", "--input", input, "--out-dir", join(dir, "bad"), ...flags, "--task-index", "0", "--num-tasks", "2", "--merge"],
+      { env },
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("--merge");
   });

@@ -14,7 +14,13 @@ function samples(args: string[]) {
   const r = gamma(["inspect", ...args, "--json"], { env });
   expect(r.stderr).not.toContain("error");
   expect(r.code).toBe(0);
-  return { raw: r.stdout, list: r.stdout.trim().split("\n").map((l) => JSON.parse(l)) };
+  return {
+    raw: r.stdout,
+    list: r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l)),
+  };
 }
 
 function lineOf(file: string, line: number): Record<string, unknown> {
@@ -64,7 +70,24 @@ describe("gamma inspect", () => {
     const deduped = join(out, "dedup/deduped.jsonl.zst");
     const texts = new Set(readZstLines(deduped).map((l) => JSON.parse(l).text as string));
     for (const format of ["npy", "megatron"]) {
-      const r = gamma(["tokenize", "--input", deduped, "--tokenizer", tokPath, "--out-dir", join(out, `tok-${format}`), "--format", format, "--valid-fraction", "0.2", "--cpu-threads", "1"], { env });
+      const r = gamma(
+        [
+          "tokenize",
+          "--input",
+          deduped,
+          "--tokenizer",
+          tokPath,
+          "--out-dir",
+          join(out, `tok-${format}`),
+          "--format",
+          format,
+          "--valid-fraction",
+          "0.2",
+          "--cpu-threads",
+          "1",
+        ],
+        { env },
+      );
       expect(r.code).toBe(0);
       const path = join(out, `tok-${format}`, "train", format === "npy" ? "tokens.npy" : "tokens.bin");
       const { list } = samples([path, "--n", "4", "--seed", "1"]);
@@ -85,7 +108,15 @@ describe("gamma inspect", () => {
     const v = gamma(["verify", out], { env });
     expect(v.code).toBe(0);
     expect(v.stdout).toContain('"ok":true');
-    const carry = JSON.parse(readFileSync(join(out, "verify.json"), "utf8")).carry.map((c: { what: string; ok: boolean }) => [c.what.split(" ")[0], c.ok]);
-    expect(carry).toEqual([["dedup", true], ["pack", true], ["tokenize", true], ["tokenize", true]]);
+    const carry = JSON.parse(readFileSync(join(out, "verify.json"), "utf8")).carry.map((c: { what: string; ok: boolean }) => [
+      c.what.split(" ")[0],
+      c.ok,
+    ]);
+    expect(carry).toEqual([
+      ["dedup", true],
+      ["pack", true],
+      ["tokenize", true],
+      ["tokenize", true],
+    ]);
   });
 });

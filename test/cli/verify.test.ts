@@ -79,6 +79,8 @@ describe("gamma verify", () => {
     const r = gamma(["verify", out], { env });
     writeFileSync(p, orig);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("counts do not carry over: dedup dedup/dedup.manifest.json read 182 documents, but its inputs hold 181 kept documents");
+    expect(r.stderr).toContain(
+      "counts do not carry over: dedup dedup/dedup.manifest.json read 182 documents, but its inputs hold 181 kept documents",
+    );
   });
 });

@@ -38,7 +38,12 @@ describe("source trees", () => {
   });
 
   test("rejects binary and oversized files with their reasons and keeps invalid UTF-8 flagged", async () => {
-    const root = tree({ "ok.py": "print(1)\n", "img.png": new Uint8Array([137, 80, 0, 1]), "big.txt": "x".repeat(50), "latin.txt": new Uint8Array([0x63, 0x61, 0x66, 0xe9]) });
+    const root = tree({
+      "ok.py": "print(1)\n",
+      "img.png": new Uint8Array([137, 80, 0, 1]),
+      "big.txt": "x".repeat(50),
+      "latin.txt": new Uint8Array([0x63, 0x61, 0x66, 0xe9]),
+    });
     const [chunk] = planFileChunks([root], [], 40);
     const items = [];
     for await (const b of fileItems(chunk!)) items.push(...b);

@@ -21,7 +21,11 @@ export function pythonLibs(): string[] {
  * Every `every`-th file matching `glob` under `root` (sorted), of `minBytes`
  * to `maxBytes`, at most `limit`; [] when root is missing.
  */
-export function sampleFiles(root: string, glob: string, o: { every?: number; limit?: number; minBytes?: number; maxBytes?: number } = {}): string[] {
+export function sampleFiles(
+  root: string,
+  glob: string,
+  o: { every?: number; limit?: number; minBytes?: number; maxBytes?: number } = {},
+): string[] {
   if (!existsSync(root)) return [];
   const all = [...new Bun.Glob(glob).scanSync({ cwd: root, followSymlinks: true, onlyFiles: true })].sort();
   const out: string[] = [];

@@ -16,7 +16,10 @@ interface Row {
   whole_accepted: boolean;
   cut_accepted: boolean;
 }
-const fixture = JSON.parse(readFileSync(join(import.meta.dir, "../fixtures/code/python-truncated.json"), "utf8")) as { stdlib: string; files: Row[] };
+const fixture = JSON.parse(readFileSync(join(import.meta.dir, "../fixtures/code/python-truncated.json"), "utf8")) as {
+  stdlib: string;
+  files: Row[];
+};
 
 /** The labelled files found on this machine with the same bytes. */
 function found(): { row: Row; data: Buffer }[] {
@@ -52,14 +55,18 @@ const syntaxOnly: CodeFilterConfig = {
 describe("syntax_error_v1 against Python's parser", () => {
   test.skipIf(!enough)("drops at least 95 % of cut-short files Python rejects, and at most 1 % of files it accepts", async () => {
     const rules = new CodeRules(syntaxOnly, 0);
-    const judge = async (text: string) => (await rules.judge(text, { docId: "x", path: "x.py", language: "python", stars: null }))?.reason ?? null;
+    const judge = async (text: string) =>
+      (await rules.judge(text, { docId: "x", path: "x.py", language: "python", stars: null }))?.reason ?? null;
     let rejected = 0;
     let caught = 0;
     let accepted = 0;
     let falseDrops = 0;
     for (const { row, data } of files) {
       const cut = data.subarray(0, row.cut_byte).toString("utf8");
-      for (const [text, ok] of [[data.toString("utf8"), row.whole_accepted], [cut, row.cut_accepted]] as const) {
+      for (const [text, ok] of [
+        [data.toString("utf8"), row.whole_accepted],
+        [cut, row.cut_accepted],
+      ] as const) {
         const reason = await judge(text);
         if (reason !== null) expect(reason).toBe("syntax_error_v1");
         if (ok) {

@@ -4,7 +4,10 @@ import { grammarFile, loadGrammar, parsesCleanly, parseTree, RUNTIME_WASM, synta
 import { missing, NODE_MODULES, sampleFiles } from "./machine-code.ts";
 
 const PY = existsSync("/usr/lib")
-  ? readdirSync("/usr/lib").filter((d) => /^python3\.\d+$/.test(d)).map((d) => `/usr/lib/${d}/json/decoder.py`).find(existsSync)
+  ? readdirSync("/usr/lib")
+      .filter((d) => /^python3\.\d+$/.test(d))
+      .map((d) => `/usr/lib/${d}/json/decoder.py`)
+      .find(existsSync)
   : undefined;
 
 describe("syntax trees", () => {
@@ -25,7 +28,8 @@ describe("syntax trees", () => {
     const missing: string[] = [];
     for (const l of syntaxLanguages()) {
       const mod = new WebAssembly.Module(upgradeDylink(new Uint8Array(readFileSync(grammarFile(l)!))));
-      for (const i of WebAssembly.Module.imports(mod)) if (i.kind === "function" && !runtime.has(i.name) && !onFailureOnly.has(i.name)) missing.push(`${l}: ${i.name}`);
+      for (const i of WebAssembly.Module.imports(mod))
+        if (i.kind === "function" && !runtime.has(i.name) && !onFailureOnly.has(i.name)) missing.push(`${l}: ${i.name}`);
     }
     expect(missing).toEqual([]);
   });
@@ -78,17 +82,25 @@ describe("syntax trees", () => {
 
 describe("syntax trees on real npm code", () => {
   // AssemblyScript's standard library is not TypeScript (it has its own decorators and types).
-  const ts = sampleFiles(NODE_MODULES, "**/*.ts", { every: 4, minBytes: 100, maxBytes: 100_000 }).filter((f) => !f.includes("/assemblyscript/std/"));
+  const ts = sampleFiles(NODE_MODULES, "**/*.ts", { every: 4, minBytes: 100, maxBytes: 100_000 }).filter(
+    (f) => !f.includes("/assemblyscript/std/"),
+  );
   const js = sampleFiles(NODE_MODULES, "**/*.{js,mjs,cjs}", { every: 4, minBytes: 100, maxBytes: 100_000 });
   if (ts.length < 200 || js.length < 200) missing("TypeScript and JavaScript files in node_modules");
-  test.skipIf(ts.length < 200 || js.length < 200)("finds errors in at most 1 % of the JavaScript and 2 % of the TypeScript files npm packages ship", async () => {
-    // The TypeScript grammar (2023) misreads some newer syntax in declaration files (.d.ts): about 1 %.
-    for (const [lang, files, most] of [["typescript", ts, 0.02], ["javascript", js, 0.01]] as const) {
-      await loadGrammar(lang);
-      let bad = 0;
-      for (const f of files) if (parsesCleanly(lang, readFileSync(f, "utf8")) === false) bad++;
-      console.log(`${lang}: ${bad}/${files.length} real files with parse errors`);
-      expect(bad / files.length).toBeLessThanOrEqual(most);
-    }
-  });
+  test.skipIf(ts.length < 200 || js.length < 200)(
+    "finds errors in at most 1 % of the JavaScript and 2 % of the TypeScript files npm packages ship",
+    async () => {
+      // The TypeScript grammar (2023) misreads some newer syntax in declaration files (.d.ts): about 1 %.
+      for (const [lang, files, most] of [
+        ["typescript", ts, 0.02],
+        ["javascript", js, 0.01],
+      ] as const) {
+        await loadGrammar(lang);
+        let bad = 0;
+        for (const f of files) if (parsesCleanly(lang, readFileSync(f, "utf8")) === false) bad++;
+        console.log(`${lang}: ${bad}/${files.length} real files with parse errors`);
+        expect(bad / files.length).toBeLessThanOrEqual(most);
+      }
+    },
+  );
 });

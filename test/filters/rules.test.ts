@@ -52,7 +52,18 @@ describe("boilerplate anchors", () => {
   });
 
   test("a boilerplate line holds a keyword", () => {
-    const lines = ["We use cookies", "cookie settings", "Enable JavaScript", "JavaScript required", "All rights reserved", "© 2020", "(c) 2020", "Copyright 2020", "Privacy Policy", "Terms of use"];
+    const lines = [
+      "We use cookies",
+      "cookie settings",
+      "Enable JavaScript",
+      "JavaScript required",
+      "All rights reserved",
+      "© 2020",
+      "(c) 2020",
+      "Copyright 2020",
+      "Privacy Policy",
+      "Terms of use",
+    ];
     for (const line of lines) {
       expect(isBoilerplateLine(line)).toBe(true);
       expect(KEYWORDS.some((k) => line.toLowerCase().includes(k))).toBe(true);

@@ -29,7 +29,10 @@ export function referenceScan(text: string): ScanCounts {
     }
     prevSpace = space;
   }
-  const lines = text.split("\n").map((l) => l.trim()).filter((l) => l.length > 0);
+  const lines = text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
   return {
     pairs,
     ascii,
@@ -43,13 +46,76 @@ export function referenceScan(text: string): ScanCounts {
 }
 
 const PIECES = [
-  "the", "of", "Cookie", "cookies", "use", "We use cookies. Accept our cookie policy.", "All Rights Reserved", "ALL RIGHTS RESERVED.",
-  "© 2024 Example", "(c) 2020 X", "(C) 1999", "Copyright 2001 Y", "Please enable JavaScript", "JAVASCRIPT is disabled",
-  "Privacy Policy", "terms of use", "Terms of Service", "making", "terms", "items", "lyric", "vacation", "(cls)",
-  "é", "naïve", "e\u0301", "Привет", "中文", "𝐀𝐁", "😀", "👍🏽", "\ud800", "\udc00", "\udbff\udfff", "x\ud800y",
-  "\u212aookie", "coo\u017fie", "İ", "\u0000", "\u0007", "\u007f", "ǅ", "ª", "١٢٣", "1234", "__init__", "def f(x):",
+  "the",
+  "of",
+  "Cookie",
+  "cookies",
+  "use",
+  "We use cookies. Accept our cookie policy.",
+  "All Rights Reserved",
+  "ALL RIGHTS RESERVED.",
+  "© 2024 Example",
+  "(c) 2020 X",
+  "(C) 1999",
+  "Copyright 2001 Y",
+  "Please enable JavaScript",
+  "JAVASCRIPT is disabled",
+  "Privacy Policy",
+  "terms of use",
+  "Terms of Service",
+  "making",
+  "terms",
+  "items",
+  "lyric",
+  "vacation",
+  "(cls)",
+  "é",
+  "naïve",
+  "e\u0301",
+  "Привет",
+  "中文",
+  "𝐀𝐁",
+  "😀",
+  "👍🏽",
+  "\ud800",
+  "\udc00",
+  "\udbff\udfff",
+  "x\ud800y",
+  "\u212aookie",
+  "coo\u017fie",
+  "İ",
+  "\u0000",
+  "\u0007",
+  "\u007f",
+  "ǅ",
+  "ª",
+  "١٢٣",
+  "1234",
+  "__init__",
+  "def f(x):",
 ];
-const SPACES = [" ", " ", " ", "\t", "\v", "\f", "\r", "\u00a0", "\u0085", "\u1680", "\u2000", "\u200a", "\u200b", "\u2028", "\u2029", "\u202f", "\u205f", "\u3000", "\ufeff", "\u180e"];
+const SPACES = [
+  " ",
+  " ",
+  " ",
+  "\t",
+  "\v",
+  "\f",
+  "\r",
+  "\u00a0",
+  "\u0085",
+  "\u1680",
+  "\u2000",
+  "\u200a",
+  "\u200b",
+  "\u2028",
+  "\u2029",
+  "\u202f",
+  "\u205f",
+  "\u3000",
+  "\ufeff",
+  "\u180e",
+];
 const BREAKS = ["\n", "\r\n", "\r", "\n\n", "\n \n", "\u2028"];
 
 /** Seeded texts that mix prose, boilerplate, odd whitespace and code points, repeats and long lines. */

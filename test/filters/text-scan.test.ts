@@ -45,7 +45,10 @@ for (const [name, scan] of KERNELS) {
       const notice = "ALL RIGHTS RESERVED.";
       const at = (n: number) => "  " + notice + " x".repeat((n - notice.length) / 2) + " \t";
       expect(at(298).trim().length).toBe(298);
-      expect(scan(`intro\n${at(298)}\n${at(300)}\nwe use cookies, accept them\n© 2024 Corp`)).toMatchObject({ lines: 5, boilerplateLines: 3 });
+      expect(scan(`intro\n${at(298)}\n${at(300)}\nwe use cookies, accept them\n© 2024 Corp`)).toMatchObject({
+        lines: 5,
+        boilerplateLines: 3,
+      });
     });
 
     test("does not take the Kelvin sign or the long s for ASCII letters of a keyword", () => {
@@ -91,7 +94,13 @@ describe("LineSet", () => {
     const text = "abc\nabd\nabc\nab";
     const set = new LineSet();
     set.reset(text);
-    for (const [start, end] of [[0, 3], [4, 7], [8, 11], [12, 14]] as const) set.add(42, start, end);
+    for (const [start, end] of [
+      [0, 3],
+      [4, 7],
+      [8, 11],
+      [12, 14],
+    ] as const)
+      set.add(42, start, end);
     expect(set.size).toBe(3);
   });
 });

@@ -3,7 +3,16 @@ import { DeviceError } from "../../src/errors.ts";
 import { chooseAdapter, isSoftwareAdapter, type AdapterSummary } from "../../src/gpu/adapter-policy.ts";
 
 function adapter(name: string, software: boolean, vendor = "v"): AdapterSummary {
-  return { vendor, architecture: software ? "software" : "gen-12", device: name, description: `${name} driver`, software, limits: {}, backend: "vulkan", name };
+  return {
+    vendor,
+    architecture: software ? "software" : "gen-12",
+    device: name,
+    description: `${name} driver`,
+    software,
+    limits: {},
+    backend: "vulkan",
+    name,
+  };
 }
 const lavapipe = adapter("llvmpipe (LLVM 15.0.6, 256 bits)", true, "mesa");
 const nvidia = adapter("NVIDIA GeForce RTX 4090", false, "nvidia");

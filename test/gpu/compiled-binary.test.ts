@@ -11,10 +11,14 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 test("a bun --compile binary carries dawn.node, the WGSL and the CPU worker, and runs alone in an empty directory", () => {
   const build = Bun.spawnSync(
     [
-      process.execPath, "build", "--compile", "--minify-syntax",
+      process.execPath,
+      "build",
+      "--compile",
+      "--minify-syntax",
       join(root, "test/gpu/fixtures/compiled-probe.ts"),
       join(root, "src/kernels/cpu-worker.ts"),
-      "--outfile", join(tmp, "build", "probe"),
+      "--outfile",
+      join(tmp, "build", "probe"),
     ],
     { cwd: root, stderr: "pipe", stdout: "pipe" },
   );
@@ -32,7 +36,11 @@ test("a bun --compile binary carries dawn.node, the WGSL and the CPU worker, and
   });
   const line = run.stdout.toString().trim().split("\n").pop() ?? "";
   if (run.exitCode !== 0 || !line.startsWith("{")) throw new Error(`probe failed (${run.exitCode}): ${run.stderr.toString()}`);
-  const out = JSON.parse(line) as { adapters: string[]; cpu: { dupOf: number[] }; gpu?: { dupOf: number[]; backend: string; dispatches: number } };
+  const out = JSON.parse(line) as {
+    adapters: string[];
+    cpu: { dupOf: number[] };
+    gpu?: { dupOf: number[]; backend: string; dispatches: number };
+  };
   expect(out.cpu.dupOf).toEqual([-1, -1, 0, -1]);
   if (GPU_REQUIRED) expect(out.adapters.length).toBeGreaterThan(0);
   if (out.adapters.length > 0) {

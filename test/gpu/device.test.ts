@@ -61,7 +61,11 @@ describe("the WebGPU device layer", () => {
 
   test.skipIf(gpu === null)("releaseBackend unmaps mapped buffers and destroys the device; the next call gets a new one", async () => {
     const first = await selectBackend({ device: "gpu" });
-    const buf = createTrackedBuffer(first.device!, { label: "test.mapped", size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const buf = createTrackedBuffer(first.device!, {
+      label: "test.mapped",
+      size: 16,
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
     await buf.mapAsync(GPUMapMode.READ);
     expect(buf.mapState).toBe("mapped");
     releaseBackend();
@@ -71,19 +75,22 @@ describe("the WebGPU device layer", () => {
     expect(again.device).not.toBe(first.device!);
   });
 
-  test.skipIf(process.platform !== "linux")("with no Vulkan driver: auto falls back to the CPU and --device gpu is a DeviceError (exit 2)", () => {
-    const r = inChild(
-      `import { selectBackend } from "./src/gpu/device.ts";
+  test.skipIf(process.platform !== "linux")(
+    "with no Vulkan driver: auto falls back to the CPU and --device gpu is a DeviceError (exit 2)",
+    () => {
+      const r = inChild(
+        `import { selectBackend } from "./src/gpu/device.ts";
        const auto = await selectBackend({ device: "auto" });
        let err = null;
        try { await selectBackend({ device: "gpu" }); } catch (e) { err = { name: e.name, exitCode: e.exitCode, message: e.message }; }
        console.log(JSON.stringify({ auto, err }));`,
-      { VK_ICD_FILENAMES: "/nonexistent/gamma-test-icd.json", VK_DRIVER_FILES: "/nonexistent/gamma-test-icd.json" },
-    ) as { auto: { kind: string; reason: string }; err: { name: string; exitCode: number; message: string } | null };
-    expect(r.auto.kind).toBe("cpu");
-    expect(r.auto.reason).toContain("no WebGPU adapter found");
-    expect(r.err?.name).toBe("DeviceError");
-    expect(r.err?.exitCode).toBe(2);
-    expect(r.err?.message).toContain("Install a WebGPU-capable driver");
-  });
+        { VK_ICD_FILENAMES: "/nonexistent/gamma-test-icd.json", VK_DRIVER_FILES: "/nonexistent/gamma-test-icd.json" },
+      ) as { auto: { kind: string; reason: string }; err: { name: string; exitCode: number; message: string } | null };
+      expect(r.auto.kind).toBe("cpu");
+      expect(r.auto.reason).toContain("no WebGPU adapter found");
+      expect(r.err?.name).toBe("DeviceError");
+      expect(r.err?.exitCode).toBe(2);
+      expect(r.err?.message).toContain("Install a WebGPU-capable driver");
+    },
+  );
 });

@@ -55,11 +55,7 @@ export async function withGpuErrorScopes<T>(device: GPUDevice, fn: () => Promise
   } catch (e) {
     failure = e;
   }
-  const [validation, oom, internal] = await Promise.all([
-    device.popErrorScope(),
-    device.popErrorScope(),
-    device.popErrorScope(),
-  ]);
+  const [validation, oom, internal] = await Promise.all([device.popErrorScope(), device.popErrorScope(), device.popErrorScope()]);
   const gpuError = validation ?? oom ?? internal;
   if (gpuError) throw new Error(`GPU error captured by the test's error scope: ${gpuError.message}`);
   if (failure !== null) throw failure;

@@ -3,7 +3,16 @@ import { chooseAdapter, type AdapterSummary } from "../../src/gpu/adapter-policy
 import { hardwareAdvice } from "../../src/gpu/driver-advice.ts";
 
 function adapter(name: string, software: boolean, vendor = "nvidia"): AdapterSummary {
-  return { vendor, architecture: software ? "software" : "hopper", device: name, description: name, software, limits: {}, backend: "vulkan", name };
+  return {
+    vendor,
+    architecture: software ? "software" : "hopper",
+    device: name,
+    description: name,
+    software,
+    limits: {},
+    backend: "vulkan",
+    name,
+  };
 }
 const lavapipe = adapter("llvmpipe (LLVM 15.0.6, 256 bits)", true, "mesa");
 const gpus = [0, 1, 2, 3].map((i) => adapter(`NVIDIA H100 #${i}`, false));
@@ -50,7 +59,9 @@ describe("gamma doctor's hardware line", () => {
   });
 
   test("no GPU on the bus, or a driver that is there but gives no adapter, each say so", () => {
-    expect(hardwareAdvice([lavapipe], { gpus: [], icds: ["lvp_icd.x86_64.json"], loader: true }).advice).toContain("no GPU on this machine's PCI bus");
+    expect(hardwareAdvice([lavapipe], { gpus: [], icds: ["lvp_icd.x86_64.json"], loader: true }).advice).toContain(
+      "no GPU on this machine's PCI bus",
+    );
     const blocked = hardwareAdvice([], { gpus: ["intel"], icds: ["intel_icd.x86_64.json"], loader: true });
     expect(blocked.advice).toContain("the GPU (Intel) and its Vulkan driver are installed");
     expect(blocked.advice).toContain("/dev/dri/renderD");

@@ -29,7 +29,17 @@ interface Conn {
   dropAt: number | null;
 }
 
-const REASON: Record<number, string> = { 200: "OK", 206: "Partial Content", 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 416: "Range Not Satisfiable", 429: "Too Many Requests", 500: "Internal Server Error", 503: "Service Unavailable" };
+const REASON: Record<number, string> = {
+  200: "OK",
+  206: "Partial Content",
+  400: "Bad Request",
+  403: "Forbidden",
+  404: "Not Found",
+  416: "Range Not Satisfiable",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  503: "Service Unavailable",
+};
 
 /** Parses "bytes=a-b", "bytes=a-" and "bytes=-n" against a size; null when unsatisfiable. */
 export function parseRange(h: string, size: number): { start: number; end: number } | null {
@@ -97,7 +107,9 @@ export class CdnStandIn {
           const a = handler(req);
           const body = a.body ?? new Uint8Array(0);
           const headers: Record<string, string> = { connection: "close", ...a.headers, "content-length": String(body.length) };
-          const head = `HTTP/1.1 ${a.status} ${REASON[a.status] ?? "Status"}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join("")}\r\n`;
+          const head = `HTTP/1.1 ${a.status} ${REASON[a.status] ?? "Status"}\r\n${Object.entries(headers)
+            .map(([k, v]) => `${k}: ${v}\r\n`)
+            .join("")}\r\n`;
           const headBytes = new TextEncoder().encode(head);
           const sendBody = method === "HEAD" ? new Uint8Array(0) : body;
           const out = new Uint8Array(headBytes.length + sendBody.length);

@@ -14,7 +14,9 @@ export function codeFiles(n: number, maxBytes = 60_000): { path: string; languag
   const out: { path: string; language: string; text: string }[] = [];
   const take = (dir: string, ext: string, language: string) => {
     let got = 0;
-    for (const f of readdirSync(dir).filter((x) => x.endsWith(ext)).sort()) {
+    for (const f of readdirSync(dir)
+      .filter((x) => x.endsWith(ext))
+      .sort()) {
       if (got >= n) break;
       const text = readFileSync(join(dir, f), "utf8");
       if (text.length > maxBytes || text.length < 200) continue;
@@ -24,6 +26,7 @@ export function codeFiles(n: number, maxBytes = 60_000): { path: string; languag
   };
   const py = pythonDir();
   if (py !== null) take(py, ".py", "python");
-  for (const d of ["commander/lib", "yaml/dist", "yaml/dist/compose", "yaml/dist/parse", "yaml/dist/nodes"]) take(join(NM, d), ".js", "javascript");
+  for (const d of ["commander/lib", "yaml/dist", "yaml/dist/compose", "yaml/dist/parse", "yaml/dist/nodes"])
+    take(join(NM, d), ".js", "javascript");
   return out;
 }

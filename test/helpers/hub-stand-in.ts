@@ -101,10 +101,12 @@ export class HubStandIn {
     const s = new HubStandIn(opts);
     s.cdn = new CdnStandIn((req) => s.serveCdn(req));
     s.api = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: (req) => s.serveApi(req) });
-    for (const d of opts.datasets) for (const c of Object.values(d.commits)) for (const v of Object.values(c.files)) {
-      const b = bytesOf(v);
-      s.blobs.set(sha256Hex(b), b);
-    }
+    for (const d of opts.datasets)
+      for (const c of Object.values(d.commits))
+        for (const v of Object.values(c.files)) {
+          const b = bytesOf(v);
+          s.blobs.set(sha256Hex(b), b);
+        }
     return s;
   }
 
@@ -170,20 +172,34 @@ export class HubStandIn {
       return hubError(401, "", "Invalid credentials in Authorization header");
     }
     if (!d) {
-      return tok === null
-        ? hubError(401, "RepoNotFound", "Repository not found")
-        : hubError(404, "RepoNotFound", "Repository not found");
+      return tok === null ? hubError(401, "RepoNotFound", "Repository not found") : hubError(404, "RepoNotFound", "Repository not found");
     }
     if (d.gated && needFiles) {
-      if (tok === null) return hubError(401, "GatedRepo", `Access to dataset ${d.id} is restricted. You must have access to it and be authenticated to access it. Please log in.`);
-      if (tok !== this.opts.token) return hubError(403, "GatedRepo", `Access to dataset ${d.id} is restricted and you are not in the authorized list. Visit ${this.endpoint}/datasets/${d.id} to ask for access.`);
+      if (tok === null)
+        return hubError(
+          401,
+          "GatedRepo",
+          `Access to dataset ${d.id} is restricted. You must have access to it and be authenticated to access it. Please log in.`,
+        );
+      if (tok !== this.opts.token)
+        return hubError(
+          403,
+          "GatedRepo",
+          `Access to dataset ${d.id} is restricted and you are not in the authorized list. Visit ${this.endpoint}/datasets/${d.id} to ask for access.`,
+        );
     }
     return null;
   }
 
   private serveApi(req: Request): Response {
     const url = new URL(req.url);
-    const entry: LoggedRequest = { server: "api", method: req.method, path: url.pathname + url.search, range: req.headers.get("range"), authorization: req.headers.has("authorization") };
+    const entry: LoggedRequest = {
+      server: "api",
+      method: req.method,
+      path: url.pathname + url.search,
+      range: req.headers.get("range"),
+      authorization: req.headers.has("authorization"),
+    };
     this.requests.push(entry);
     const res = this.route(req, url);
     entry.status = res.status;
@@ -229,7 +245,9 @@ export class HubStandIn {
       disabled: false,
       tags: [],
       ...(c.commit.cardConfigs ? { cardData: { configs: c.commit.cardConfigs } } : { cardData: {} }),
-      siblings: Object.keys(c.commit.files).sort().map((rfilename) => ({ rfilename })),
+      siblings: Object.keys(c.commit.files)
+        .sort()
+        .map((rfilename) => ({ rfilename })),
     });
   }
 
@@ -249,7 +267,13 @@ export class HubStandIn {
       }
       if (rest.length === 1 || recursive) {
         const b = bytesOf(v);
-        entries.set(p, { type: "file", oid: sha1Hex(b), size: b.length, path: p, ...(LFS.test(p) ? { lfs: { oid: sha256Hex(b), size: b.length, pointerSize: 134 } } : {}) });
+        entries.set(p, {
+          type: "file",
+          oid: sha1Hex(b),
+          size: b.length,
+          path: p,
+          ...(LFS.test(p) ? { lfs: { oid: sha256Hex(b), size: b.length, pointerSize: 134 } } : {}),
+        });
       } else {
         const dir = prefix + rest[0];
         entries.set(dir, { type: "directory", oid: sha1Hex(`tree:${dir}`), size: 0, path: dir });
@@ -291,11 +315,19 @@ export class HubStandIn {
     if (LFS.test(path)) {
       return new Response(null, {
         status: 302,
-        headers: { ...common, location: `${this.cdn.origin}/blobs/${sha256Hex(b)}/${encodeURIComponent(path.split("/").pop()!)}?sig=${this.signature}`, "x-linked-size": String(b.length), "x-linked-etag": `"${sha256Hex(b)}"` },
+        headers: {
+          ...common,
+          location: `${this.cdn.origin}/blobs/${sha256Hex(b)}/${encodeURIComponent(path.split("/").pop()!)}?sig=${this.signature}`,
+          "x-linked-size": String(b.length),
+          "x-linked-etag": `"${sha256Hex(b)}"`,
+        },
       });
     }
     const a = fileAnswer(req.headers.get("range"), b, common);
-    return new Response(req.method === "HEAD" ? null : a.body, { status: a.status, headers: { ...a.headers, "content-length": String(a.body?.length ?? 0) } });
+    return new Response(req.method === "HEAD" ? null : a.body, {
+      status: a.status,
+      headers: { ...a.headers, "content-length": String(a.body?.length ?? 0) },
+    });
   }
 
   private serveCdn(req: { method: string; path: string; range: string | null; authorization: boolean }): CdnAnswer {

@@ -159,12 +159,18 @@ function lz4Literals(data: Uint8Array): Uint8Array {
 function compress(codec: Codec, data: Uint8Array): Uint8Array {
   switch (codec) {
     case "UNCOMPRESSED":
-    case "LZO": return data;
-    case "SNAPPY": return snappyLiterals(data);
-    case "GZIP": return new Uint8Array(zlib.gzipSync(data));
-    case "ZSTD": return new Uint8Array(zlib.zstdCompressSync(data));
-    case "BROTLI": return new Uint8Array(zlib.brotliCompressSync(data));
-    case "LZ4_RAW": return lz4Literals(data);
+    case "LZO":
+      return data;
+    case "SNAPPY":
+      return snappyLiterals(data);
+    case "GZIP":
+      return new Uint8Array(zlib.gzipSync(data));
+    case "ZSTD":
+      return new Uint8Array(zlib.zstdCompressSync(data));
+    case "BROTLI":
+      return new Uint8Array(zlib.brotliCompressSync(data));
+    case "LZ4_RAW":
+      return lz4Literals(data);
   }
 }
 
@@ -234,7 +240,9 @@ export function writeParquet(opts: WriteParquetOptions): Uint8Array {
     .listStruct(2, [null, ...opts.columns], (t, c) => {
       if (c === null) t.binary(4, "schema").i32(5, opts.columns.length);
       else {
-        t.i32(1, c.type === "string" ? 6 : 2).i32(3, c.optional ? 1 : 0).binary(4, c.name);
+        t.i32(1, c.type === "string" ? 6 : 2)
+          .i32(3, c.optional ? 1 : 0)
+          .binary(4, c.name);
         if (c.type === "string") t.i32(6, 0); // converted type UTF8
       }
     })
@@ -253,7 +261,10 @@ export function writeParquet(opts: WriteParquetOptions): Uint8Array {
             .i64(9, ch.offset),
         );
       });
-      t.i64(2, g.chunks.reduce((s, c) => s + c.raw, 0)).i64(3, g.rows);
+      t.i64(
+        2,
+        g.chunks.reduce((s, c) => s + c.raw, 0),
+      ).i64(3, g.rows);
     })
     .binary(6, "gamma test parquet writer")
     .end();

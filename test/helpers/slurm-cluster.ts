@@ -18,7 +18,8 @@ export const REQUIRE_SLURM = process.env.GAMMA_REQUIRE_SLURM === "1";
 export function slurmMissing(): string | null {
   if (process.getuid?.() !== 0) return "the test cluster runs its daemons as root";
   for (const b of ["slurmctld", "slurmd", "munged", "sbatch", "squeue", "scontrol", "scancel"]) {
-    if (spawnSync("sh", ["-c", `command -v ${b} || test -x /usr/sbin/${b}`]).status !== 0) return `${b} is not installed (Debian: slurmctld slurmd munge)`;
+    if (spawnSync("sh", ["-c", `command -v ${b} || test -x /usr/sbin/${b}`]).status !== 0)
+      return `${b} is not installed (Debian: slurmctld slurmd munge)`;
   }
   return null;
 }

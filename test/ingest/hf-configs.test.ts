@@ -48,7 +48,13 @@ describe("hfConfigs", () => {
       configs: [
         { config_name: "a", data_files: "a.csv" },
         { config_name: "b", data_files: ["b1.parquet", "b2.parquet"], default: true },
-        { config_name: "c", data_files: [{ split: "train", path: ["c/t1/*", "c/t2/*"] }, { split: "validation", path: "c/v/*" }] },
+        {
+          config_name: "c",
+          data_files: [
+            { split: "train", path: ["c/t1/*", "c/t2/*"] },
+            { split: "validation", path: "c/v/*" },
+          ],
+        },
         { config_name: "d", data_dir: "d/" },
       ],
     });
@@ -61,7 +67,9 @@ describe("hfConfigs", () => {
   });
 
   test("a missing config names configs of the same language", () => {
-    const cs = configsFromCardData({ configs: [{ config_name: "deu_Latn" }, { config_name: "asm_Beng" }, { config_name: "deu_Latn_removed" }] });
+    const cs = configsFromCardData({
+      configs: [{ config_name: "deu_Latn" }, { config_name: "asm_Beng" }, { config_name: "deu_Latn_removed" }],
+    });
     const err = (() => {
       try {
         pickConfig(FW2, cs, "deu_Cyrl");

@@ -7,7 +7,8 @@ import { ALL, FW2, TOKEN, UNGRANTED, fineweb2 } from "./hub-fixtures.ts";
 
 let hub: HubStandIn;
 const quiet = { baseDelayMs: 1, maxDelayMs: 4, sleep: async () => {}, onRetry: () => {} };
-const client = (token: string | null = null, extra = {}) => new HfHubClient({ endpoint: hub.endpoint, token, retry: { ...quiet, ...extra } });
+const client = (token: string | null = null, extra = {}) =>
+  new HfHubClient({ endpoint: hub.endpoint, token, retry: { ...quiet, ...extra } });
 
 beforeAll(() => {
   hub = HubStandIn.start({ datasets: ALL, token: TOKEN, ungrantedToken: UNGRANTED, treePageSize: 3 });
@@ -24,7 +25,9 @@ describe("HfHubClient", () => {
   });
 
   test("a revision that does not exist is a ConfigError that says what to pass", async () => {
-    const err = await client().resolveRevision(FW2, "v9.9.9").catch((e) => e);
+    const err = await client()
+      .resolveRevision(FW2, "v9.9.9")
+      .catch((e) => e);
     expect(err).toBeInstanceOf(ConfigError);
     expect(err.code).toBe("hf_revision_not_found");
     expect(err.message).toContain('revision "v9.9.9" does not exist in dataset HuggingFaceFW/fineweb-2');
@@ -35,7 +38,9 @@ describe("HfHubClient", () => {
     const c = client();
     const paths: string[] = [];
     for await (const e of c.listTree(FW2, hub.shaOf(FW2, "c2"), "data", true)) if (e.type === "file") paths.push(e.path);
-    const expected = Object.keys(fineweb2.commits.c2.files).filter((p) => p.startsWith("data/")).sort();
+    const expected = Object.keys(fineweb2.commits.c2.files)
+      .filter((p) => p.startsWith("data/"))
+      .sort();
     expect(paths).toEqual(expected);
     const pages = hub.requests.filter((r) => r.path.includes("/tree/") && r.path.includes("cursor="));
     expect(pages.length).toBeGreaterThan(1);
@@ -57,7 +62,9 @@ describe("HfHubClient", () => {
 
   test("persistent 5xx ends in an InputError once the retries are spent", async () => {
     hub.fail({ status: 503, times: 3, match: /revision/ });
-    const err = await client(null, { maxAttempts: 3 }).resolveRevision(FW2).catch((e) => e);
+    const err = await client(null, { maxAttempts: 3 })
+      .resolveRevision(FW2)
+      .catch((e) => e);
     expect(err).toBeInstanceOf(InputError);
     expect(err.message).toContain("after 3 tries");
   });
@@ -107,10 +114,14 @@ describe("HfHubClient", () => {
   });
 
   test("a dataset that does not exist is reported as gated, private or missing when anonymous", async () => {
-    const err = await client().resolveRevision("nobody/nothing").catch((e) => e);
+    const err = await client()
+      .resolveRevision("nobody/nothing")
+      .catch((e) => e);
     expect(err).toBeInstanceOf(ConfigError);
     expect(err.message).toContain("gated, private or missing");
-    const err2 = await client(TOKEN).resolveRevision("nobody/nothing").catch((e) => e);
+    const err2 = await client(TOKEN)
+      .resolveRevision("nobody/nothing")
+      .catch((e) => e);
     expect(err2.code).toBe("hf_repo_not_found");
   });
 
@@ -128,7 +139,9 @@ describe("HfHubClient", () => {
 
   test("rejects a malformed dataset id before any request", async () => {
     const before = hub.requests.length;
-    const err = await client().resolveRevision("../../etc").catch((e) => e);
+    const err = await client()
+      .resolveRevision("../../etc")
+      .catch((e) => e);
     expect(err).toBeInstanceOf(ConfigError);
     expect(hub.requests.length).toBe(before);
   });

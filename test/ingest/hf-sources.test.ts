@@ -5,7 +5,15 @@ import { HF_SOURCES, hfSource, sourceConfig } from "../../src/ingest/hf-sources.
 
 describe("built-in Hub sources", () => {
   test("has its seven built-in sources, each with a valid dataset id, text field, domain and licence", () => {
-    expect(Object.keys(HF_SOURCES).sort()).toEqual(["c4", "fineweb", "fineweb-edu", "fineweb2", "starcoderdata", "the-stack-dedup", "wikipedia"]);
+    expect(Object.keys(HF_SOURCES).sort()).toEqual([
+      "c4",
+      "fineweb",
+      "fineweb-edu",
+      "fineweb2",
+      "starcoderdata",
+      "the-stack-dedup",
+      "wikipedia",
+    ]);
     for (const s of Object.values(HF_SOURCES)) {
       expect(() => checkDatasetId(s.datasetId)).not.toThrow();
       expect(s.textField.length).toBeGreaterThan(0);

@@ -53,7 +53,10 @@ describe("streamHfDataset", () => {
     const state = JSON.parse(readFileSync(s.statePath, "utf8"));
     expect(state.resolvedSha).toBe(sha);
     expect(state.revision).toBe("main");
-    expect(state.done).toEqual({ "data/deu_Latn/train/000_00000.parquet": { rows: 30 }, "data/deu_Latn/train/000_00001.parquet": { rows: 12 } });
+    expect(state.done).toEqual({
+      "data/deu_Latn/train/000_00000.parquet": { rows: 30 },
+      "data/deu_Latn/train/000_00001.parquet": { rows: 12 },
+    });
   });
 
   test("a tag reads the files of the commit it names", async () => {
@@ -73,7 +76,10 @@ describe("streamHfDataset", () => {
     const before = hub.requests.length;
     const { out } = await collect({ datasetId: FW2, config: "deu_Latn" });
     expect(out.map((r) => r.fields.id)).toEqual(deuTrain1.map((d) => d.id));
-    const fetched = hub.requests.slice(before).filter((r) => r.server === "cdn").map((r) => r.path);
+    const fetched = hub.requests
+      .slice(before)
+      .filter((r) => r.server === "cdn")
+      .map((r) => r.path);
     expect(fetched.every((p) => p.includes("000_00001.parquet"))).toBe(true);
     // the pin is reused: no second resolution of "main"
     expect(hub.requests.slice(before).some((r) => r.path.endsWith("/revision/main"))).toBe(false);
@@ -97,8 +103,19 @@ describe("streamHfDataset", () => {
   });
 
   test("a file whose onFileDone fails is not recorded as done", async () => {
-    const s = await streamHfDataset({ datasetId: FW2, config: "deu_Latn", stateDir: dir, client: client(), log: silent, onFileDone: () => { throw new Error("disk full"); } });
-    const err = await (async () => { for await (const _ of s.records()); })().catch((e) => e);
+    const s = await streamHfDataset({
+      datasetId: FW2,
+      config: "deu_Latn",
+      stateDir: dir,
+      client: client(),
+      log: silent,
+      onFileDone: () => {
+        throw new Error("disk full");
+      },
+    });
+    const err = await (async () => {
+      for await (const _ of s.records());
+    })().catch((e) => e);
     expect(err.message).toBe("disk full");
     expect(JSON.parse(readFileSync(s.statePath, "utf8")).done).toEqual({});
   });
@@ -147,15 +164,31 @@ describe("streamHfDataset", () => {
 
   test("a gated source without a token fails with the HF_TOKEN message", async () => {
     const src = hfSource("the-stack-dedup");
-    const s = await streamHfDataset({ datasetId: src.datasetId, config: "python", dataFiles: src.dataDir!("python"), stateDir: dir, client: client(), log: silent });
-    const err = await (async () => { for await (const _ of s.records()); })().catch((e) => e);
+    const s = await streamHfDataset({
+      datasetId: src.datasetId,
+      config: "python",
+      dataFiles: src.dataDir!("python"),
+      stateDir: dir,
+      client: client(),
+      log: silent,
+    });
+    const err = await (async () => {
+      for await (const _ of s.records());
+    })().catch((e) => e);
     expect(err).toBeInstanceOf(ConfigError);
     expect(err.message).toContain("set HF_TOKEN");
   });
 
   test("a gated source with a granted token streams, and the token is not in the state file", async () => {
     const src = hfSource("the-stack-dedup");
-    const s = await streamHfDataset({ datasetId: src.datasetId, config: "python", dataFiles: src.dataDir!("python"), stateDir: dir, client: client(TOKEN), log: silent });
+    const s = await streamHfDataset({
+      datasetId: src.datasetId,
+      config: "python",
+      dataFiles: src.dataDir!("python"),
+      stateDir: dir,
+      client: client(TOKEN),
+      log: silent,
+    });
     const texts: unknown[] = [];
     for await (const r of s.records()) texts.push(r.fields[src.textField]);
     expect(texts).toEqual(stackRows.map((d) => d.text));
@@ -165,7 +198,14 @@ describe("streamHfDataset", () => {
 
   test("a state pinned at one revision refuses a run at another", async () => {
     await collect({ datasetId: FW2, config: "deu_Latn" }, 1);
-    const err = await streamHfDataset({ datasetId: FW2, config: "deu_Latn", revision: "v2.0.0", stateDir: dir, client: client(), log: silent }).catch((e) => e);
+    const err = await streamHfDataset({
+      datasetId: FW2,
+      config: "deu_Latn",
+      revision: "v2.0.0",
+      stateDir: dir,
+      client: client(),
+      log: silent,
+    }).catch((e) => e);
     expect(err).toBeInstanceOf(ConfigError);
     expect(err.message).toContain("needs a fresh --out-dir");
   });

@@ -15,7 +15,12 @@ function scripted(bytes: Uint8Array) {
 }
 
 function quiet(waits: number[] = [], infos: RetryInfo[] = []) {
-  return { sleep: async (ms: number) => void waits.push(ms), onRetry: (i: RetryInfo) => void infos.push(i), baseDelayMs: 100, maxDelayMs: 1000 };
+  return {
+    sleep: async (ms: number) => void waits.push(ms),
+    onRetry: (i: RetryInfo) => void infos.push(i),
+    baseDelayMs: 100,
+    maxDelayMs: 1000,
+  };
 }
 
 const body = new TextEncoder().encode("0123456789".repeat(5000));
@@ -140,9 +145,17 @@ describe("range reads", () => {
   test("a redirect to another origin drops the Authorization header", async () => {
     const { cdn } = scripted(body);
     servers.push(cdn);
-    const front = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response(null, { status: 302, headers: { location: `${cdn.origin}/blob?sig=1` } }) });
+    const front = Bun.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      fetch: () => new Response(null, { status: 302, headers: { location: `${cdn.origin}/blob?sig=1` } }),
+    });
     try {
-      const { res, url } = await fetchFollowing(`http://127.0.0.1:${front.port}/resolve/main/f`, { headers: { authorization: "Bearer hf_secret" } }, { ...(await import("../../src/ingest/http.ts")).DEFAULT_RETRY, ...quiet() });
+      const { res, url } = await fetchFollowing(
+        `http://127.0.0.1:${front.port}/resolve/main/f`,
+        { headers: { authorization: "Bearer hf_secret" } },
+        { ...(await import("../../src/ingest/http.ts")).DEFAULT_RETRY, ...quiet() },
+      );
       await res.arrayBuffer();
       expect(url).toBe(`${cdn.origin}/blob?sig=1`);
       expect(cdn.log[0].authorization).toBe(false);

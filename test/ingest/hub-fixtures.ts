@@ -15,7 +15,11 @@ export function docs(n: number, from: number, tag: string): Doc[] {
 
 export function parquetOf(rows: Doc[], rowGroupSize = 8): Uint8Array {
   return writeParquet({
-    columns: [{ name: "text", type: "string" }, { name: "id", type: "string" }, { name: "language", type: "string" }],
+    columns: [
+      { name: "text", type: "string" },
+      { name: "id", type: "string" },
+      { name: "language", type: "string" },
+    ],
     rows: rows.map((r) => ({ ...r, language: "deu" })),
     rowGroupSize,
     codec: "ZSTD",
@@ -31,7 +35,13 @@ export const deuOld = docs(6, 51, "old");
 
 const fw2Card = (langs: string[]) =>
   langs.flatMap((l) => [
-    { config_name: l, data_files: [{ split: "train", path: `data/${l}/train/*` }, { split: "test", path: `data/${l}/test/*` }] },
+    {
+      config_name: l,
+      data_files: [
+        { split: "train", path: `data/${l}/train/*` },
+        { split: "test", path: `data/${l}/test/*` },
+      ],
+    },
     { config_name: `${l}_removed`, data_files: [{ split: "train", path: `data/${l}_removed/train/*` }] },
   ]);
 
@@ -53,23 +63,48 @@ export const fineweb2: StandInDataset = {
         "data/asm_Beng/train/000_00000.parquet": parquetOf(asm),
         "data/asm_Beng/test/000_00000.parquet": parquetOf(docs(2, 70, "asmt")),
       },
-      cardConfigs: [...fw2Card(["deu_Latn", "asm_Beng"]), { config_name: "fra_Latn", data_files: [{ split: "train", path: "data/fra_Latn/train/*" }] }],
+      cardConfigs: [
+        ...fw2Card(["deu_Latn", "asm_Beng"]),
+        { config_name: "fra_Latn", data_files: [{ split: "train", path: "data/fra_Latn/train/*" }] },
+      ],
     },
   },
 };
 
-export const c4Rows = sentences(25, 200).map((text, i) => ({ text, timestamp: `2019-04-${String(10 + (i % 9)).padStart(2, "0")}T12:00:00Z`, url: `https://example.org/${i}` }));
+export const c4Rows = sentences(25, 200).map((text, i) => ({
+  text,
+  timestamp: `2019-04-${String(10 + (i % 9)).padStart(2, "0")}T12:00:00Z`,
+  url: `https://example.org/${i}`,
+}));
 export const c4: StandInDataset = {
   id: "allenai/c4",
   refs: { main: "k1" },
   commits: {
     k1: {
       files: {
-        "en/c4-train.00000-of-00002.json.gz": gzipSync(c4Rows.slice(0, 15).map((r) => JSON.stringify(r)).join("\n") + "\n"),
-        "en/c4-train.00001-of-00002.json.gz": gzipSync(c4Rows.slice(15).map((r) => JSON.stringify(r)).join("\n") + "\n{not json\n"),
+        "en/c4-train.00000-of-00002.json.gz": gzipSync(
+          c4Rows
+            .slice(0, 15)
+            .map((r) => JSON.stringify(r))
+            .join("\n") + "\n",
+        ),
+        "en/c4-train.00001-of-00002.json.gz": gzipSync(
+          c4Rows
+            .slice(15)
+            .map((r) => JSON.stringify(r))
+            .join("\n") + "\n{not json\n",
+        ),
         "en/c4-validation.00000-of-00001.json.gz": gzipSync(JSON.stringify(c4Rows[0]) + "\n"),
       },
-      cardConfigs: [{ config_name: "en", data_files: [{ split: "train", path: "en/c4-train.*.json.gz" }, { split: "validation", path: "en/c4-validation.*.json.gz" }] }],
+      cardConfigs: [
+        {
+          config_name: "en",
+          data_files: [
+            { split: "train", path: "en/c4-train.*.json.gz" },
+            { split: "validation", path: "en/c4-validation.*.json.gz" },
+          ],
+        },
+      ],
     },
   },
 };
@@ -83,11 +118,20 @@ export const theStack: StandInDataset = {
     s1: {
       files: {
         "data/python/data-00000-of-00001.parquet": writeParquet({
-          columns: [{ name: "hexsha", type: "string" }, { name: "content", type: "string" }],
+          columns: [
+            { name: "hexsha", type: "string" },
+            { name: "content", type: "string" },
+          ],
           rows: stackRows.map((d, i) => ({ hexsha: `h${i}`, content: d.text })),
           codec: "SNAPPY",
         }),
-        "data/rust/data-00000-of-00001.parquet": writeParquet({ columns: [{ name: "hexsha", type: "string" }, { name: "content", type: "string" }], rows: [{ hexsha: "r0", content: "fn main() {}" }] }),
+        "data/rust/data-00000-of-00001.parquet": writeParquet({
+          columns: [
+            { name: "hexsha", type: "string" },
+            { name: "content", type: "string" },
+          ],
+          rows: [{ hexsha: "r0", content: "fn main() {}" }],
+        }),
       },
     },
   },

@@ -97,7 +97,14 @@ describe("reservoir sampling", () => {
   });
 
   test("pre-filters drop and count items; indices stay stream positions", async () => {
-    const stream = [{ text: "" }, { text: "short" }, { text: "a".repeat(300) }, { text: "just right here" }, { notext: 1 } as { text?: string }, { text: "also fine here" }];
+    const stream = [
+      { text: "" },
+      { text: "short" },
+      { text: "a".repeat(300) },
+      { text: "just right here" },
+      { notext: 1 } as { text?: string },
+      { text: "also fine here" },
+    ];
     const counters: Record<string, number> = {};
     const r = await sampleReservoir(stream, { k: 10, seed: 1, filters: { minChars: 10, maxChars: 256 }, counters });
     expect(r.rows.map((x) => x.index)).toEqual([3, 5]);

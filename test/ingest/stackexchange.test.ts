@@ -12,26 +12,70 @@ const root = mkdtempSync(join(tmpdir(), "gamma-se-test-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const s = sentences(20, 500);
-const esc = (v: string) => v.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/\n/g, "&#xA;");
+const esc = (v: string) =>
+  v.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/\n/g, "&#xA;");
 const p = (t: string) => `<p>${t}</p>`;
 const CODE = 'for i in range(3):\n    print("<%d>" % i)';
 
 function row(a: Record<string, string | number>): string {
-  return `  <row ${Object.entries(a).map(([k, v]) => `${k}="${esc(String(v))}"`).join(" ")} />`;
+  return `  <row ${Object.entries(a)
+    .map(([k, v]) => `${k}="${esc(String(v))}"`)
+    .join(" ")} />`;
 }
 
 const lines = [
   '<?xml version="1.0" encoding="utf-8"?>',
   "<posts>",
-  row({ Id: 21, PostTypeId: 2, ParentId: 20, Score: 3, CreationDate: "2019-01-02T10:00:00.000", Body: p(s[0]), ContentLicense: "CC BY-SA 4.0" }), // line 3: answer before its question
-  row({ Id: 10, PostTypeId: 1, Score: 7, AcceptedAnswerId: 12, CreationDate: "2010-05-01T08:00:00.000", Title: "How do I loop?", Tags: "<python><loops>", Body: p(s[1]) }), // 4
+  row({
+    Id: 21,
+    PostTypeId: 2,
+    ParentId: 20,
+    Score: 3,
+    CreationDate: "2019-01-02T10:00:00.000",
+    Body: p(s[0]),
+    ContentLicense: "CC BY-SA 4.0",
+  }), // line 3: answer before its question
+  row({
+    Id: 10,
+    PostTypeId: 1,
+    Score: 7,
+    AcceptedAnswerId: 12,
+    CreationDate: "2010-05-01T08:00:00.000",
+    Title: "How do I loop?",
+    Tags: "<python><loops>",
+    Body: p(s[1]),
+  }), // 4
   row({ Id: 11, PostTypeId: 2, ParentId: 10, Score: 5, CreationDate: "2010-05-01T09:00:00.000", Body: p(s[2]) }), // 5
-  row({ Id: 12, PostTypeId: 2, ParentId: 10, Score: 9, CreationDate: "2012-01-01T00:00:00.000", Body: `${p(s[3])}<pre><code>${esc(CODE)}\n</code></pre>` }), // 6
+  row({
+    Id: 12,
+    PostTypeId: 2,
+    ParentId: 10,
+    Score: 9,
+    CreationDate: "2012-01-01T00:00:00.000",
+    Body: `${p(s[3])}<pre><code>${esc(CODE)}\n</code></pre>`,
+  }), // 6
   '  <row Id="15" PostTypeId="2" ParentId="10" Body="unterminated', // 7: broken
-  row({ Id: 13, PostTypeId: 2, ParentId: 10, Score: 5, CreationDate: "2010-06-01T00:00:00.000", LastEditDate: "2019-03-01T00:00:00.000", Body: p(s[4]) }), // 8
+  row({
+    Id: 13,
+    PostTypeId: 2,
+    ParentId: 10,
+    Score: 5,
+    CreationDate: "2010-06-01T00:00:00.000",
+    LastEditDate: "2019-03-01T00:00:00.000",
+    Body: p(s[4]),
+  }), // 8
   row({ Id: 14, PostTypeId: 2, ParentId: 10, Score: -2, CreationDate: "2010-06-02T00:00:00.000", Body: p(s[5]) }), // 9
   row({ PostTypeId: 1, Score: 1, Body: p("no id") }), // 10: broken (no Id)
-  row({ Id: 20, PostTypeId: 1, Score: 2, CreationDate: "2018-12-31T23:00:00.000", Title: "Tea or coffee?", Tags: "|tea|coffee|", Body: p(s[6]), ContentLicense: "CC BY-SA 4.0" }), // 11
+  row({
+    Id: 20,
+    PostTypeId: 1,
+    Score: 2,
+    CreationDate: "2018-12-31T23:00:00.000",
+    Title: "Tea or coffee?",
+    Tags: "|tea|coffee|",
+    Body: p(s[6]),
+    ContentLicense: "CC BY-SA 4.0",
+  }), // 11
   row({ Id: 22, PostTypeId: 4, Score: 0, CreationDate: "2012-01-01T00:00:00.000", Body: p("tag wiki excerpt") }), // 12: skipped type
   row({ Id: 30, PostTypeId: 1, Score: -5, CreationDate: "2015-01-01T00:00:00.000", Title: "Bad question", Body: p(s[7]) }), // 13
   row({ Id: 31, PostTypeId: 2, ParentId: 30, Score: 4, CreationDate: "2015-01-02T00:00:00.000", Body: p(s[8]) }), // 14
@@ -56,12 +100,14 @@ async function read(input: string, opts: StackExchangeOptions = {}) {
 describe("readStackExchange", () => {
   test("makes one document per thread, answers by score then id, wherever they sit in the file", async () => {
     const { out } = await read(postsPath);
-    expect(out.map((r) => r.fields.id)).toEqual(["cooking.stackexchange.com/questions/10", "cooking.stackexchange.com/questions/20", "cooking.stackexchange.com/questions/30"]);
+    expect(out.map((r) => r.fields.id)).toEqual([
+      "cooking.stackexchange.com/questions/10",
+      "cooking.stackexchange.com/questions/20",
+      "cooking.stackexchange.com/questions/30",
+    ]);
     const t = out[0].fields;
     expect(t.answer_ids).toEqual([12, 11, 13, 14]);
-    expect(t.text).toBe(
-      [`How do I loop?\n\n${s[1]}`, `${s[3]}\n\n\`\`\`\n${CODE}\n\`\`\``, s[2], s[4], s[5]].join("\n\n---\n\n"),
-    );
+    expect(t.text).toBe([`How do I loop?\n\n${s[1]}`, `${s[3]}\n\n\`\`\`\n${CODE}\n\`\`\``, s[2], s[4], s[5]].join("\n\n---\n\n"));
     expect(t.title).toBe("How do I loop?");
     expect(t.tags).toEqual(["python", "loops"]);
     expect(t.url).toBe("https://cooking.stackexchange.com/questions/10");
@@ -81,7 +127,12 @@ describe("readStackExchange", () => {
     // q20 dated 2018-12-31 but its ContentLicense attribute wins; q30 2015 -> 3.0
     expect(out[1].fields.license_tag).toBe("CC-BY-SA-4.0");
     expect(out[2].fields.license_tag).toBe("CC-BY-SA-3.0");
-    expect([licenseForDate("2011-04-07T23:59:59Z"), licenseForDate("2011-04-08T00:00:00Z"), licenseForDate("2018-05-01T23:59:59"), licenseForDate("2018-05-02T00:00:00")]).toEqual(["CC-BY-SA-2.5", "CC-BY-SA-3.0", "CC-BY-SA-3.0", "CC-BY-SA-4.0"]);
+    expect([
+      licenseForDate("2011-04-07T23:59:59Z"),
+      licenseForDate("2011-04-08T00:00:00Z"),
+      licenseForDate("2018-05-01T23:59:59"),
+      licenseForDate("2018-05-02T00:00:00"),
+    ]).toEqual(["CC-BY-SA-2.5", "CC-BY-SA-3.0", "CC-BY-SA-3.0", "CC-BY-SA-4.0"]);
   });
 
   test("reports broken rows and orphan answers with file:line", async () => {
@@ -121,7 +172,9 @@ describe("readStackExchange", () => {
   });
 
   test("without a reject handler the first broken row throws with file:line", async () => {
-    const err = await (async () => { for await (const _ of readStackExchange(postsPath)); })().catch((e) => e);
+    const err = await (async () => {
+      for await (const _ of readStackExchange(postsPath));
+    })().catch((e) => e);
     expect(err.code).toBe("record");
     expect(err.message).toContain(`${postsPath}:7`);
   });

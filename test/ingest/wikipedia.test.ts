@@ -19,7 +19,7 @@ interface Article {
 
 const articles: Article[] = ["ca01", "ca02", "cb01", "cc01", "cd01", "ce01"].map((f, i) => ({
   id: String(12 + i * 7),
-  title: ["Atlanta primary election", "Texas legislature", "Editorial: the \"new\" frontier", "Book reviews", "Religion", "Hobbies"][i],
+  title: ["Atlanta primary election", "Texas legislature", 'Editorial: the "new" frontier', "Book reviews", "Religion", "Hobbies"][i],
   paragraphs: brownParagraphs(f).slice(0, 3),
 }));
 
@@ -51,7 +51,12 @@ describe("readWikiExtractor", () => {
     const { out, rejects } = await read(dir, counters);
     expect(rejects).toEqual([]);
     expect(out.map((r) => r.fields.id)).toEqual(articles.map((a) => a.id));
-    expect(out[2].fields).toEqual({ id: articles[2].id, url: `https://en.wikipedia.org/wiki?curid=${articles[2].id}`, title: articles[2].title, text: expectedText(articles[2]) });
+    expect(out[2].fields).toEqual({
+      id: articles[2].id,
+      url: `https://en.wikipedia.org/wiki?curid=${articles[2].id}`,
+      title: articles[2].title,
+      text: expectedText(articles[2]),
+    });
     expect(out[2].location).toBe(`${join(dir, "AA", "wiki_01")}:1`);
     expect(out[3].location).toBe(`${join(dir, "AA", "wiki_01")}:${textDoc(articles[2]).split("\n").length}`);
     expect(counters).toEqual({ files: 3, docs: 6 });
@@ -59,9 +64,17 @@ describe("readWikiExtractor", () => {
 
   test("reads the --json form", async () => {
     const p = join(root, "wiki_json");
-    writeFileSync(p, articles.slice(0, 3).map((a) => JSON.stringify({ id: a.id, revid: "9" + a.id, url: `u${a.id}`, title: a.title, text: expectedText(a) })).join("\n") + "\n");
+    writeFileSync(
+      p,
+      articles
+        .slice(0, 3)
+        .map((a) => JSON.stringify({ id: a.id, revid: "9" + a.id, url: `u${a.id}`, title: a.title, text: expectedText(a) }))
+        .join("\n") + "\n",
+    );
     const { out } = await read(p);
-    expect(out.map((r) => r.fields)).toEqual(articles.slice(0, 3).map((a) => ({ id: a.id, revid: "9" + a.id, url: `u${a.id}`, title: a.title, text: expectedText(a) })));
+    expect(out.map((r) => r.fields)).toEqual(
+      articles.slice(0, 3).map((a) => ({ id: a.id, revid: "9" + a.id, url: `u${a.id}`, title: a.title, text: expectedText(a) })),
+    );
     expect(out[1].location).toBe(`${p}:2`);
   });
 
@@ -86,7 +99,9 @@ describe("readWikiExtractor", () => {
   test("without a reject handler an unclosed <doc> throws a RecordError naming file:line", async () => {
     const p = join(root, "wiki_unclosed_strict");
     writeFileSync(p, textDoc(articles[0]).replace("</doc>\n", ""));
-    const err = await (async () => { for await (const _ of readWikiExtractor(p)); })().catch((e) => e);
+    const err = await (async () => {
+      for await (const _ of readWikiExtractor(p));
+    })().catch((e) => e);
     expect(err.code).toBe("record");
     expect(err.reason).toBe("unclosed_doc");
     expect(err.message).toContain(`${p}:1`);
@@ -102,7 +117,10 @@ describe("readWikiExtractor", () => {
       ["stray_close", `${p}:3`],
     ]);
     const j = join(root, "wiki_badjson");
-    writeFileSync(j, `${JSON.stringify({ id: "1", title: "t", text: "x" })}\n{"id": "2", "title": \n${JSON.stringify({ id: "3", title: "t" })}\n`);
+    writeFileSync(
+      j,
+      `${JSON.stringify({ id: "1", title: "t", text: "x" })}\n{"id": "2", "title": \n${JSON.stringify({ id: "3", title: "t" })}\n`,
+    );
     const jr = await read(j);
     expect(jr.out.map((r) => r.fields.id)).toEqual(["1"]);
     expect(jr.rejects.map((r) => [r.reason, r.location])).toEqual([
@@ -120,7 +138,12 @@ describe("readWikiExtractor", () => {
   });
 
   test("keeps quotes inside titles", () => {
-    expect(parseDocTag('<doc id="5" url="https://x/?curid=5" title="The "Weird" One">')).toEqual({ id: "5", url: "https://x/?curid=5", title: 'The "Weird" One', revid: undefined });
-    expect(parseDocTag("<doc url=\"x\">")).toBeNull();
+    expect(parseDocTag('<doc id="5" url="https://x/?curid=5" title="The "Weird" One">')).toEqual({
+      id: "5",
+      url: "https://x/?curid=5",
+      title: 'The "Weird" One',
+      revid: undefined,
+    });
+    expect(parseDocTag('<doc url="x">')).toBeNull();
   });
 });

@@ -16,7 +16,7 @@ const DOC = [
   '<?xml version="1.0" encoding="utf-8"?>',
   "<posts>",
   '  <row Id="1" PostTypeId="1" Title="Caf&#xE9; &amp; &quot;tea&quot;" Body="&lt;p&gt;Line one&#xA;line two&lt;/p&gt;" />',
-  "  <!-- a comment with <row Id=\"99\"/> inside -->",
+  '  <!-- a comment with <row Id="99"/> inside -->',
   "  <row Id='2' PostTypeId='2' ParentId=\"1\" Body=\"it&apos;s &#128512;\"/>",
   '  <row Id="3" Body="no end',
   '  <row Id="4" Body="ok" />',
@@ -31,7 +31,12 @@ const DOC = [
 describe("xmlRows", () => {
   test("yields well-formed rows with decoded attributes and their lines", async () => {
     const { rows } = await rowsOf(DOC);
-    expect(rows.map((r) => [r.attrs.Id, r.line])).toEqual([["1", 3], ["2", 5], ["4", 7], ["10", 12]]);
+    expect(rows.map((r) => [r.attrs.Id, r.line])).toEqual([
+      ["1", 3],
+      ["2", 5],
+      ["4", 7],
+      ["10", 12],
+    ]);
     expect(rows[0].attrs.Title).toBe('Café & "tea"');
     expect(rows[0].attrs.Body).toBe("<p>Line one\nline two</p>");
     expect(rows[1].attrs.Body).toBe("it's 😀");
@@ -67,7 +72,7 @@ describe("xmlRows", () => {
     expect(decodeXmlEntities("&lt;&gt;&amp;&quot;&apos;&#65;&#x42;")).toBe("<>&\"'AB");
     expect(() => decodeXmlEntities("&#0;")).toThrow(/not a valid character/);
     expect(() => decodeXmlEntities("&#xD800;")).toThrow(/not a valid character/);
-    expect(parseAttributes(' a="1"\tb = \'two\' ')).toEqual({ a: "1", b: "two" });
+    expect(parseAttributes(" a=\"1\"\tb = 'two' ")).toEqual({ a: "1", b: "two" });
     expect(parseAttributes(' a="x\ny"')).toEqual({ a: "x y" });
   });
 });

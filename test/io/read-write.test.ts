@@ -149,7 +149,12 @@ describe("ZstdTextWriter", () => {
     const whole = Buffer.from(lines.join(""));
     expect(whole.length).toBeGreaterThan(20 << 20); // several of zstd's jobs
     const files: Buffer[] = [];
-    for (const [threads, cut] of [[1, 0], [2, 1], [3, 2], [2, 0]] as const) {
+    for (const [threads, cut] of [
+      [1, 0],
+      [2, 1],
+      [3, 2],
+      [2, 0],
+    ] as const) {
       const path = join(dir, `threads-${threads}-${cut}.zst`);
       const w = new ZstdTextWriter(path, 3, threads);
       if (cut === 0) for (const l of lines) await w.write(l);

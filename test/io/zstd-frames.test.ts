@@ -3,7 +3,12 @@ import zlib from "node:zlib";
 import { ZstdFrameWalker } from "../../src/io/zstd-frames.ts";
 import { brownFiles, brownParagraphs } from "../../scripts/lib/brown.ts";
 
-const text = Buffer.from(brownFiles().slice(0, 3).flatMap((f) => brownParagraphs(f)).join("\n"));
+const text = Buffer.from(
+  brownFiles()
+    .slice(0, 3)
+    .flatMap((f) => brownParagraphs(f))
+    .join("\n"),
+);
 
 function walk(bytes: Uint8Array, chunk = 977): string | null {
   const w = new ZstdFrameWalker();
@@ -13,7 +18,9 @@ function walk(bytes: Uint8Array, chunk = 977): string | null {
 
 describe("zstd frame walker", () => {
   const plain = zlib.zstdCompressSync(text);
-  const checked = zlib.zstdCompressSync(text, { params: { [zlib.constants.ZSTD_c_checksumFlag]: 1, [zlib.constants.ZSTD_c_compressionLevel]: 9 } });
+  const checked = zlib.zstdCompressSync(text, {
+    params: { [zlib.constants.ZSTD_c_checksumFlag]: 1, [zlib.constants.ZSTD_c_compressionLevel]: 9 },
+  });
   const skippable = Buffer.from([0x50, 0x2a, 0x4d, 0x18, 3, 0, 0, 0, 1, 2, 3]);
 
   test("accepts complete streams: one frame, with checksum, several frames and skippable frames", () => {

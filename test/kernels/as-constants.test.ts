@@ -3,7 +3,21 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { MAX_BOILERPLATE_LINE } from "../../src/filters/boilerplate.ts";
 import { ANCHOR_INDEX, ASCII, LETTER, SLOW, SPACE, TRIM } from "../../src/filters/code-unit-class.ts";
-import { ANCHOR_AT, ASTRAL_AT, CAND_AT, CAND_END, CLASS_AT, EV_ASTRAL, EV_CLASS, EV_DONE, EV_ROOM, F, LINES_PER_STEP, NIBBLE_AT, STATE_AT } from "../../src/filters/text-scan-kernel.ts";
+import {
+  ANCHOR_AT,
+  ASTRAL_AT,
+  CAND_AT,
+  CAND_END,
+  CLASS_AT,
+  EV_ASTRAL,
+  EV_CLASS,
+  EV_DONE,
+  EV_ROOM,
+  F,
+  LINES_PER_STEP,
+  NIBBLE_AT,
+  STATE_AT,
+} from "../../src/filters/text-scan-kernel.ts";
 import { PERM_MIX } from "../../src/kernels/minhash.ts";
 
 /**
@@ -24,9 +38,27 @@ function kernelConstants(file: string): Record<string, number> {
 describe("AssemblyScript kernels restate the driver's constants", () => {
   test("text scan: memory layout, classes, events and state fields", () => {
     const k = kernelConstants("text-scan.ts");
-    expect(k).toMatchObject({ CLASS_AT, ANCHOR_AT, ASTRAL_AT, STATE_AT, NIBBLE_AT, CAND_AT, CAND_END, LINES_PER_STEP, MAX_BOILERPLATE_LINE });
+    expect(k).toMatchObject({
+      CLASS_AT,
+      ANCHOR_AT,
+      ASTRAL_AT,
+      STATE_AT,
+      NIBBLE_AT,
+      CAND_AT,
+      CAND_END,
+      LINES_PER_STEP,
+      MAX_BOILERPLATE_LINE,
+    });
     expect(k).toMatchObject({ ANCHOR_INDEX, ASCII, SPACE, LETTER, TRIM, SLOW, EV_DONE, EV_CLASS, EV_ASTRAL, EV_ROOM });
-    const fields = Object.entries(k).filter(([n]) => n.startsWith("S_")).map(([n, v]) => [n.slice(2).toLowerCase().replace(/_(.)/g, (_, c: string) => c.toUpperCase()), v]);
+    const fields = Object.entries(k)
+      .filter(([n]) => n.startsWith("S_"))
+      .map(([n, v]) => [
+        n
+          .slice(2)
+          .toLowerCase()
+          .replace(/_(.)/g, (_, c: string) => c.toUpperCase()),
+        v,
+      ]);
     expect(Object.fromEntries(fields)).toEqual(F);
   });
 

@@ -42,11 +42,7 @@ export function csr(docs: number[][]): { hashes: Uint32Array; offsets: Uint32Arr
 }
 
 /** Asserts kernel output == reference, reporting the first mismatch as `doc d, perm k`. */
-export function expectMatchesReference(
-  docs: number[][],
-  out: { signatures: Uint32Array; bandKeys: Uint32Array },
-  p: MinHashParams,
-): void {
+export function expectMatchesReference(docs: number[][], out: { signatures: Uint32Array; bandKeys: Uint32Array }, p: MinHashParams): void {
   expect(out.signatures.length).toBe(docs.length * p.numPerm);
   expect(out.bandKeys.length).toBe(docs.length * p.bands);
   for (let d = 0; d < docs.length; d++) {

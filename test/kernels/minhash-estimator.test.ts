@@ -74,7 +74,9 @@ describe("MinHash estimator quality", () => {
         const se = Math.sqrt(model / M);
         const spread = sq / M / model; // 1 for independent permutations
         if (Math.abs(bias) >= 3 * se || spread < 0.7 || spread > 1.4) {
-          throw new Error(`J=${target}: mean error ${bias.toFixed(4)} (3 SE = ${(3 * se).toFixed(4)}), variance ratio ${spread.toFixed(3)}`);
+          throw new Error(
+            `J=${target}: mean error ${bias.toFixed(4)} (3 SE = ${(3 * se).toFixed(4)}), variance ratio ${spread.toFixed(3)}`,
+          );
         }
         expect(Math.abs(bias)).toBeLessThan(3 * se);
       }

@@ -4,7 +4,10 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 export const HAVE_FASTTEXT = spawnSync("fasttext", [], { encoding: "utf8" }).error === undefined;
-if (!HAVE_FASTTEXT) console.warn("SKIP: the fasttext command-line tool is not installed (apt-get install fasttext); tests that train models with it are skipped");
+if (!HAVE_FASTTEXT)
+  console.warn(
+    "SKIP: the fasttext command-line tool is not installed (apt-get install fasttext); tests that train models with it are skipped",
+  );
 
 export interface FixtureDoc {
   source: string;
@@ -35,7 +38,13 @@ function run(args: string[], input?: string): string {
 }
 
 /** Trains a supervised model on `__label__X text` lines; returns the .bin path (and the .ftz when quantized). */
-export function trainModel(dir: string, name: string, lines: string[], flags: string[], quantize: string[] | null = null): { bin: string; ftz: string | null } {
+export function trainModel(
+  dir: string,
+  name: string,
+  lines: string[],
+  flags: string[],
+  quantize: string[] | null = null,
+): { bin: string; ftz: string | null } {
   const train = join(dir, `${name}.train.txt`);
   writeFileSync(train, lines.join("\n") + "\n");
   const out = join(dir, name);

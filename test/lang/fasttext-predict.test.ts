@@ -12,7 +12,9 @@ function firstDifference(ours: Prediction[][], cli: [string, number][][], texts:
   for (let i = 0; i < cli.length; i++) {
     const got = ours[i]!.map((p) => [p.label, p.prob] as const);
     const want = cli[i]!;
-    const same = got.length === want.length && got.every(([l, p], j) => l === want[j]![0] && Math.abs(p - want[j]![1]) <= 1e-5 * Math.max(1, want[j]![1]));
+    const same =
+      got.length === want.length &&
+      got.every(([l, p], j) => l === want[j]![0] && Math.abs(p - want[j]![1]) <= 1e-5 * Math.max(1, want[j]![1]));
     if (!same) return `line ${i} (${JSON.stringify(texts[i]!.slice(0, 60))}): gamma ${JSON.stringify(got)} cli ${JSON.stringify(want)}`;
   }
   return null;
@@ -27,7 +29,13 @@ describe("fastText predictor", () => {
     const p = lidPredictor(null);
     expect(p.labels.length).toBe(176);
     const ours = texts.map((t) => p.predict(t, 3));
-    expect(firstDifference(ours, docs.map((d) => d.cli), texts)).toBeNull();
+    expect(
+      firstDifference(
+        ours,
+        docs.map((d) => d.cli),
+        texts,
+      ),
+    ).toBeNull();
     // The fixture is multilingual: the CLI's top labels span many languages.
     expect(new Set(docs.map((d) => d.cli[0]![0])).size).toBeGreaterThan(20);
   });
@@ -36,7 +44,9 @@ describe("fastText predictor", () => {
     const p = lidPredictor(null);
     const a = p.predict("Ceci est une phrase.\nEt une autre phrase en français.", 2);
     expect(a).toEqual(p.predict("Ceci est une phrase. Et une autre phrase en français.", 2));
-    expect(p.predict("Ceci est une phrase. </s> This is English text, quite long, with many words.", 1)).toEqual(p.predict("Ceci est une phrase.", 1));
+    expect(p.predict("Ceci est une phrase. </s> This is English text, quite long, with many words.", 1)).toEqual(
+      p.predict("Ceci est une phrase.", 1),
+    );
   });
 
   test("the WebAssembly kernel and the JavaScript path give the same probabilities bit for bit", () => {
@@ -45,7 +55,14 @@ describe("fastText predictor", () => {
     const js = new FastTextPredictor(model, { wasm: false });
     expect(fast.usesKernel).toBe(true);
     expect(js.usesKernel).toBe(false);
-    const probe = [...texts, "a</s>b c", "  leading and trailing  ", "__label__de Satz", "x".repeat(300), "ab\u00e9\u4e2d\ud83d\ude00 mixed"];
+    const probe = [
+      ...texts,
+      "a</s>b c",
+      "  leading and trailing  ",
+      "__label__de Satz",
+      "x".repeat(300),
+      "ab\u00e9\u4e2d\ud83d\ude00 mixed",
+    ];
     for (const t of probe) expect([t.slice(0, 40), fast.predict(t, 5)]).toEqual([t.slice(0, 40), js.predict(t, 5)]);
   });
 
@@ -76,12 +93,22 @@ describe("fastText predictor", () => {
     expect(() => parseFastTextModel(real.subarray(0, 5000), "cut.ftz")).toThrow(/cut.ftz: truncated/);
   });
 
-  const labelled = docs.filter((d) => pageLanguage(d.source) !== null).map((d) => `__label__${pageLanguage(d.source)} ${d.text.replace(/\n/g, " ")}`);
+  const labelled = docs
+    .filter((d) => pageLanguage(d.source) !== null)
+    .map((d) => `__label__${pageLanguage(d.source)} ${d.text.replace(/\n/g, " ")}`);
   const variants: [string, string[], string[] | null][] = [
-    ["hierarchical softmax, character and word n-grams", ["-loss", "hs", "-minn", "2", "-maxn", "4", "-wordNgrams", "2", "-bucket", "20000", "-dim", "8", "-epoch", "5"], null],
+    [
+      "hierarchical softmax, character and word n-grams",
+      ["-loss", "hs", "-minn", "2", "-maxn", "4", "-wordNgrams", "2", "-bucket", "20000", "-dim", "8", "-epoch", "5"],
+      null,
+    ],
     ["softmax, words only", ["-loss", "softmax", "-dim", "10", "-bucket", "1000", "-epoch", "5"], null],
     ["one-vs-all", ["-loss", "ova", "-minn", "3", "-maxn", "5", "-bucket", "10000", "-dim", "8", "-epoch", "5"], null],
-    ["quantized with pruned n-grams and quantized norms", ["-loss", "hs", "-minn", "2", "-maxn", "4", "-bucket", "20000", "-dim", "8", "-epoch", "5"], ["-qnorm", "-cutoff", "2000", "-dsub", "2"]],
+    [
+      "quantized with pruned n-grams and quantized norms",
+      ["-loss", "hs", "-minn", "2", "-maxn", "4", "-bucket", "20000", "-dim", "8", "-epoch", "5"],
+      ["-qnorm", "-cutoff", "2000", "-dsub", "2"],
+    ],
   ];
   for (const [what, flags, quantize] of variants) {
     test.skipIf(!HAVE_FASTTEXT)(`a model the fasttext CLI trains (${what}) predicts as the CLI does`, () => {
@@ -94,7 +121,13 @@ describe("fastText predictor", () => {
       for (const wasm of [true, false]) {
         const p = new FastTextPredictor(model, { wasm });
         expect(p.labels.length).toBeGreaterThan(15);
-        expect(firstDifference(probe.map((t) => p.predict(t, 3)), cli, probe)).toBeNull();
+        expect(
+          firstDifference(
+            probe.map((t) => p.predict(t, 3)),
+            cli,
+            probe,
+          ),
+        ).toBeNull();
       }
     });
   }

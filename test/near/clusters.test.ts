@@ -24,9 +24,15 @@ describe("band buckets", () => {
   test("yields runs of equal keys with two or more docs, split by scope group", () => {
     const keys = new Uint32Array([1, 1, 2, 3, 3, 3, 3]);
     const docs = new Uint32Array([4, 9, 5, 0, 1, 2, 3]);
-    expect(Array.from(buckets(keys, docs, null), (b) => Array.from(b))).toEqual([[4, 9], [0, 1, 2, 3]]);
+    expect(Array.from(buckets(keys, docs, null), (b) => Array.from(b))).toEqual([
+      [4, 9],
+      [0, 1, 2, 3],
+    ]);
     const groups = new Uint32Array([0, 1, 0, 1, 0, 0, 0, 0, 0, 1]);
-    expect(Array.from(buckets(keys, docs, groups), (b) => Array.from(b))).toEqual([[0, 2], [1, 3]]);
+    expect(Array.from(buckets(keys, docs, groups), (b) => Array.from(b))).toEqual([
+      [0, 2],
+      [1, 3],
+    ]);
   });
 
   test("folds the scope group into the key, leaving group 0 keys unchanged", () => {
@@ -55,8 +61,18 @@ describe("clusters and the kept document", () => {
   test("union-find roots each set at its smallest index whatever the union order", () => {
     const a = new UnionFind(6);
     const b = new UnionFind(6);
-    for (const [i, j] of [[4, 5], [1, 4], [2, 3]]) a.union(i, j);
-    for (const [i, j] of [[2, 3], [5, 1], [4, 5]]) b.union(i, j);
+    for (const [i, j] of [
+      [4, 5],
+      [1, 4],
+      [2, 3],
+    ])
+      a.union(i, j);
+    for (const [i, j] of [
+      [2, 3],
+      [5, 1],
+      [4, 5],
+    ])
+      b.union(i, j);
     expect([0, 1, 2, 3, 4, 5].map((d) => a.find(d))).toEqual([0, 1, 2, 2, 1, 1]);
     expect([0, 1, 2, 3, 4, 5].map((d) => b.find(d))).toEqual([0, 1, 2, 2, 1, 1]);
     expect(a.union(1, 5)).toBe(false);

@@ -153,13 +153,27 @@ describe.skipIf(gpu === null)(`GPU (${gpu?.adapter?.description}) and CPU twins 
       const corpus = dupCorpus(6, 60, 60).texts;
       const input = writeJsonl(
         join(dir, "part-00000.jsonl.zst"),
-        [...corpus, corpus[4]!, corpus[9]!.toUpperCase()].map((text, i) => ({ text, source: "s", domain: "d", doc_id: `d${i}`, license_tag: null, created_at: "2023-11-14T22:13:20.000Z", meta: {} })),
+        [...corpus, corpus[4]!, corpus[9]!.toUpperCase()].map((text, i) => ({
+          text,
+          source: "s",
+          domain: "d",
+          doc_id: `d${i}`,
+          license_tag: null,
+          created_at: "2023-11-14T22:13:20.000Z",
+          meta: {},
+        })),
         "zst",
       );
       const run = async (device: string) => {
         const outDir = join(dir, device);
         const g = readGlobals({ cpuThreads: "1", device, seed: "0" });
-        const r = await runDedup({ inputs: [input], outDir, mode: "both", scope: "global", near: nearSettings({ nearClusters: clusters, verify: "estimate" }, g) });
+        const r = await runDedup({
+          inputs: [input],
+          outDir,
+          mode: "both",
+          scope: "global",
+          near: nearSettings({ nearClusters: clusters, verify: "estimate" }, g),
+        });
         return { outDir, manifest: JSON.parse(readFileSync(r.manifestPath, "utf8")), stats: JSON.parse(readFileSync(r.statsPath, "utf8")) };
       };
       const cpu = await run("cpu");
@@ -180,7 +194,15 @@ describe.skipIf(gpu === null)(`GPU (${gpu?.adapter?.description}) and CPU twins 
     const dir = join(work, "tasks");
     mkdirSync(dir, { recursive: true });
     const corpus = dupCorpus(8, 50, 50).texts;
-    const docs = [...corpus, corpus[2]!, corpus[7]!.toUpperCase()].map((text, i) => ({ text, source: "s", domain: "d", doc_id: `d${i}`, license_tag: null, created_at: "2023-11-14T22:13:20.000Z", meta: {} }));
+    const docs = [...corpus, corpus[2]!, corpus[7]!.toUpperCase()].map((text, i) => ({
+      text,
+      source: "s",
+      domain: "d",
+      doc_id: `d${i}`,
+      license_tag: null,
+      created_at: "2023-11-14T22:13:20.000Z",
+      meta: {},
+    }));
     const per = Math.ceil(docs.length / 4);
     const inputs = [0, 1, 2, 3].map((s) => writeJsonl(join(dir, `part-0000${s}.jsonl.zst`), docs.slice(s * per, (s + 1) * per), "zst"));
     const opts = (device: string, outDir: string) => ({
@@ -201,7 +223,9 @@ describe.skipIf(gpu === null)(`GPU (${gpu?.adapter?.description}) and CPU twins 
       const stats = JSON.parse(readFileSync(merged.statsPath, "utf8"));
       expect(stats.near.dispatches).toBeGreaterThan(0);
       for (const f of ["deduped.jsonl.zst", "decisions.jsonl.zst", "dedup.manifest.json"]) {
-        expect(`${taskDevice} tasks: ${f}: ${readFileSync(join(outDir, f)).equals(readFileSync(join(dir, "single", f)))}`).toBe(`${taskDevice} tasks: ${f}: true`);
+        expect(`${taskDevice} tasks: ${f}: ${readFileSync(join(outDir, f)).equals(readFileSync(join(dir, "single", f)))}`).toBe(
+          `${taskDevice} tasks: ${f}: true`,
+        );
       }
     }
   });

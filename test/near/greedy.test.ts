@@ -13,10 +13,11 @@ function pairsOf(list: [number, number, number][]): PassingPairs {
 function greedy(n: number, list: [number, number, number][], selection: "first" | "longest", lengths: number[]) {
   const sim = new Map(list.map(([i, j, s]) => [`${i}-${j}`, s]));
   const asked: string[] = [];
-  const similarities = async (q: Uint32Array) => Float64Array.from({ length: q.length / 2 }, (_, p) => {
-    asked.push(`${q[2 * p]}-${q[2 * p + 1]}`);
-    return sim.get(`${q[2 * p]}-${q[2 * p + 1]}`)!;
-  });
+  const similarities = async (q: Uint32Array) =>
+    Float64Array.from({ length: q.length / 2 }, (_, p) => {
+      asked.push(`${q[2 * p]}-${q[2 * p + 1]}`);
+      return sim.get(`${q[2 * p]}-${q[2 * p + 1]}`)!;
+    });
   return greedyKeep(n, pairsOf(list), selection, lengths, ids(n), similarities, 3).then((r) => ({ ...r, asked }));
 }
 
@@ -39,28 +40,80 @@ describe("passing pairs", () => {
 
 describe("greedy selection", () => {
   test("a chain A~B~C keeps C when A and C are not verified neighbours", async () => {
-    const r = await greedy(3, [[0, 1, 0.85], [1, 2, 0.85]], "first", [1, 1, 1]);
+    const r = await greedy(
+      3,
+      [
+        [0, 1, 0.85],
+        [1, 2, 0.85],
+      ],
+      "first",
+      [1, 1, 1],
+    );
     expect(Array.from(r.dupOf)).toEqual([-1, 0, -1]);
     expect(r.similarity[1]).toBe(Math.fround(0.85));
     expect(Number.isNaN(r.similarity[2])).toBe(true);
   });
 
   test("a pair listed twice decides as if listed once", async () => {
-    const once = await greedy(4, [[0, 1, 0.9], [1, 2, 0.85], [2, 3, 0.95]], "first", [1, 1, 1, 1]);
-    const twice = await greedy(4, [[0, 1, 0.9], [1, 2, 0.85], [0, 1, 0.9], [2, 3, 0.95], [2, 3, 0.95]], "first", [1, 1, 1, 1]);
+    const once = await greedy(
+      4,
+      [
+        [0, 1, 0.9],
+        [1, 2, 0.85],
+        [2, 3, 0.95],
+      ],
+      "first",
+      [1, 1, 1, 1],
+    );
+    const twice = await greedy(
+      4,
+      [
+        [0, 1, 0.9],
+        [1, 2, 0.85],
+        [0, 1, 0.9],
+        [2, 3, 0.95],
+        [2, 3, 0.95],
+      ],
+      "first",
+      [1, 1, 1, 1],
+    );
     expect(Array.from(twice.dupOf)).toEqual(Array.from(once.dupOf));
     expect(Array.from(once.dupOf)).toEqual([-1, 0, -1, 2]);
   });
 
   test("names the kept neighbour with the highest similarity, ties to the one preferred first", async () => {
     // 0 and 1 are both kept (not neighbours); 2 is a neighbour of both.
-    const high = await greedy(3, [[0, 2, 0.82], [1, 2, 0.9]], "first", [1, 1, 1]);
+    const high = await greedy(
+      3,
+      [
+        [0, 2, 0.82],
+        [1, 2, 0.9],
+      ],
+      "first",
+      [1, 1, 1],
+    );
     expect(Array.from(high.dupOf)).toEqual([-1, -1, 1]);
     expect(high.similarity[2]).toBe(Math.fround(0.9));
-    const tie = await greedy(3, [[1, 2, 0.9], [0, 2, 0.9]], "first", [1, 1, 1]);
+    const tie = await greedy(
+      3,
+      [
+        [1, 2, 0.9],
+        [0, 2, 0.9],
+      ],
+      "first",
+      [1, 1, 1],
+    );
     expect(tie.dupOf[2]).toBe(0);
     // longest: doc 1 is visited first, so it wins the tie.
-    const longest = await greedy(3, [[1, 2, 0.9], [0, 2, 0.9]], "longest", [5, 9, 1]);
+    const longest = await greedy(
+      3,
+      [
+        [1, 2, 0.9],
+        [0, 2, 0.9],
+      ],
+      "longest",
+      [5, 9, 1],
+    );
     expect(Array.from(longest.dupOf)).toEqual([-1, -1, 1]);
   });
 
@@ -113,13 +166,18 @@ describe("large buckets under greedy selection", () => {
     const members = new Uint32Array(Array.from({ length: m }, (_, i) => 100 + 2 * i));
     for (const hub of [0, 1, 2, 17, m - 1]) {
       const seen = new Set<string>();
-      bucketPairs(members, (i, j) => {
-        expect(i).toBeLessThan(j);
-        const k = `${i}-${j}`;
-        expect(seen.has(k)).toBe(false);
-        seen.add(k);
-      }, hub);
-      for (let b = 0; b < m; b++) if (b !== hub) expect(seen.has(`${Math.min(members[b], members[hub])}-${Math.max(members[b], members[hub])}`)).toBe(true);
+      bucketPairs(
+        members,
+        (i, j) => {
+          expect(i).toBeLessThan(j);
+          const k = `${i}-${j}`;
+          expect(seen.has(k)).toBe(false);
+          seen.add(k);
+        },
+        hub,
+      );
+      for (let b = 0; b < m; b++)
+        if (b !== hub) expect(seen.has(`${Math.min(members[b], members[hub])}-${Math.max(members[b], members[hub])}`)).toBe(true);
     }
   });
 });

@@ -81,7 +81,9 @@ describe("near-duplicate decisions on real text with injected duplicates", () =>
     const high = score(corpus.texts.length, exactPairs(corpus.texts, "word:5", T + delta), r.dupOf);
     const low = score(corpus.texts.length, exactPairs(corpus.texts, "word:5", T - delta), r.dupOf);
     const raw = score(corpus.texts.length, truth, r.dupOf);
-    console.log(`estimate verification at T=${T}: recall ${raw.recall.toFixed(4)}, precision ${raw.precision.toFixed(4)} against exact Jaccard`);
+    console.log(
+      `estimate verification at T=${T}: recall ${raw.recall.toFixed(4)}, precision ${raw.precision.toFixed(4)} against exact Jaccard`,
+    );
     if (high.recall < 0.99) throw new Error(`clear duplicates missed:\n${explain(high, r)}`);
     if (low.precision < 0.99 || low.clustersLost > 0) throw new Error(`clear non-duplicates removed:\n${explain(low, r)}`);
   });
@@ -121,7 +123,10 @@ describe("near dedup behaviour", () => {
     const [x, y] = nlpDocs(2, 9, 10, 20);
     const texts = [x, x, y, x, y];
     const groups = ["s1", "s1", "s1", "s2", "s2"];
-    const r = await nearDedup(stream(texts, (i) => groups[i]), options());
+    const r = await nearDedup(
+      stream(texts, (i) => groups[i]),
+      options(),
+    );
     expect(Array.from(r.dupOf)).toEqual([-1, 0, -1, -1, -1]);
     const global = await nearDedup(stream(texts), options());
     expect(Array.from(global.dupOf)).toEqual([-1, 0, -1, 0, 2]);
@@ -164,7 +169,11 @@ describe("near dedup behaviour", () => {
     const a = nlpDocs(1, 31, 60, 60)[0];
     const b = editWords(a, 0.03, 5);
     const c = editWords(b, 0.03, 6);
-    const [ab, bc, ac] = [[a, b], [b, c], [a, c]].map((p) => exactPairs(p, "word:5", 0)[0]?.[2] ?? 0);
+    const [ab, bc, ac] = [
+      [a, b],
+      [b, c],
+      [a, c],
+    ].map((p) => exactPairs(p, "word:5", 0)[0]?.[2] ?? 0);
     const t = (Math.max(ac, 0) + Math.min(ab, bc)) / 2;
     expect(ac).toBeLessThan(t);
     const o = { verify: "exact" as const, threshold: t, bands: 64, rows: 2 };
@@ -215,10 +224,7 @@ describe("near dedup behaviour", () => {
   test("reports progress and cleans up its work files", async () => {
     const seen: number[] = [];
     const before = readdirSync(work).length;
-    const r = await nearDedup(
-      stream(corpus.texts.slice(0, 60)),
-      options({ onProgress: (n) => seen.push(n), tuning: { batchDocs: 16 } }),
-    );
+    const r = await nearDedup(stream(corpus.texts.slice(0, 60)), options({ onProgress: (n) => seen.push(n), tuning: { batchDocs: 16 } }));
     expect(r.nDocs).toBe(60);
     expect(seen).toEqual([16, 32, 48, 60]);
     expect(readdirSync(work).length).toBe(before);

@@ -20,7 +20,20 @@ function definitionHashes(text: string, kind: "word" | "char", n: number): numbe
 /** Strings mixing ASCII, Latin, Greek (sigma), Turkish dotted I, CJK, Devanagari, emoji, astral letters and lone surrogates. */
 function mixedStrings(seed: number, count: number): string[] {
   const r = rng(seed);
-  const pools: [number, number][] = [[0x20, 0x7f], [0x80, 0x250], [0x370, 0x400], [0x400, 0x530], [0x900, 0x980], [0x1e00, 0x2000], [0x2000, 0x2400], [0x3000, 0x3100], [0x4e00, 0x4e80], [0xd800, 0xe000], [0xff00, 0xfff0], [0, 0x10000]];
+  const pools: [number, number][] = [
+    [0x20, 0x7f],
+    [0x80, 0x250],
+    [0x370, 0x400],
+    [0x400, 0x530],
+    [0x900, 0x980],
+    [0x1e00, 0x2000],
+    [0x2000, 0x2400],
+    [0x3000, 0x3100],
+    [0x4e00, 0x4e80],
+    [0xd800, 0xe000],
+    [0xff00, 0xfff0],
+    [0, 0x10000],
+  ];
   const specials = ["Σ", "σ", "ς", "İ", "K", "Ⱥ", "𐐀", "𝔘", "🔥", "👩‍💻", "\u0307", "'"];
   return Array.from({ length: count }, () => {
     let s = "";
@@ -58,7 +71,12 @@ describe("one-pass simplification", () => {
 
   test("gives the definition's shingle hashes for mixed-script, astral and malformed text, words and chars", () => {
     const texts = [...mixedStrings(7, 3000), "ΑΣ'Α ΟΔΟΣ.", "İstanbul İİ", "a\ud800b c\udc00d \ud83d", "", " ... "];
-    for (const [kind, n] of [["word", 5], ["word", 1], ["char", 3], ["char", 1]] as const) {
+    for (const [kind, n] of [
+      ["word", 5],
+      ["word", 1],
+      ["char", 3],
+      ["char", 1],
+    ] as const) {
       const sh = new Shingler({ kind, n });
       for (const t of texts) expect(Array.from(sh.hashes(t))).toEqual(definitionHashes(t, kind, n));
     }
@@ -66,7 +84,10 @@ describe("one-pass simplification", () => {
 
   test("reads UTF-8 input to the same hashes as the string, lone surrogates included", () => {
     const texts = [...mixedStrings(11, 2000), ...brownTexts().slice(0, 20), ...nlpSentences().slice(0, 500)];
-    for (const [kind, n] of [["word", 5], ["char", 4]] as const) {
+    for (const [kind, n] of [
+      ["word", 5],
+      ["char", 4],
+    ] as const) {
       const sh = new Shingler({ kind, n });
       for (const t of texts) {
         const want = Array.from(sh.hashes(t));

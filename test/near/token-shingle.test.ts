@@ -37,13 +37,34 @@ describe("token shingles (--shingle token:N)", () => {
 
   test("string and UTF-8 input give the definition's hashes on code, CJK, emoji, Unicode spaces and lone surrogates", () => {
     const r = rng(5);
-    const pieces = ["if", "(x", "==", "None):", "ÜBER", "naïve", "日本語", "𝔘𝔫", "👩‍💻", "\ud800", "a\udc00b", "—", "{", "}", cjkDoc(3, 12), emojiDoc(4, 3)];
+    const pieces = [
+      "if",
+      "(x",
+      "==",
+      "None):",
+      "ÜBER",
+      "naïve",
+      "日本語",
+      "𝔘𝔫",
+      "👩‍💻",
+      "\ud800",
+      "a\udc00b",
+      "—",
+      "{",
+      "}",
+      cjkDoc(3, 12),
+      emojiDoc(4, 3),
+    ];
     for (const n of [1, 2, 5]) {
       const s = new Shingler({ kind: "token", n });
       for (let k = 0; k < 200; k++) {
         let text = "";
         const len = Math.floor(r() * 30);
-        for (let i = 0; i < len; i++) text += (r() < 0.3 ? SPACES[Math.floor(r() * SPACES.length)] : "") + pieces[Math.floor(r() * pieces.length)] + SPACES[Math.floor(r() * SPACES.length)];
+        for (let i = 0; i < len; i++)
+          text +=
+            (r() < 0.3 ? SPACES[Math.floor(r() * SPACES.length)] : "") +
+            pieces[Math.floor(r() * pieces.length)] +
+            SPACES[Math.floor(r() * SPACES.length)];
         const want = reference(text, n);
         expect(Array.from(s.hashes(text))).toEqual(want);
         const bytes = enc.encode(`xx${text}yy`);

@@ -26,13 +26,33 @@ function configError(raw: unknown): string {
   throw new Error("expected a ConfigError");
 }
 
-const normalize = { name: "normalize", tasks: 4, settings: { input: ["a/*.jsonl", "b.jsonl"], source: "web", domain: "prose", id_field: "id", nfkc: true, strict: false } };
+const normalize = {
+  name: "normalize",
+  tasks: 4,
+  settings: { input: ["a/*.jsonl", "b.jsonl"], source: "web", domain: "prose", id_field: "id", nfkc: true, strict: false },
+};
 
 describe("pipeline files", () => {
   test("settings become the command's flags; references name earlier stages' folders; cpus_per_task sets --cpu-threads", () => {
-    const p = parse({ out_dir: "/data/run", stages: [normalize, { name: "dedup", cpus_per_task: 3, settings: { input: "${normalize}/**/*.jsonl.zst", mode: "exact" } }] });
+    const p = parse({
+      out_dir: "/data/run",
+      stages: [normalize, { name: "dedup", cpus_per_task: 3, settings: { input: "${normalize}/**/*.jsonl.zst", mode: "exact" } }],
+    });
     expect(p.outDir).toBe("/data/run");
-    expect(p.stages[0]!.args).toEqual(["--input", "a/*.jsonl", "b.jsonl", "--source", "web", "--domain", "prose", "--id-field", "id", "--nfkc", "--cpu-threads", "1"]);
+    expect(p.stages[0]!.args).toEqual([
+      "--input",
+      "a/*.jsonl",
+      "b.jsonl",
+      "--source",
+      "web",
+      "--domain",
+      "prose",
+      "--id-field",
+      "id",
+      "--nfkc",
+      "--cpu-threads",
+      "1",
+    ]);
     expect(p.stages[0]!.outDir).toBe("/data/run/normalize");
     expect(p.stages[0]!.splits).toBe(true);
     expect(p.stages[1]!.args).toEqual(["--input", "/data/run/normalize/**/*.jsonl.zst", "--mode", "exact", "--cpu-threads", "3"]);
@@ -40,14 +60,21 @@ describe("pipeline files", () => {
   });
 
   test("--out-dir overrides out_dir, and ${smoke_sample} is written under it", () => {
-    const p = parse({ out_dir: "/data/run", stages: [{ ...normalize, settings: { ...normalize.settings, input: "${smoke_sample}" } }] }, "/elsewhere");
+    const p = parse(
+      { out_dir: "/data/run", stages: [{ ...normalize, settings: { ...normalize.settings, input: "${smoke_sample}" } }] },
+      "/elsewhere",
+    );
     expect(p.outDir).toBe("/elsewhere");
     expect(p.stages[0]!.args.slice(0, 2)).toEqual(["--input", "/elsewhere/inputs/smoke-sample.jsonl.zst"]);
     expect(p.assets).toEqual(["smoke_sample"]);
   });
 
   test("defaults give every stage its resources; a stage's own win", () => {
-    const p = parse({ out_dir: "/o", defaults: { partition: "cpu", time: "1:00:00", mem: "4G", max_parallel: 8 }, stages: [normalize, { name: "dedup", partition: "gpu", gpus_per_task: 1, settings: { input: "${normalize}/*" } }] });
+    const p = parse({
+      out_dir: "/o",
+      defaults: { partition: "cpu", time: "1:00:00", mem: "4G", max_parallel: 8 },
+      stages: [normalize, { name: "dedup", partition: "gpu", gpus_per_task: 1, settings: { input: "${normalize}/*" } }],
+    });
     expect(p.stages[0]!.resources).toMatchObject({ partition: "cpu", time: "1:00:00", mem: "4G", max_parallel: 8, gpus_per_task: 0 });
     expect(p.stages[1]!.resources).toMatchObject({ partition: "gpu", time: "1:00:00", gpus_per_task: 1 });
   });
@@ -65,30 +92,57 @@ describe("pipeline files", () => {
     expect(configError({ stages: [normalize] })).toContain("out_dir is missing");
     expect(configError({ out_dir: "/o", stage: [] })).toContain("unknown field stage");
     expect(configError({ out_dir: "/o", stages: [] })).toContain("stages must be a non-empty list");
-    expect(configError({ out_dir: "/o", stages: [{ ...normalize, settings: { ...normalize.settings, txt_field: "t" } }] })).toContain("stages[0].settings.txt_field: normalize has no flag --txt-field");
-    expect(configError({ out_dir: "/o", stages: [{ ...normalize, settings: { ...normalize.settings, out_dir: "x" } }] })).toContain("stages[0].settings.out_dir: not a stage setting");
-    expect(configError({ out_dir: "/o", stages: [{ ...normalize, settings: { ...normalize.settings, nfkc: "yes" } }] })).toContain("stages[0].settings.nfkc is a switch");
-    expect(configError({ out_dir: "/o", stages: [{ ...normalize, settings: { ...normalize.settings, source: ["a", "b"] } }] })).toContain("stages[0].settings.source takes one value");
+    expect(configError({ out_dir: "/o", stages: [{ ...normalize, settings: { ...normalize.settings, txt_field: "t" } }] })).toContain(
+      "stages[0].settings.txt_field: normalize has no flag --txt-field",
+    );
+    expect(configError({ out_dir: "/o", stages: [{ ...normalize, settings: { ...normalize.settings, out_dir: "x" } }] })).toContain(
+      "stages[0].settings.out_dir: not a stage setting",
+    );
+    expect(configError({ out_dir: "/o", stages: [{ ...normalize, settings: { ...normalize.settings, nfkc: "yes" } }] })).toContain(
+      "stages[0].settings.nfkc is a switch",
+    );
+    expect(configError({ out_dir: "/o", stages: [{ ...normalize, settings: { ...normalize.settings, source: ["a", "b"] } }] })).toContain(
+      "stages[0].settings.source takes one value",
+    );
     expect(configError({ out_dir: "/o", stages: [{ ...normalize, tasks: 0 }] })).toContain("stages[0].tasks must be an integer from 1");
-    expect(configError({ out_dir: "/o", stages: [{ ...normalize, cpus_per_task: "two" }] })).toContain("stages[0].cpus_per_task must be an integer");
+    expect(configError({ out_dir: "/o", stages: [{ ...normalize, cpus_per_task: "two" }] })).toContain(
+      "stages[0].cpus_per_task must be an integer",
+    );
     expect(configError({ out_dir: "/o", stages: [{ ...normalize, name: "Bad Name" }] })).toContain("stages[0].name must be lower-case");
     expect(configError({ out_dir: "/o", stages: [normalize, normalize] })).toContain("stages[1].name");
-    expect(configError({ out_dir: "/o", stages: [{ name: "x", command: "frobnicate", settings: {} }] })).toContain('stages[0].command: "frobnicate" is not a gamma stage');
+    expect(configError({ out_dir: "/o", stages: [{ name: "x", command: "frobnicate", settings: {} }] })).toContain(
+      'stages[0].command: "frobnicate" is not a gamma stage',
+    );
     expect(configError({ out_dir: "/o", stages: [{ ...normalize, gpu: 1 }] })).toContain("stages[0].gpu: unknown field");
     expect(configError({ out_dir: "/o", defaults: { gpus: 1 }, stages: [normalize] })).toContain("defaults.gpus: unknown resource");
   });
 
   test("a reference to a later stage or to nothing is an error naming the setting", () => {
-    const later = configError({ out_dir: "/o", stages: [{ ...normalize, settings: { ...normalize.settings, input: "${dedup}/x" } }, { name: "dedup", settings: { input: "y" } }] });
+    const later = configError({
+      out_dir: "/o",
+      stages: [
+        { ...normalize, settings: { ...normalize.settings, input: "${dedup}/x" } },
+        { name: "dedup", settings: { input: "y" } },
+      ],
+    });
     expect(later).toContain("p.yaml: stages[0].settings.input:");
     expect(later).toContain("runs later");
-    expect(configError({ out_dir: "/o", stages: [{ ...normalize, settings: { ...normalize.settings, input: "${nope}" } }] })).toContain("unknown reference ${nope}");
+    expect(configError({ out_dir: "/o", stages: [{ ...normalize, settings: { ...normalize.settings, input: "${nope}" } }] })).toContain(
+      "unknown reference ${nope}",
+    );
   });
 
   test("a command that does not split its work cannot have several tasks", () => {
-    const single = cmds.find((c) => c.options.some((o) => o.long === "--out-dir") && !c.options.some((o) => o.long === "--num-tasks") && !["smoke", "run", "slurm"].includes(c.name()));
+    const single = cmds.find(
+      (c) =>
+        c.options.some((o) => o.long === "--out-dir") &&
+        !c.options.some((o) => o.long === "--num-tasks") &&
+        !["smoke", "run", "slurm"].includes(c.name()),
+    );
     if (single === undefined) return; // every stage splits
-    expect(configError({ out_dir: "/o", stages: [{ name: "s", command: single.name(), tasks: 2, settings: {} }] })).toContain(`stages[0].tasks: ${single.name()} does not split its work`);
+    expect(configError({ out_dir: "/o", stages: [{ name: "s", command: single.name(), tasks: 2, settings: {} }] })).toContain(
+      `stages[0].tasks: ${single.name()} does not split its work`,
+    );
   });
 
   test("gamma run with a bad pipeline file exits 2 naming the file and field", () => {

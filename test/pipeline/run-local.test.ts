@@ -13,7 +13,14 @@ mkdirSync(inputs);
 
 function docs(f: number): string {
   // Every third document repeats one of file 0's, so dedup has work across tasks.
-  return Array.from({ length: 30 }, (_, i) => JSON.stringify({ id: `f${f}-${i}`, text: i % 3 === 0 ? `shared text number ${i} `.repeat(6) : `file ${f} document ${i} `.repeat(4 + (i % 5)) })).join("\n") + "\n";
+  return (
+    Array.from({ length: 30 }, (_, i) =>
+      JSON.stringify({
+        id: `f${f}-${i}`,
+        text: i % 3 === 0 ? `shared text number ${i} `.repeat(6) : `file ${f} document ${i} `.repeat(4 + (i % 5)),
+      }),
+    ).join("\n") + "\n"
+  );
 }
 for (let f = 0; f < 6; f++) writeFileSync(join(inputs, `part-${f}.jsonl.zst`), zlib.zstdCompressSync(Buffer.from(docs(f))));
 
@@ -47,7 +54,9 @@ describe("gamma run", () => {
     const noArray = gamma(["slurm", "task", resolved, "--stage", "normalize"]);
     expect(noArray.code).toBe(2);
     expect(noArray.stderr).toContain("SLURM_ARRAY_TASK_ID");
-    const byArray = gamma(["slurm", "task", resolved, "--stage", "normalize", "--task-offset", "2"], { env: { SLURM_ARRAY_TASK_ID: "1", SLURM_ARRAY_TASK_COUNT: "1" } });
+    const byArray = gamma(["slurm", "task", resolved, "--stage", "normalize", "--task-offset", "2"], {
+      env: { SLURM_ARRAY_TASK_ID: "1", SLURM_ARRAY_TASK_COUNT: "1" },
+    });
     expect(byArray.code).toBe(0);
     expect(byArray.stderr).toContain("normalize task 3 of 4: already done; skipped");
     const fourTree = outputTree(keep(out, join(dir, "four")));
@@ -56,9 +65,29 @@ describe("gamma run", () => {
     expect(gamma(["run", writePipeline(join(dir, "one.yaml"), out, stages, 1)], { env: EPOCH }).code).toBe(0);
     expect(treeDiff(fourTree, outputTree(keep(out, join(dir, "one"))))).toEqual([]);
 
-    const n = gamma(["normalize", "--input", `${inputs}/*.jsonl.zst`, "--source", "web", "--domain", "prose", "--id-field", "id", "--filters", "none", "--out-dir", join(out, "normalize")], { env: EPOCH });
+    const n = gamma(
+      [
+        "normalize",
+        "--input",
+        `${inputs}/*.jsonl.zst`,
+        "--source",
+        "web",
+        "--domain",
+        "prose",
+        "--id-field",
+        "id",
+        "--filters",
+        "none",
+        "--out-dir",
+        join(out, "normalize"),
+      ],
+      { env: EPOCH },
+    );
     expect(n.code).toBe(0);
-    expect(gamma(["dedup", "--input", `${out}/normalize/**/*.jsonl.zst`, "--mode", "exact", "--out-dir", join(out, "dedup")], { env: EPOCH }).code).toBe(0);
+    expect(
+      gamma(["dedup", "--input", `${out}/normalize/**/*.jsonl.zst`, "--mode", "exact", "--out-dir", join(out, "dedup")], { env: EPOCH })
+        .code,
+    ).toBe(0);
     expect(treeDiff(fourTree, outputTree(keep(out, join(dir, "by-hand"))))).toEqual([]);
   }, 120_000);
 
@@ -120,7 +149,18 @@ describe("gamma slurm submit --dry-run", () => {
     expect(jobs[1]).toContain("#SBATCH --array=0-2%2\n");
     expect(jobs[1]).toMatch(/slurm task \S+pipeline\.json --stage normalize --task-offset 3\n/);
     expect(jobs[2]).toContain("#SBATCH --array=0%2\n");
-    for (const line of ["--partition=cpu", "--account=proj", "--time=2:00:00", "--mem=4G", "--cpus-per-task=1", "--qos=long", "--requeue", "--signal=B:USR1@60", "--kill-on-invalid-dep=yes"]) expect(jobs[0]).toContain(`#SBATCH ${line}\n`);
+    for (const line of [
+      "--partition=cpu",
+      "--account=proj",
+      "--time=2:00:00",
+      "--mem=4G",
+      "--cpus-per-task=1",
+      "--qos=long",
+      "--requeue",
+      "--signal=B:USR1@60",
+      "--kill-on-invalid-dep=yes",
+    ])
+      expect(jobs[0]).toContain(`#SBATCH ${line}\n`);
     expect(jobs[3]).toContain("--stage normalize --merge\n");
     expect(jobs[3]).not.toContain("--array");
     for (const line of ["--partition=gpu", "--gres=gpu:2", "--cpus-per-task=4"]) expect(jobs[4]).toContain(`#SBATCH ${line}\n`);

@@ -23,7 +23,8 @@ const EPOCH = { SOURCE_DATE_EPOCH: "1700000000" };
 
 /** A JSONL file large enough (~40 MB) that normalizing it takes seconds: a task to catch running. */
 function slowInput(path: string, prefix: string): void {
-  const line = (i: number) => JSON.stringify({ id: `${prefix}${i}`, text: `document ${i}: ${"some words in a row that repeat ".repeat(20 + (i % 7))}` });
+  const line = (i: number) =>
+    JSON.stringify({ id: `${prefix}${i}`, text: `document ${i}: ${"some words in a row that repeat ".repeat(20 + (i % 7))}` });
   writeFileSync(path, Array.from({ length: 60_000 }, (_, i) => line(i)).join("\n") + "\n");
 }
 
@@ -66,7 +67,12 @@ describe.skipIf(missing !== null)("pipelines as Slurm array jobs", () => {
     // MaxArraySize 3: the 4 normalize tasks go as two arrays.
     expect(jobs.filter((j) => j.label.startsWith("normalize task")).map((j) => j.tasks)).toEqual([[0, 1, 2], [3]]);
     const status = gamma(["slurm", "status", onSlurm, "--json"], { env: env() });
-    expect(JSON.parse(status.stdout).stages.map((x: { completed: number; tasks: number; merged: boolean }) => [x.completed === x.tasks, x.merged])).toEqual(stages.map(() => [true, true]));
+    expect(
+      JSON.parse(status.stdout).stages.map((x: { completed: number; tasks: number; merged: boolean }) => [
+        x.completed === x.tasks,
+        x.merged,
+      ]),
+    ).toEqual(stages.map(() => [true, true]));
     const slurmTree = outputTree(keep(out, join(dir, name, "slurm")));
     const local = gamma(["run", onSlurm, "--cpu-threads", "2"], { env: EPOCH });
     ok(local);
@@ -90,7 +96,10 @@ describe.skipIf(missing !== null)("pipelines as Slurm array jobs", () => {
     const made = spawnSync(process.execPath, [join(ROOT, "bench/make-corpus.ts"), "--out", corpus, "--mb", "3"], { encoding: "utf8" });
     expect(made.status).toBe(0);
     const stages: StageSpec[] = [
-      { name: "normalize", settings: { input: `${corpus}/corpus/*.jsonl.zst`, source: "bench", domain: "mixed", id_field: "id", max_nul_fraction: 0.05 } },
+      {
+        name: "normalize",
+        settings: { input: `${corpus}/corpus/*.jsonl.zst`, source: "bench", domain: "mixed", id_field: "id", max_nul_fraction: 0.05 },
+      },
       { name: "dedup", cpus_per_task: 2, settings: { input: "${normalize}/**/*.jsonl.zst", mode: "both" } },
     ];
     const { slurmTree, localTree, oneTree } = threeWays("bench", stages);
@@ -102,7 +111,10 @@ describe.skipIf(missing !== null)("pipelines as Slurm array jobs", () => {
   test("a task cancelled with scancel mid-run fails --wait; a second submit runs only it, and the files match one task's", async () => {
     const inputs = join(dir, "cancel-in");
     mkdirSync(inputs, { recursive: true });
-    const texts = (f: number) => Array.from({ length: 40 }, (_, i) => JSON.stringify({ id: `f${f}-${i}`, text: `document ${i} of file ${f}: ${"words in a row ".repeat(10 + ((i * 7 + f) % 13))}` })).join("\n") + "\n";
+    const texts = (f: number) =>
+      Array.from({ length: 40 }, (_, i) =>
+        JSON.stringify({ id: `f${f}-${i}`, text: `document ${i} of file ${f}: ${"words in a row ".repeat(10 + ((i * 7 + f) % 13))}` }),
+      ).join("\n") + "\n";
     for (const f of [0, 1, 3]) writeFileSync(join(inputs, `part-${f}.jsonl`), texts(f));
     // Task 2's input takes seconds: time to cancel it while it runs.
     slowInput(join(inputs, "part-2.jsonl"), "slow-");
@@ -113,7 +125,11 @@ describe.skipIf(missing !== null)("pipelines as Slurm array jobs", () => {
     const out = join(dir, "cancel", "out");
     const p = writePipeline(join(dir, "cancel-4.yaml"), out, stages, 4);
     // The first submit waits for the pipeline, which will not finish.
-    const first = Bun.spawn([process.execPath, join(ROOT, "src/cli.ts"), "slurm", "submit", p, "--wait"], { env: { ...process.env, GAMMA_LOG_EVERY: "0", ...env() }, stdout: "pipe", stderr: "pipe" });
+    const first = Bun.spawn([process.execPath, join(ROOT, "src/cli.ts"), "slurm", "submit", p, "--wait"], {
+      env: { ...process.env, GAMMA_LOG_EVERY: "0", ...env() },
+      stdout: "pipe",
+      stderr: "pipe",
+    });
     // Wait until task 2 runs (its log has its start line and Slurm says RUNNING), then cancel it.
     let cancelled = false;
     for (let i = 0; i < 600 && !cancelled; i++) {
@@ -127,7 +143,9 @@ describe.skipIf(missing !== null)("pipelines as Slurm array jobs", () => {
     expect(cancelled).toBe(true);
     // The merge and dedup jobs can never run now: Slurm drops them, and --wait fails naming the task.
     expect(await first.exited).toBe(1);
-    expect(await new Response(first.stderr).text()).toContain("the pipeline did not finish: normalize: task(s) 2 not finished; dedup: task(s) 0, 1, 2, 3 not finished");
+    expect(await new Response(first.stderr).text()).toContain(
+      "the pipeline did not finish: normalize: task(s) 2 not finished; dedup: task(s) 0, 1, 2, 3 not finished",
+    );
     expect(cluster.client("squeue", ["-h"]).stdout.trim()).toBe("");
     const st = JSON.parse(gamma(["slurm", "status", p, "--json"], { env: env() }).stdout).stages;
     expect(st[0]).toMatchObject({ completed: 3, tasks: 4, merged: false, missing: [2] });
@@ -138,7 +156,8 @@ describe.skipIf(missing !== null)("pipelines as Slurm array jobs", () => {
     const jobs = JSON.parse(again.stdout).jobs as { label: string; tasks: number[] }[];
     expect(jobs.map((j) => j.label)).toEqual(["normalize task 2", "normalize merge", "dedup tasks 0-2", "dedup task 3", "dedup merge"]);
     expect(jobs[0]!.tasks).toEqual([2]);
-    for (const t of [0, 1, 3]) expect(readFileSync(join(out, `logs/normalize/task-0000${t}.log`), "utf8").match(/: start: /g)?.length).toBe(1);
+    for (const t of [0, 1, 3])
+      expect(readFileSync(join(out, `logs/normalize/task-0000${t}.log`), "utf8").match(/: start: /g)?.length).toBe(1);
     const resumed = outputTree(keep(out, join(dir, "cancel", "slurm")));
     expect(gamma(["run", writePipeline(join(dir, "cancel-1.yaml"), out, stages, 1)], { env: EPOCH }).code).toBe(0);
     expect(treeDiff(resumed, outputTree(out))).toEqual([]);
@@ -150,7 +169,9 @@ describe.skipIf(missing !== null)("pipelines as Slurm array jobs", () => {
     mkdirSync(inputs, { recursive: true });
     writeFileSync(join(inputs, "a.jsonl"), JSON.stringify({ id: "a", text: "a document long enough to pass ".repeat(8) }) + "\n");
     slowInput(join(inputs, "b.jsonl"), "b-");
-    const stages: StageSpec[] = [{ name: "normalize", settings: { input: `${inputs}/*.jsonl`, source: "s", domain: "d", id_field: "id", filters: "none" } }];
+    const stages: StageSpec[] = [
+      { name: "normalize", settings: { input: `${inputs}/*.jsonl`, source: "s", domain: "d", id_field: "id", filters: "none" } },
+    ];
     const out = join(dir, "requeue", "out");
     const p = writePipeline(join(dir, "requeue.yaml"), out, stages, 2);
     const first = submit(p);
@@ -167,10 +188,15 @@ describe.skipIf(missing !== null)("pipelines as Slurm array jobs", () => {
     expect(signalled).toBe(true);
     // Requeued: the job is pending again; the test lifts the two minutes Slurm waits before
     // restarting a requeued job.
-    const slurmOut = () => readdirSync(join(out, "logs/slurm")).filter((f) => f.startsWith("normalize-") && f.endsWith("_1.out")).map((f) => readFileSync(join(out, "logs/slurm", f), "utf8")).join("");
+    const slurmOut = () =>
+      readdirSync(join(out, "logs/slurm"))
+        .filter((f) => f.startsWith("normalize-") && f.endsWith("_1.out"))
+        .map((f) => readFileSync(join(out, "logs/slurm", f), "utf8"))
+        .join("");
     for (let i = 0; i < 300 && !slurmOut().includes("requeued job"); i++) await Bun.sleep(100);
     expect(slurmOut()).toContain("requeued job");
-    for (let i = 0; i < 300 && !cluster.client("squeue", ["-h", "-o", "%i %T", "-j", arrayId]).stdout.includes(`${arrayId}_1 PENDING`); i++) await Bun.sleep(100);
+    for (let i = 0; i < 300 && !cluster.client("squeue", ["-h", "-o", "%i %T", "-j", arrayId]).stdout.includes(`${arrayId}_1 PENDING`); i++)
+      await Bun.sleep(100);
     // gamma slurm status lists the jobs still queued: the requeued task and the merge.
     const queued = JSON.parse(gamma(["slurm", "status", p, "--json"], { env: env() }).stdout).queued;
     expect(queued).toEqual([

@@ -28,22 +28,83 @@ describe("report data", () => {
       { text: "short", language: "en" },
     ];
     await runNormalize({
-      inputs: [writeJsonl(join(dir, "in.jsonl"), rows)], outDir: join(dir, "norm"), source: "web", domain: "mixed", textField: "text", idField: null,
-      licenseTag: null, filters: { ...DEFAULT_FILTERS }, nfkc: false, strict: false, keepRejectedText: false, maxNulFraction: 0.5, overwrite: true,
+      inputs: [writeJsonl(join(dir, "in.jsonl"), rows)],
+      outDir: join(dir, "norm"),
+      source: "web",
+      domain: "mixed",
+      textField: "text",
+      idField: null,
+      licenseTag: null,
+      filters: { ...DEFAULT_FILTERS },
+      nfkc: false,
+      strict: false,
+      keepRejectedText: false,
+      maxNulFraction: 0.5,
+      overwrite: true,
     });
     const tt = join(dir, "tok.manifest.json");
-    writeFileSync(tt, JSON.stringify({ kind: "gamma.train-tokenizer/v1", stage: "train-tokenizer", counts: { in: 9, kept: 8, dropped: { too_long: 1 }, rejected: {}, modified: {} }, by_language: { en: 5, de: 3 }, outputs: { tokenizer: { path: "tok.json", sha256: "0".repeat(64), bytes: 3 } } }));
+    writeFileSync(
+      tt,
+      JSON.stringify({
+        kind: "gamma.train-tokenizer/v1",
+        stage: "train-tokenizer",
+        counts: { in: 9, kept: 8, dropped: { too_long: 1 }, rejected: {}, modified: {} },
+        by_language: { en: 5, de: 3 },
+        outputs: { tokenizer: { path: "tok.json", sha256: "0".repeat(64), bytes: 3 } },
+      }),
+    );
     const pack = join(dir, "meta.json");
-    writeFileSync(pack, JSON.stringify({ kind: "gamma.pack/v1", stage: "pack", seq_len: 8, n_seqs: 2, counts: { docs: { in: 2, kept: 2, dropped: {}, rejected: {}, modified: {} }, tokens: 15, padding_tokens: 1, docs_truncated: 0, by_source: { web: { docs: 1, tokens: 10 }, code: { docs: 1, tokens: 5 } }, fim: { rate: 0.5, docs: 1 } }, outputs: {} }));
+    writeFileSync(
+      pack,
+      JSON.stringify({
+        kind: "gamma.pack/v1",
+        stage: "pack",
+        seq_len: 8,
+        n_seqs: 2,
+        counts: {
+          docs: { in: 2, kept: 2, dropped: {}, rejected: {}, modified: {} },
+          tokens: 15,
+          padding_tokens: 1,
+          docs_truncated: 0,
+          by_source: { web: { docs: 1, tokens: 10 }, code: { docs: 1, tokens: 5 } },
+          fim: { rate: 0.5, docs: 1 },
+        },
+        outputs: {},
+      }),
+    );
     const enc = join(dir, "encode.meta.json");
-    writeFileSync(enc, JSON.stringify({ kind: "gamma.encode/v1", stage: "encode", sequence: { maxLen: 10 }, counts: { train: { rows: 4, truncated: 1, tokens: 30 }, val: { rows: 1, truncated: 0, tokens: 5 } } }));
+    writeFileSync(
+      enc,
+      JSON.stringify({
+        kind: "gamma.encode/v1",
+        stage: "encode",
+        sequence: { maxLen: 10 },
+        counts: { train: { rows: 4, truncated: 1, tokens: 30 }, val: { rows: 1, truncated: 0, tokens: 5 } },
+      }),
+    );
     const odd = join(dir, "odd.json");
     writeFileSync(odd, JSON.stringify({ kind: "gamma.dedup-stats/v1" }));
     const d = await collectReport([join(dir, "norm/web/mixed/part-00000.manifest.json"), tt, pack, enc, odd]);
-    expect(d.languages[0]).toEqual({ where: "meta.language of the normalized documents", items: [{ label: "de", value: 3 }, { label: "en", value: 5 }, { label: "python", value: 1 }] });
-    expect(d.languages[1]!.items).toEqual([{ label: "de", value: 3 }, { label: "en", value: 5 }]);
+    expect(d.languages[0]).toEqual({
+      where: "meta.language of the normalized documents",
+      items: [
+        { label: "de", value: 3 },
+        { label: "en", value: 5 },
+        { label: "python", value: 1 },
+      ],
+    });
+    expect(d.languages[1]!.items).toEqual([
+      { label: "de", value: 3 },
+      { label: "en", value: 5 },
+    ]);
     expect(d.funnels.map((f) => f.stage)).toEqual(["normalize", "train-tokenizer", "pack"]);
-    expect(d.manifests.map((m) => [m.stage, m.read, m.reason ?? null])).toEqual([["normalize", true, null], ["train-tokenizer", true, null], ["pack", true, null], ["encode", true, null], ["?", false, "not understood: kind gamma.dedup-stats/v1"]]);
+    expect(d.manifests.map((m) => [m.stage, m.read, m.reason ?? null])).toEqual([
+      ["normalize", true, null],
+      ["train-tokenizer", true, null],
+      ["pack", true, null],
+      ["encode", true, null],
+      ["?", false, "not understood: kind gamma.dedup-stats/v1"],
+    ]);
     const packed = d.tokens.find((t) => t.stage === "pack")!;
     expect(packed.extra).toContainEqual({ label: "counts.fim.rate", value: 0.5 });
     expect(packed.extra).toContainEqual({ label: "padding rate", value: 1 / 16 });
@@ -51,7 +112,10 @@ describe("report data", () => {
     expect(encoded.tokens).toBe(35);
     expect(encoded.extra).toContainEqual({ label: "train: padding rate", value: 1 - 30 / 40 });
     // before filtering: 10 documents; after: the short one is dropped.
-    expect(d.lengths.map((l) => [l.phase, l.docs])).toEqual([["before filtering", 10], ["after filtering", 9]]);
+    expect(d.lengths.map((l) => [l.phase, l.docs])).toEqual([
+      ["before filtering", 10],
+      ["after filtering", 9],
+    ]);
     expect(d.files.map((f) => f.role)).toContain("outputs.tokenizer");
     const html = renderHtml(d, { createdAt: "t", version: "v", addsUp: true });
     expect(bars(html, "languages-0")).toBe(3);

@@ -21,10 +21,19 @@ describe("task blocks", () => {
       for (const count of [1, 3, 4]) {
         for (const block of [1, 4, 7]) {
           const items = Array.from({ length: n }, (_, i) => i);
-          const shares = await Promise.all(Array.from({ length: count }, async (_, index) => (await collect(ownedBatches(batches(items, 5), { index, count }, block))).flat()));
+          const shares = await Promise.all(
+            Array.from({ length: count }, async (_, index) =>
+              (await collect(ownedBatches(batches(items, 5), { index, count }, block))).flat(),
+            ),
+          );
           expect(shares.flat().sort((a, b) => a - b)).toEqual(items);
           for (const [index, share] of shares.entries()) for (const i of share) expect(Math.floor(i / block) % count).toBe(index);
-          const merged = await collect(interleaveBlocks(shares.map((s) => each(s)), block));
+          const merged = await collect(
+            interleaveBlocks(
+              shares.map((s) => each(s)),
+              block,
+            ),
+          );
           expect(merged).toEqual(items);
         }
       }
@@ -32,7 +41,10 @@ describe("task blocks", () => {
   });
 
   test("records of a task that go on past the stream's end are an error, not dropped", async () => {
-    const streams = [[0, 1, 4], [2, 3, 99]].map((s) => each(s));
+    const streams = [
+      [0, 1, 4],
+      [2, 3, 99],
+    ].map((s) => each(s));
     await expect(collect(interleaveBlocks(streams, 2))).rejects.toThrow(/task 1's results go on past the end/);
   });
 });

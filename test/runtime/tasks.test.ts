@@ -52,7 +52,10 @@ describe("task shares", () => {
 });
 
 describe("normalize as tasks", () => {
-  const paras = brownFiles().slice(0, 14).flatMap((f) => brownParagraphs(f)).filter((p) => p.length > 200);
+  const paras = brownFiles()
+    .slice(0, 14)
+    .flatMap((f) => brownParagraphs(f))
+    .filter((p) => p.length > 200);
   const inputs: string[] = [];
   for (let f = 0; f < 7; f++) {
     const rows = paras.slice(f * 20, f * 20 + 20).map((text, i) => (i === 3 ? "{broken" : { text }));
@@ -105,7 +108,9 @@ describe("normalize as tasks", () => {
     const first = await runNormalize(opts(out, { task: { index: 0, count: 2 } }));
     const again = await runNormalize(opts(out, { task: { index: 0, count: 2 } }));
     expect(again).toEqual(first);
-    const other = await runNormalize(opts(out, { task: { index: 0, count: 2 }, overwrite: true, filters: { ...DEFAULT_FILTERS, min_chars: 5000 } }));
+    const other = await runNormalize(
+      opts(out, { task: { index: 0, count: 2 }, overwrite: true, filters: { ...DEFAULT_FILTERS, min_chars: 5000 } }),
+    );
     expect(other.counts.dropped).not.toEqual(first.counts.dropped);
   });
 });

@@ -12,15 +12,29 @@ import { brownFiles, brownParagraphs } from "../../scripts/lib/brown.ts";
 import { readZstJson, readZstLines, tempDir, writeJsonl } from "../helpers/tmp.ts";
 
 process.env.SOURCE_DATE_EPOCH = "1700000000";
-const paras = brownFiles().slice(10, 16).flatMap((f) => brownParagraphs(f)).filter((p) => p.length > 200);
+const paras = brownFiles()
+  .slice(10, 16)
+  .flatMap((f) => brownParagraphs(f))
+  .filter((p) => p.length > 200);
 const dir = tempDir();
 const near = { describe: () => ({}) } as unknown as NearSettings;
 
 async function normalized(name: string, source: string, rows: unknown[]): Promise<string> {
   const input = writeJsonl(join(dir, `${name}.jsonl`), rows);
   await runNormalize({
-    inputs: [input], outDir: join(dir, "norm"), source, domain: "prose", textField: "text", idField: "id", licenseTag: null,
-    filters: { ...NO_FILTERS }, nfkc: false, strict: false, keepRejectedText: false, maxNulFraction: 1, overwrite: true,
+    inputs: [input],
+    outDir: join(dir, "norm"),
+    source,
+    domain: "prose",
+    textField: "text",
+    idField: "id",
+    licenseTag: null,
+    filters: { ...NO_FILTERS },
+    nfkc: false,
+    strict: false,
+    keepRejectedText: false,
+    maxNulFraction: 1,
+    overwrite: true,
   });
   return join(dir, "norm", source, "prose", "part-00000.jsonl.zst");
 }
@@ -84,7 +98,11 @@ describe("exact dedup", () => {
     expect(readZstJson(join(out, "deduped.jsonl.zst")).map((d) => d.doc_id)).toEqual(["a", "b", "c"]);
     const dec = readZstJson(join(out, "decisions.jsonl.zst"));
     expect(dec.map((d) => [d.doc_id, d.decision, d.dup_of])).toEqual([
-      ["a", "kept", null], ["b", "kept", null], ["a-copy", "exact_dup", "a"], ["b-ws", "exact_dup", "b"], ["c", "kept", null],
+      ["a", "kept", null],
+      ["b", "kept", null],
+      ["a-copy", "exact_dup", "a"],
+      ["b-ws", "exact_dup", "b"],
+      ["c", "kept", null],
     ]);
     expect(dec[2]!.similarity).toBe(1);
     // Kept documents are copied byte for byte from the input shard.
@@ -95,7 +113,10 @@ describe("exact dedup", () => {
   });
 
   test("per-source scope only removes duplicates within a source", async () => {
-    const s1 = await normalized("s1", "alpha", [{ id: "x1", text: paras[3] }, { id: "x2", text: paras[3] }]);
+    const s1 = await normalized("s1", "alpha", [
+      { id: "x1", text: paras[3] },
+      { id: "x2", text: paras[3] },
+    ]);
     const s2 = await normalized("s2", "beta", [{ id: "y1", text: paras[3] }]);
     const per = await runDedup({ inputs: [s1, s2], outDir: join(dir, "per"), mode: "exact", scope: "per-source", near });
     expect(per.counts.kept).toBe(2);
@@ -106,7 +127,11 @@ describe("exact dedup", () => {
   });
 
   test("gives byte-identical outputs on a rerun", async () => {
-    const shard = await normalized("det", "det", paras.slice(0, 40).map((t, i) => ({ id: `d${i}`, text: i % 7 === 3 ? paras[0] : t })));
+    const shard = await normalized(
+      "det",
+      "det",
+      paras.slice(0, 40).map((t, i) => ({ id: `d${i}`, text: i % 7 === 3 ? paras[0] : t })),
+    );
     await runDedup({ inputs: [shard], outDir: join(dir, "d1"), mode: "exact", scope: "global", near });
     await runDedup({ inputs: [shard], outDir: join(dir, "d2"), mode: "exact", scope: "global", near });
     for (const f of ["deduped.jsonl.zst", "decisions.jsonl.zst", "dedup.manifest.json"]) {

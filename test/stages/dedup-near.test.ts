@@ -64,7 +64,8 @@ describe("dedup --mode both on the CPU", () => {
     expect(c.dropped.near_dup).toBeGreaterThan(5);
     expect(c.rejected.invalid_record).toBe(1);
     for (const o of runs.slice(1)) for (const f of files) expect(read(o.outDir, f).equals(read(oneThread.outDir, f))).toBe(true);
-    for (const o of runs) expect(readdirSync(o.outDir).sort()).toEqual(["decisions.jsonl.zst", "dedup.manifest.json", "dedup.stats.json", "deduped.jsonl.zst"]);
+    for (const o of runs)
+      expect(readdirSync(o.outDir).sort()).toEqual(["decisions.jsonl.zst", "dedup.manifest.json", "dedup.stats.json", "deduped.jsonl.zst"]);
     const signedInPass1 = results.map((r) => JSON.parse(readFileSync(r.statsPath, "utf8")).near.signedInFirstPass);
     expect(signedInPass1).toEqual([true, true, false]);
   });
@@ -120,7 +121,7 @@ describe("readItemLineBytes", () => {
       "\n",
       "   \t \r\n",
       "\u00a0\u3000 \n", // blank to String.trim
-      "\ufeff{\"b\":\"x\"}\n",
+      '\ufeff{"b":"x"}\n',
       [0x7b, 0x22, 0x63, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0xff, 0x22, 0x7d, 0x0d, 0x0a], // invalid UTF-8 then CRLF
       '{"d":"\u00e9\ud83d\ude00"}\n',
       "\u2028x\n",

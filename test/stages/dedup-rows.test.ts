@@ -25,7 +25,15 @@ const texts = [...bases.map((b, i) => editWords(b, 0.02, 100 + i)), ...corpus.te
 const ids = texts.map((_, i) => `d${String(i).padStart(4, "0")}`);
 const input = writeJsonl(
   join(dir, "part-00000.jsonl.zst"),
-  texts.map((text, i) => ({ text, source: "web", domain: "prose", doc_id: ids[i], license_tag: null, created_at: "2023-11-14T22:13:20.000Z", meta: {} })),
+  texts.map((text, i) => ({
+    text,
+    source: "web",
+    domain: "prose",
+    doc_id: ids[i],
+    license_tag: null,
+    created_at: "2023-11-14T22:13:20.000Z",
+    meta: {},
+  })),
   "zst",
 );
 
@@ -70,11 +78,14 @@ describe("every decision row holds against brute-force exact Jaccard", () => {
             exactToOther++;
             // The exact twin (the first document with the same key) went as a near duplicate of dup_of.
             const twin = keys.indexOf(keys[d]!);
-            if (got[twin]!.decision !== "near_dup" || got[twin]!.dup_of !== r.dup_of) wrong.push(`${r.doc_id}: twin ${ids[twin]} is ${got[twin]!.decision} of ${got[twin]!.dup_of}`);
+            if (got[twin]!.decision !== "near_dup" || got[twin]!.dup_of !== r.dup_of)
+              wrong.push(`${r.doc_id}: twin ${ids[twin]} is ${got[twin]!.decision} of ${got[twin]!.dup_of}`);
           }
           const j = jaccard(d, t);
-          if (Math.abs(j - r.similarity!) > 1e-6) wrong.push(`${r.doc_id} ${r.decision} of ${r.dup_of}: similarity ${r.similarity}, exact Jaccard ${j}`);
-          if (clusters === "greedy" && r.similarity! < T) wrong.push(`${r.doc_id} ${r.decision} of ${r.dup_of}: similarity ${r.similarity} < ${T}`);
+          if (Math.abs(j - r.similarity!) > 1e-6)
+            wrong.push(`${r.doc_id} ${r.decision} of ${r.dup_of}: similarity ${r.similarity}, exact Jaccard ${j}`);
+          if (clusters === "greedy" && r.similarity! < T)
+            wrong.push(`${r.doc_id} ${r.decision} of ${r.dup_of}: similarity ${r.similarity} < ${T}`);
         }
         expect(wrong).toEqual([]);
         expect(got.filter((r) => r.decision === "near_dup").length).toBeGreaterThan(mode === "near" ? 40 : 10);
@@ -86,7 +97,8 @@ describe("every decision row holds against brute-force exact Jaccard", () => {
           // No two kept documents are clear near duplicates (a pair at 0.9 misses every band with p < 1e-4).
           const k = [...kept];
           const close: string[] = [];
-          for (let a = 0; a < k.length; a++) for (let b = a + 1; b < k.length; b++) if (jaccard(k[a]!, k[b]!) >= 0.9) close.push(`${ids[k[a]!]} ~ ${ids[k[b]!]}`);
+          for (let a = 0; a < k.length; a++)
+            for (let b = a + 1; b < k.length; b++) if (jaccard(k[a]!, k[b]!) >= 0.9) close.push(`${ids[k[a]!]} ~ ${ids[k[b]!]}`);
           expect(close).toEqual([]);
         }
       });

@@ -54,8 +54,15 @@ async function tasksThenMerge(o: DedupOptions, count: number): Promise<void> {
 }
 
 describe("dedup split into tasks", () => {
-  for (const flags of <Record<string, string>[]>[{ mode: "exact" }, { mode: "both", verify: "exact", nearClusters: "greedy", threshold: "0.7" }, { mode: "both", verify: "exact", nearClusters: "components", threshold: "0.7" }, { mode: "near", verify: "estimate", nearClusters: "greedy" }]) {
-    const label = Object.entries(flags).map(([k, v]) => `${k} ${v}`).join(", ");
+  for (const flags of <Record<string, string>[]>[
+    { mode: "exact" },
+    { mode: "both", verify: "exact", nearClusters: "greedy", threshold: "0.7" },
+    { mode: "both", verify: "exact", nearClusters: "components", threshold: "0.7" },
+    { mode: "near", verify: "estimate", nearClusters: "greedy" },
+  ]) {
+    const label = Object.entries(flags)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ");
     test(`N = 1, 3 and 4 tasks then --merge write the bytes of a single run (${label})`, async () => {
       const single = options(flags, 1);
       const r = await runDedup(single);
@@ -65,9 +72,16 @@ describe("dedup split into tasks", () => {
       for (const count of [1, 3, 4]) {
         const o = { ...options(flags, 2) };
         await tasksThenMerge(o, count);
-        for (const f of OUTPUTS) expect(`${count} tasks: ${f}: ${read(o.outDir, f).equals(read(single.outDir, f))}`).toBe(`${count} tasks: ${f}: true`);
+        for (const f of OUTPUTS)
+          expect(`${count} tasks: ${f}: ${read(o.outDir, f).equals(read(single.outDir, f))}`).toBe(`${count} tasks: ${f}: true`);
         // The work folder and the task markers are gone; the merge's marker stays.
-        expect(readdirSync(o.outDir).sort()).toEqual([".gamma-tasks", "decisions.jsonl.zst", "dedup.manifest.json", "dedup.stats.json", "deduped.jsonl.zst"]);
+        expect(readdirSync(o.outDir).sort()).toEqual([
+          ".gamma-tasks",
+          "decisions.jsonl.zst",
+          "dedup.manifest.json",
+          "dedup.stats.json",
+          "deduped.jsonl.zst",
+        ]);
         expect(readdirSync(join(o.outDir, ".gamma-tasks"))).toEqual([`dedup-merge.task-00000-of-0000${count}.done.json`]);
       }
     });

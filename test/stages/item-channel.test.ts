@@ -14,7 +14,11 @@ describe("ItemChannel", () => {
     for (let i = 1; i <= 8; i++) await ch.push(item(i));
     ch.end();
     await consumer;
-    expect(got).toEqual([[1, 2, 3], [4, 5, 6], [7, 8]]);
+    expect(got).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+      [7, 8],
+    ]);
   });
 
   test("a producer ahead of the consumer waits once maxQueued batches are waiting", async () => {

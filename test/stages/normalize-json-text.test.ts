@@ -16,7 +16,9 @@ describe("JSON text kernel", () => {
     for (let u = 0; u < 0x10000; u++) {
       const ch = String.fromCharCode(u);
       if (!got(ch).equals(want(ch)) || !got(pad + ch + pad).equals(want(pad + ch + pad))) {
-        throw new Error(`U+${u.toString(16).padStart(4, "0")}: ${got(pad + ch + pad).toString("hex")} != ${want(pad + ch + pad).toString("hex")}`);
+        throw new Error(
+          `U+${u.toString(16).padStart(4, "0")}: ${got(pad + ch + pad).toString("hex")} != ${want(pad + ch + pad).toString("hex")}`,
+        );
       }
     }
   });
@@ -26,7 +28,7 @@ describe("JSON text kernel", () => {
     expect(got("\udbff\udfff")).toEqual(Buffer.from([0x22, 0xf4, 0x8f, 0xbf, 0xbf, 0x22]));
     expect(got("a\ud83d").toString()).toBe('"a\\ud83d"');
     expect(got("\ude00\ud83d").toString()).toBe('"\\ude00\\ud83d"');
-    expect(got("\u0001\u001f\b\t\n\f\r\"\\/\u007f").toString()).toBe('"\\u0001\\u001f\\b\\t\\n\\f\\r\\"\\\\/\u007f"');
+    expect(got('\u0001\u001f\b\t\n\f\r"\\/\u007f').toString()).toBe('"\\u0001\\u001f\\b\\t\\n\\f\\r\\"\\\\/\u007f"');
   });
 
   test("puts the bytes before and after around the JSON text, as UTF-8", () => {
@@ -41,7 +43,7 @@ describe("JSON text kernel", () => {
   });
 
   test("leaves a string of more than 2^24 code units to JSON.stringify, with the same bytes", () => {
-    const s = "a\"é\n".repeat(4_500_000);
+    const s = 'a"é\n'.repeat(4_500_000);
     expect(jsonTextKernel()!.encode(s, "", "")).toBeNull();
     expect(Buffer.from(jsonStringBytes(s, "[", "]")).equals(want(s, "[", "]"))).toBe(true);
   });

@@ -10,7 +10,10 @@ import { brownFiles, brownParagraphs } from "../../scripts/lib/brown.ts";
 import { readZstJson, tempDir, writeJsonl } from "../helpers/tmp.ts";
 
 process.env.SOURCE_DATE_EPOCH = "1700000000";
-const paras = brownFiles().slice(0, 8).flatMap((f) => brownParagraphs(f)).filter((p) => p.length > 300);
+const paras = brownFiles()
+  .slice(0, 8)
+  .flatMap((f) => brownParagraphs(f))
+  .filter((p) => p.length > 300);
 const dir = tempDir();
 
 function opts(over: Partial<NormalizeOptions>): NormalizeOptions {
@@ -59,12 +62,22 @@ describe("normalize", () => {
   });
 
   test("writes each kept document as the UTF-8 of docToJson, escapes and lone surrogates included", async () => {
-    const odd = ['quote " backslash \\ tab \t controls \u0001\u001f del \u007f', "line\u2028sep \u00e9 \u4e2d 😀 lone \ud800 and \udc00", "\r\n\f\b"];
-    const input = writeJsonl(join(dir, "escapes.jsonl"), odd.map((t, i) => ({ text: `${paras[i]} ${t}`, n: i })));
+    const odd = [
+      'quote " backslash \\ tab \t controls \u0001\u001f del \u007f',
+      "line\u2028sep \u00e9 \u4e2d 😀 lone \ud800 and \udc00",
+      "\r\n\f\b",
+    ];
+    const input = writeJsonl(
+      join(dir, "escapes.jsonl"),
+      odd.map((t, i) => ({ text: `${paras[i]} ${t}`, n: i })),
+    );
     const out = join(dir, "escapes");
     await runNormalize(opts({ inputs: [input], outDir: out, filters: { ...NO_FILTERS } }));
     const raw = zlib.zstdDecompressSync(readFileSync(join(out, "brown/news/part-00000.jsonl.zst")));
-    const lines = raw.toString("utf8").split("\n").filter((l) => l.length > 0);
+    const lines = raw
+      .toString("utf8")
+      .split("\n")
+      .filter((l) => l.length > 0);
     expect(lines.length).toBe(3);
     for (const line of lines) expect(docToJson(JSON.parse(line) as Doc)).toBe(line);
     expect(raw.equals(Buffer.from(lines.join("\n") + "\n"))).toBe(true);
@@ -72,7 +85,10 @@ describe("normalize", () => {
   });
 
   test("copies the id field verbatim and takes the licence tag from the flag", async () => {
-    const input = writeJsonl(join(dir, "ids.jsonl"), [{ id: "doc-7", text: paras[2] }, { id: 42, text: paras[3] }]);
+    const input = writeJsonl(join(dir, "ids.jsonl"), [
+      { id: "doc-7", text: paras[2] },
+      { id: 42, text: paras[3] },
+    ]);
     const out = join(dir, "ids");
     await runNormalize(opts({ inputs: [input], outDir: out, idField: "id", licenseTag: "cc-by-4.0" }));
     const docs = readZstJson(join(out, "brown/news/part-00000.jsonl.zst"));
@@ -81,10 +97,21 @@ describe("normalize", () => {
   });
 
   test("rejects malformed JSON and wrong text fields with file:line and the keys present, and the counts add up", async () => {
-    const input = writeJsonl(join(dir, "bad.jsonl"), [{ text: paras[0] }, '{"text": "unterminated', { body: "no text here" }, { text: 5 }, "[1,2]", { text: paras[1] }]);
+    const input = writeJsonl(join(dir, "bad.jsonl"), [
+      { text: paras[0] },
+      '{"text": "unterminated',
+      { body: "no text here" },
+      { text: 5 },
+      "[1,2]",
+      { text: paras[1] },
+    ]);
     const out = join(dir, "bad");
     const s = await runNormalize(opts({ inputs: [input], outDir: out }));
-    expect(s.counts).toMatchObject({ in: 6, kept: 2, rejected: { invalid_json: 1, missing_text_field: 1, text_not_string: 1, not_an_object: 1 } });
+    expect(s.counts).toMatchObject({
+      in: 6,
+      kept: 2,
+      rejected: { invalid_json: 1, missing_text_field: 1, text_not_string: 1, not_an_object: 1 },
+    });
     expect(countsAddUp(s.counts)).toBe(true);
     const rej = readZstJson(join(out, "brown/news/part-00000.rejects.jsonl.zst"));
     expect(rej.map((r) => r.reason)).toEqual(["invalid_json", "missing_text_field", "text_not_string", "not_an_object"]);
@@ -107,7 +134,12 @@ describe("normalize", () => {
 
   test("replaces invalid UTF-8 with U+FFFD and counts it", async () => {
     const good = Buffer.from(JSON.stringify({ text: paras[0] }) + "\n");
-    const bad = Buffer.concat([Buffer.from('{"text": "'), Buffer.from(paras[1]!.slice(0, 200)), Buffer.from([0xff, 0xfe]), Buffer.from(paras[1]!.slice(200).replace(/"/g, "'") + '"}\n')]);
+    const bad = Buffer.concat([
+      Buffer.from('{"text": "'),
+      Buffer.from(paras[1]!.slice(0, 200)),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from(paras[1]!.slice(200).replace(/"/g, "'") + '"}\n'),
+    ]);
     const input = join(dir, "utf8.jsonl");
     writeFileSync(input, Buffer.concat([good, bad]));
     const out = join(dir, "utf8");
@@ -132,7 +164,11 @@ describe("normalize", () => {
 
   test("a truncated .zst or .gz input is an error naming the file, and no partial shard is left", async () => {
     for (const kind of ["zst", "gz"] as const) {
-      const full = writeJsonl(join(dir, `trunc.jsonl.${kind}`), paras.slice(0, 20).map((t) => ({ text: t })), kind);
+      const full = writeJsonl(
+        join(dir, `trunc.jsonl.${kind}`),
+        paras.slice(0, 20).map((t) => ({ text: t })),
+        kind,
+      );
       const bytes = readFileSync(full);
       writeFileSync(full, bytes.subarray(0, Math.floor(bytes.length / 2)));
       const out = join(dir, `trunc-${kind}`);
@@ -148,7 +184,12 @@ describe("normalize", () => {
       { text: paras[0] },
       { text: "Too short." },
       { text: Array.from({ length: 40 }, (_, i) => `${i * 7919} ${i * 31}`).join(" ") },
-      { text: Array.from({ length: 5 }, () => "We use cookies. Accept our cookie policy.\nAll rights reserved.").join("\n") + "\n" + paras[1]!.slice(0, 150) },
+      {
+        text:
+          Array.from({ length: 5 }, () => "We use cookies. Accept our cookie policy.\nAll rights reserved.").join("\n") +
+          "\n" +
+          paras[1]!.slice(0, 150),
+      },
       { text: Array.from({ length: 6 }, () => paras[2]!.slice(0, 80)).join("\n") },
     ]);
     const out = join(dir, "filters");
@@ -164,11 +205,16 @@ describe("normalize", () => {
   test("an empty glob is a ConfigError (exit 2) that names the pattern", async () => {
     const p = runNormalize(opts({ inputs: [join(dir, "nothing-here/**/*.jsonl")], outDir: join(dir, "empty") }));
     await expect(p).rejects.toBeInstanceOf(ConfigError);
-    await expect(runNormalize(opts({ inputs: [join(dir, "nothing-here/**/*.jsonl")], outDir: join(dir, "empty") }))).rejects.toThrow("nothing-here");
+    await expect(runNormalize(opts({ inputs: [join(dir, "nothing-here/**/*.jsonl")], outDir: join(dir, "empty") }))).rejects.toThrow(
+      "nothing-here",
+    );
   });
 
   test("a rerun skips shards with a valid manifest; other parameters need --overwrite", async () => {
-    const input = writeJsonl(join(dir, "resume.jsonl"), paras.slice(0, 5).map((t) => ({ text: t })));
+    const input = writeJsonl(
+      join(dir, "resume.jsonl"),
+      paras.slice(0, 5).map((t) => ({ text: t })),
+    );
     const out = join(dir, "resume");
     const first = await runNormalize(opts({ inputs: [input], outDir: out }));
     expect(first.skipped).toBe(0);
@@ -202,13 +248,19 @@ describe("normalize", () => {
 
   test("one worker or two give the same shards, byte for byte, and the same counts", async () => {
     const inputs = [0, 1, 2].map((k) =>
-      writeJsonl(join(dir, `thr-${k}.jsonl.zst`), [...paras.slice(k * 10, k * 10 + 10).map((t) => ({ text: t })), "{broken", { text: "tiny" }], "zst"),
+      writeJsonl(
+        join(dir, `thr-${k}.jsonl.zst`),
+        [...paras.slice(k * 10, k * 10 + 10).map((t) => ({ text: t })), "{broken", { text: "tiny" }],
+        "zst",
+      ),
     );
     const one = await runNormalize(opts({ inputs, outDir: join(dir, "thr1"), cpuThreads: 1 }));
     const two = await runNormalize(opts({ inputs, outDir: join(dir, "thr2"), cpuThreads: 2 }));
     expect(two.counts).toEqual(one.counts);
     expect(one.counts.in).toBe(36);
-    const files = readdirSync(join(dir, "thr1", "brown/news")).filter((f) => !f.endsWith(".json")).sort();
+    const files = readdirSync(join(dir, "thr1", "brown/news"))
+      .filter((f) => !f.endsWith(".json"))
+      .sort();
     expect(files.length).toBe(6);
     for (const f of files) {
       expect(readFileSync(join(dir, "thr2", "brown/news", f)).equals(readFileSync(join(dir, "thr1", "brown/news", f)))).toBe(true);

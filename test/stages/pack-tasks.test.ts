@@ -13,18 +13,35 @@ import { fileTree, tempDir, writeJsonl } from "../helpers/tmp.ts";
 process.env.SOURCE_DATE_EPOCH = "1700000000";
 const dir = tempDir();
 const TOKENIZER = writeCodeTokenizer(join(dir, "tok"), []);
-const paras = brownFiles().slice(40, 50).flatMap((f) => brownParagraphs(f)).filter((p) => p.length > 100);
+const paras = brownFiles()
+  .slice(40, 50)
+  .flatMap((f) => brownParagraphs(f))
+  .filter((p) => p.length > 100);
 
 async function shard(source: string, rows: unknown[]): Promise<string> {
   await runNormalize({
-    inputs: [writeJsonl(join(dir, `${source}.jsonl`), rows)], outDir: join(dir, "norm"), source, domain: "prose",
-    textField: "text", idField: "id", licenseTag: null, filters: { ...NO_FILTERS }, nfkc: false, strict: false, keepRejectedText: false, maxNulFraction: 1, overwrite: true,
+    inputs: [writeJsonl(join(dir, `${source}.jsonl`), rows)],
+    outDir: join(dir, "norm"),
+    source,
+    domain: "prose",
+    textField: "text",
+    idField: "id",
+    licenseTag: null,
+    filters: { ...NO_FILTERS },
+    nfkc: false,
+    strict: false,
+    keepRejectedText: false,
+    maxNulFraction: 1,
+    overwrite: true,
   });
   return join(dir, "norm", source, "prose", "part-00000.jsonl.zst");
 }
 
 const news = await shard("news", [...paras.slice(0, 30).map((text, i) => ({ id: `news-${i}`, text })), "{bad"]);
-const fiction = await shard("fiction", paras.slice(30, 90).map((text, i) => ({ id: `fiction-${i}`, text })));
+const fiction = await shard(
+  "fiction",
+  paras.slice(30, 90).map((text, i) => ({ id: `fiction-${i}`, text })),
+);
 const mixture = [
   { name: "news", share: 0.3, files: [news] },
   { name: "fiction", share: 0.7, files: [fiction] },
@@ -39,7 +56,19 @@ const CASES: Record<string, Partial<PackOptions>> = {
 };
 
 function opts(outDir: string, over: Partial<PackOptions>): PackOptions {
-  return { sources: [{ name: "news", share: 1, files: [news] }], tokenizerPath: TOKENIZER, tokenizerSha256: null, seqLen: 128, numSeqs: null, outDir, seed: 0, cpuThreads: 1, manifestPath: null, taskBlock: BLOCK, ...over };
+  return {
+    sources: [{ name: "news", share: 1, files: [news] }],
+    tokenizerPath: TOKENIZER,
+    tokenizerSha256: null,
+    seqLen: 128,
+    numSeqs: null,
+    outDir,
+    seed: 0,
+    cpuThreads: 1,
+    manifestPath: null,
+    taskBlock: BLOCK,
+    ...over,
+  };
 }
 
 describe("pack as tasks", () => {
@@ -85,7 +114,19 @@ describe("pack as tasks", () => {
   });
 
   test("the command line runs tasks and the merge: a merge before the tasks exits 1 naming them", () => {
-    const args = (out: string) => ["pack", "--input", news, "--tokenizer", TOKENIZER, "--seq-len", "100", "--out-dir", out, "--cpu-threads", "1"];
+    const args = (out: string) => [
+      "pack",
+      "--input",
+      news,
+      "--tokenizer",
+      TOKENIZER,
+      "--seq-len",
+      "100",
+      "--out-dir",
+      out,
+      "--cpu-threads",
+      "1",
+    ];
     const env = { SOURCE_DATE_EPOCH: "1700000000" };
     expect(gamma(args(join(dir, "cli-one")), { env }).code).toBe(0);
     const out = join(dir, "cli-tasks");

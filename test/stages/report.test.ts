@@ -10,17 +10,34 @@ import { runReport } from "../../src/stages/report.ts";
 import { brownFiles, brownParagraphs } from "../../scripts/lib/brown.ts";
 import { tempDir, writeJsonl } from "../helpers/tmp.ts";
 
-const paras = brownFiles().slice(20, 26).flatMap((f) => brownParagraphs(f)).filter((p) => p.length > 300);
+const paras = brownFiles()
+  .slice(20, 26)
+  .flatMap((f) => brownParagraphs(f))
+  .filter((p) => p.length > 300);
 const dir = tempDir();
 const near = { describe: () => ({}) } as unknown as NearSettings;
 
 async function setup() {
   const norm = join(dir, "norm");
-  for (const [source, start] of [["news", 0], ["fiction", 12]] as const) {
+  for (const [source, start] of [
+    ["news", 0],
+    ["fiction", 12],
+  ] as const) {
     const rows = [...paras.slice(start, start + 10).map((t) => ({ text: t })), { text: paras[start] }, "{bad json", { text: "short" }];
     await runNormalize({
-      inputs: [writeJsonl(join(dir, `${source}.jsonl`), rows)], outDir: norm, source, domain: "prose", textField: "text", idField: null,
-      licenseTag: null, filters: { ...DEFAULT_FILTERS }, nfkc: false, strict: false, keepRejectedText: false, maxNulFraction: 0.5, overwrite: true,
+      inputs: [writeJsonl(join(dir, `${source}.jsonl`), rows)],
+      outDir: norm,
+      source,
+      domain: "prose",
+      textField: "text",
+      idField: null,
+      licenseTag: null,
+      filters: { ...DEFAULT_FILTERS },
+      nfkc: false,
+      strict: false,
+      keepRejectedText: false,
+      maxNulFraction: 0.5,
+      overwrite: true,
     });
   }
   await runDedup({ inputs: [join(norm, "**/*.jsonl.zst")], outDir: join(dir, "dedup"), mode: "exact", scope: "global", near });
@@ -63,11 +80,33 @@ describe("report", () => {
 describe("report of other manifest kinds", () => {
   test("reads a tokenize manifest, and lists a kind it does not know as not understood instead of skipping it", async () => {
     const tok = join(dir, "tokenize.manifest.json");
-    writeFileSync(tok, JSON.stringify({ kind: "gamma.tokenize/v1", stage: "tokenize", counts: { docs: { in: 5, kept: 4, dropped: { token_budget: 1 }, rejected: {}, modified: {} }, tokens: 99, splits: { train: { docs: 3, tokens: 70 }, valid: { docs: 1, tokens: 29 } } }, inputs: [], outputs: {} }));
+    writeFileSync(
+      tok,
+      JSON.stringify({
+        kind: "gamma.tokenize/v1",
+        stage: "tokenize",
+        counts: {
+          docs: { in: 5, kept: 4, dropped: { token_budget: 1 }, rejected: {}, modified: {} },
+          tokens: 99,
+          splits: { train: { docs: 3, tokens: 70 }, valid: { docs: 1, tokens: 29 } },
+        },
+        inputs: [],
+        outputs: {},
+      }),
+    );
     const odd = join(dir, "odd.json");
     writeFileSync(odd, JSON.stringify({ kind: "gamma.future-stage/v9", counts: {} }));
     const rep = runReport([tok, odd], join(dir, "r2.json"));
-    expect(rep.tokenize).toEqual([{ manifest: tok, tokens: 99, counts: expect.objectContaining({ in: 5, kept: 4 }), splits: { train: { docs: 3, tokens: 70 }, valid: { docs: 1, tokens: 29 } }, format: null, metrics: null }]);
+    expect(rep.tokenize).toEqual([
+      {
+        manifest: tok,
+        tokens: 99,
+        counts: expect.objectContaining({ in: 5, kept: 4 }),
+        splits: { train: { docs: 3, tokens: 70 }, valid: { docs: 1, tokens: 29 } },
+        format: null,
+        metrics: null,
+      },
+    ]);
     expect(rep.checks.find((c) => c.stage === "tokenize")!.adds_up).toBe(true);
     expect(rep.manifests).toEqual([
       { path: odd, kind: "gamma.future-stage/v9", read: false, reason: "not understood: kind gamma.future-stage/v9" },

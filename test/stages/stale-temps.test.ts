@@ -38,8 +38,24 @@ function expectOnlyDeadGone(t: { dead: string; live: string }): void {
 
 async function normalize(outDir: string): Promise<void> {
   await runNormalize({
-    inputs: [writeJsonl(join(dir, "in.jsonl"), nlpDocs(30, 3, 5, 10).map((t, i) => ({ id: `d${i}`, text: t })))], outDir, source: "s", domain: "d",
-    textField: "text", idField: "id", licenseTag: null, filters: { ...NO_FILTERS }, nfkc: false, strict: false, keepRejectedText: false, maxNulFraction: 1, overwrite: true,
+    inputs: [
+      writeJsonl(
+        join(dir, "in.jsonl"),
+        nlpDocs(30, 3, 5, 10).map((t, i) => ({ id: `d${i}`, text: t })),
+      ),
+    ],
+    outDir,
+    source: "s",
+    domain: "d",
+    textField: "text",
+    idField: "id",
+    licenseTag: null,
+    filters: { ...NO_FILTERS },
+    nfkc: false,
+    strict: false,
+    keepRejectedText: false,
+    maxNulFraction: 1,
+    overwrite: true,
   });
 }
 
@@ -63,14 +79,35 @@ describe("a stage removes the temporaries of a dead gamma run, and only those", 
   test("tokenize", async () => {
     const out = join(dir, "tok");
     const t = plant(out, "train");
-    await runTokenize({ inputs: [shard()], tokenizer: TOKENIZER, tokenizerSha256: null, outDir: out, format: "megatron", validFraction: 0.1, tokenBudget: null, dtype: "int32", noEos: false, cpuThreads: 1 });
+    await runTokenize({
+      inputs: [shard()],
+      tokenizer: TOKENIZER,
+      tokenizerSha256: null,
+      outDir: out,
+      format: "megatron",
+      validFraction: 0.1,
+      tokenBudget: null,
+      dtype: "int32",
+      noEos: false,
+      cpuThreads: 1,
+    });
     expectOnlyDeadGone(t);
   });
 
   test("pack", async () => {
     const out = join(dir, "pack");
     const t = plant(out);
-    await runPack({ sources: [{ name: "s", share: 1, files: [shard()] }], tokenizerPath: TOKENIZER, tokenizerSha256: null, seqLen: 64, numSeqs: null, outDir: out, seed: 0, cpuThreads: 1, manifestPath: null });
+    await runPack({
+      sources: [{ name: "s", share: 1, files: [shard()] }],
+      tokenizerPath: TOKENIZER,
+      tokenizerSha256: null,
+      seqLen: 64,
+      numSeqs: null,
+      outDir: out,
+      seed: 0,
+      cpuThreads: 1,
+      manifestPath: null,
+    });
     expectOnlyDeadGone(t);
   });
 });

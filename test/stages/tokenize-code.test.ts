@@ -16,7 +16,13 @@ import { readZstJson, tempDir, writeJsonl } from "../helpers/tmp.ts";
 
 const dir = tempDir();
 /** A byte-level BPE tokenizer.json with FIM sentinels and two language tags as special tokens. */
-const TOKENIZER = writeCodeTokenizer(join(dir, "tok"), ["<|fim_prefix|>", "<|fim_middle|>", "<|fim_suffix|>", "<|lang_python|>", "<|lang_javascript|>"]);
+const TOKENIZER = writeCodeTokenizer(join(dir, "tok"), [
+  "<|fim_prefix|>",
+  "<|fim_middle|>",
+  "<|fim_suffix|>",
+  "<|lang_python|>",
+  "<|lang_javascript|>",
+]);
 const PLAIN = writeCodeTokenizer(join(dir, "plain-tok"), []);
 const tok = await loadTokenizer(TOKENIZER);
 const id = (s: string) => tok.tokenId(s)!;
@@ -32,8 +38,19 @@ async function normalizeCode(): Promise<string[]> {
   for (const [k, part] of [rows.slice(0, half), rows.slice(half)].entries()) {
     const out = join(dir, `norm${k}`);
     await runNormalize({
-      inputs: [writeJsonl(join(dir, `code${k}.jsonl`), part)], outDir: out, source: `code${k}`, domain: "code",
-      textField: "text", idField: "id", licenseTag: null, filters: { ...NO_FILTERS }, nfkc: false, strict: false, keepRejectedText: false, maxNulFraction: 1, overwrite: true,
+      inputs: [writeJsonl(join(dir, `code${k}.jsonl`), part)],
+      outDir: out,
+      source: `code${k}`,
+      domain: "code",
+      textField: "text",
+      idField: "id",
+      licenseTag: null,
+      filters: { ...NO_FILTERS },
+      nfkc: false,
+      strict: false,
+      keepRejectedText: false,
+      maxNulFraction: 1,
+      overwrite: true,
     });
     shards.push(join(out, `code${k}/code/part-00000.jsonl.zst`));
   }
@@ -42,29 +59,82 @@ async function normalizeCode(): Promise<string[]> {
 const shards = await normalizeCode();
 const rubyDir = join(dir, "ruby");
 await runNormalize({
-  inputs: [writeJsonl(join(dir, "ruby.jsonl"), [{ id: "rb", text: "puts 1\n", language: "ruby" }, { id: "none", text: "no language here" }])], outDir: rubyDir, source: "rb", domain: "code",
-  textField: "text", idField: "id", licenseTag: null, filters: { ...NO_FILTERS }, nfkc: false, strict: false, keepRejectedText: false, maxNulFraction: 1, overwrite: true,
+  inputs: [
+    writeJsonl(join(dir, "ruby.jsonl"), [
+      { id: "rb", text: "puts 1\n", language: "ruby" },
+      { id: "none", text: "no language here" },
+    ]),
+  ],
+  outDir: rubyDir,
+  source: "rb",
+  domain: "code",
+  textField: "text",
+  idField: "id",
+  licenseTag: null,
+  filters: { ...NO_FILTERS },
+  nfkc: false,
+  strict: false,
+  keepRejectedText: false,
+  maxNulFraction: 1,
+  overwrite: true,
 });
 const ruby = join(rubyDir, "rb/code/part-00000.jsonl.zst");
 
 function opts(over: Partial<TokenizeOptions>): TokenizeOptions {
-  return { inputs: shards, tokenizer: TOKENIZER, tokenizerSha256: null, outDir: join(dir, "t"), format: "jsonl", validFraction: 0, tokenBudget: null, dtype: "int32", noEos: false, cpuThreads: 1, seed: 3, ...over };
+  return {
+    inputs: shards,
+    tokenizer: TOKENIZER,
+    tokenizerSha256: null,
+    outDir: join(dir, "t"),
+    format: "jsonl",
+    validFraction: 0,
+    tokenBudget: null,
+    dtype: "int32",
+    noEos: false,
+    cpuThreads: 1,
+    seed: 3,
+    ...over,
+  };
 }
 
 type Sample = { input_ids: number[]; language: string | null; length: number };
-type Row = { doc_id: string; split: string; language: string | null; tag: boolean; fim: { mode: string; layout: string; spans: [number, number][] } | null; first_sample: number; samples: number; chunks_dropped: number; tokens: number };
+type Row = {
+  doc_id: string;
+  split: string;
+  language: string | null;
+  tag: boolean;
+  fim: { mode: string; layout: string; spans: [number, number][] } | null;
+  first_sample: number;
+  samples: number;
+  chunks_dropped: number;
+  tokens: number;
+};
 
 function samples(out: string, split = "train"): Sample[] {
   const d = join(out, split);
-  return readdirSync(d).filter((f) => f.endsWith(".jsonl.zst")).sort().flatMap((f) => readZstJson<Sample>(join(d, f)));
+  return readdirSync(d)
+    .filter((f) => f.endsWith(".jsonl.zst"))
+    .sort()
+    .flatMap((f) => readZstJson<Sample>(join(d, f)));
 }
 
 describe("tokenize for code", () => {
   test("special-token text is ordinary ids by default and one id when --allow-special names it", async () => {
     const src = join(dir, "eot");
     await runNormalize({
-      inputs: [writeJsonl(join(dir, "eot.jsonl"), [{ id: "e", text: "a<|endoftext|>b" }])], outDir: src, source: "e", domain: "d",
-      textField: "text", idField: "id", licenseTag: null, filters: { ...NO_FILTERS }, nfkc: false, strict: false, keepRejectedText: false, maxNulFraction: 1, overwrite: true,
+      inputs: [writeJsonl(join(dir, "eot.jsonl"), [{ id: "e", text: "a<|endoftext|>b" }])],
+      outDir: src,
+      source: "e",
+      domain: "d",
+      textField: "text",
+      idField: "id",
+      licenseTag: null,
+      filters: { ...NO_FILTERS },
+      nfkc: false,
+      strict: false,
+      keepRejectedText: false,
+      maxNulFraction: 1,
+      overwrite: true,
     });
     const input = [join(src, "e/d/part-00000.jsonl.zst")];
     const eot = id("<|endoftext|>");
@@ -76,7 +146,9 @@ describe("tokenize for code", () => {
     expect(plain).not.toContain(eot);
     expect(plain.length).toBeGreaterThan(3);
     expect(allowed).toEqual([...tok.encode("a"), eot, ...tok.encode("b")]);
-    await expect(runTokenize(opts({ inputs: input, outDir: join(dir, "eot-bad"), allowSpecial: ["<|nope|>"] }))).rejects.toThrow("<|nope|> is not a token");
+    await expect(runTokenize(opts({ inputs: input, outDir: join(dir, "eot-bad"), allowSpecial: ["<|nope|>"] }))).rejects.toThrow(
+      "<|nope|> is not a token",
+    );
   });
 
   test("--language-tags prepends the tag token of meta.language; a language without one is an error listing it, or counted", async () => {
@@ -91,11 +163,17 @@ describe("tokenize for code", () => {
       expect(r.tag).toBe(true);
     }
     expect(m.metrics.language_tags!.tagged).toBe(files.length);
-    await expect(runTokenize(opts({ inputs: [...shards, ruby], outDir: join(dir, "tags-missing"), languageTags: true }))).rejects.toThrow(/documents without meta\.language, ruby \(<\|lang_ruby\|>\).*--missing-tag/);
-    const skip = await runTokenize(opts({ inputs: [...shards, ruby], outDir: join(dir, "tags-skip"), languageTags: true, missingTag: "skip" }));
+    await expect(runTokenize(opts({ inputs: [...shards, ruby], outDir: join(dir, "tags-missing"), languageTags: true }))).rejects.toThrow(
+      /documents without meta\.language, ruby \(<\|lang_ruby\|>\).*--missing-tag/,
+    );
+    const skip = await runTokenize(
+      opts({ inputs: [...shards, ruby], outDir: join(dir, "tags-skip"), languageTags: true, missingTag: "skip" }),
+    );
     expect(skip.metrics.language_tags!.missing).toEqual({ "(none)": 1, ruby: 1 });
     expect(skip.counts.docs.kept).toBe(files.length + 2);
-    const drop = await runTokenize(opts({ inputs: [...shards, ruby], outDir: join(dir, "tags-drop"), languageTags: true, missingTag: "drop" }));
+    const drop = await runTokenize(
+      opts({ inputs: [...shards, ruby], outDir: join(dir, "tags-drop"), languageTags: true, missingTag: "drop" }),
+    );
     expect(drop.counts.docs.dropped).toEqual({ missing_language_tag: 2 });
   });
 
@@ -138,9 +216,9 @@ describe("tokenize for code", () => {
   });
 
   test("a tokenizer without the sentinels is refused, naming them", async () => {
-    await expect(runTokenize(opts({ tokenizer: PLAIN, outDir: join(dir, "nosent"), fim: { rate: 0.5, spmRate: 0, mode: "char" } }))).rejects.toThrow(
-      "<|fim_prefix|>, <|fim_suffix|>, <|fim_middle|> are not tokens",
-    );
+    await expect(
+      runTokenize(opts({ tokenizer: PLAIN, outDir: join(dir, "nosent"), fim: { rate: 0.5, spmRate: 0, mode: "char" } })),
+    ).rejects.toThrow("<|fim_prefix|>, <|fim_suffix|>, <|fim_middle|> are not tokens");
   });
 
   test("--max-length cuts sequences into samples; samples under --min-chunk-tokens are left out and counted", async () => {
@@ -190,23 +268,81 @@ describe("tokenize for code", () => {
       expect(meta.row_groups.every((g) => g.columns.every((c) => c.meta_data?.codec === "ZSTD"))).toBe(true);
       const hf = JSON.parse(meta.key_value_metadata!.find((kv) => kv.key === "huggingface")!.value!);
       expect(hf.info.features.input_ids).toEqual({ feature: { dtype: "int32", _type: "Value" }, _type: "Sequence" });
-      expect(meta.schema.map((s) => [s.name, s.type ?? null])).toEqual([["schema", null], ["input_ids", null], ["list", null], ["element", "INT32"], ["language", "BYTE_ARRAY"], ["length", "INT32"]]);
-      rows.push(...((await parquetReadObjects({ file, compressors: { ZSTD: (b: Uint8Array) => new Uint8Array(zlib.zstdDecompressSync(b)) } })) as Sample[]));
+      expect(meta.schema.map((s) => [s.name, s.type ?? null])).toEqual([
+        ["schema", null],
+        ["input_ids", null],
+        ["list", null],
+        ["element", "INT32"],
+        ["language", "BYTE_ARRAY"],
+        ["length", "INT32"],
+      ]);
+      rows.push(
+        ...((await parquetReadObjects({
+          file,
+          compressors: { ZSTD: (b: Uint8Array) => new Uint8Array(zlib.zstdDecompressSync(b)) },
+        })) as Sample[]),
+      );
     }
     expect(rows.map((r) => [Array.from(r.input_ids), r.language, r.length])).toEqual(all.map((s) => [s.input_ids, s.language, s.length]));
   });
 
   test("the command line takes the flags: tags, FIM, allowed specials, samples, format; a missing tag exits 2 listing it", () => {
     const out = join(dir, "cli");
-    const r = gamma(["tokenize", "--input", ...shards, "--tokenizer", TOKENIZER, "--out-dir", out, "--format", "jsonl", "--language-tags", "--fim-rate", "1", "--fim-spm-rate", "0", "--fim-mode", "line", "--allow-special", "<|endoftext|>,<|fim_prefix|>", "--max-length", "512", "--min-chunk-tokens", "10", "--samples-per-shard", "50", "--seed", "4", "--cpu-threads", "1"]);
+    const r = gamma([
+      "tokenize",
+      "--input",
+      ...shards,
+      "--tokenizer",
+      TOKENIZER,
+      "--out-dir",
+      out,
+      "--format",
+      "jsonl",
+      "--language-tags",
+      "--fim-rate",
+      "1",
+      "--fim-spm-rate",
+      "0",
+      "--fim-mode",
+      "line",
+      "--allow-special",
+      "<|endoftext|>,<|fim_prefix|>",
+      "--max-length",
+      "512",
+      "--min-chunk-tokens",
+      "10",
+      "--samples-per-shard",
+      "50",
+      "--seed",
+      "4",
+      "--cpu-threads",
+      "1",
+    ]);
     expect(r.code).toBe(0);
     const m = JSON.parse(r.stdout).metrics;
     expect(m.fim).toMatchObject({ docs: files.length, transformed: files.length, by_mode: { line: files.length }, spm: 0 });
     expect(m.language_tags.tagged).toBe(files.length);
     const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
-    expect(manifest.config).toMatchObject({ seed: 4, max_length: 512, min_chunk_tokens: 10, samples_per_shard: 50, allow_special: { "<|endoftext|>": tok.eosId!, "<|fim_prefix|>": S.prefix } });
+    expect(manifest.config).toMatchObject({
+      seed: 4,
+      max_length: 512,
+      min_chunk_tokens: 10,
+      samples_per_shard: 50,
+      allow_special: { "<|endoftext|>": tok.eosId!, "<|fim_prefix|>": S.prefix },
+    });
     expect(samples(out).every((x) => x.length <= 512 && x.length >= 10)).toBe(true);
-    const bad = gamma(["tokenize", "--input", ruby, "--tokenizer", TOKENIZER, "--out-dir", join(dir, "cli-bad"), "--language-tags", "--cpu-threads", "1"]);
+    const bad = gamma([
+      "tokenize",
+      "--input",
+      ruby,
+      "--tokenizer",
+      TOKENIZER,
+      "--out-dir",
+      join(dir, "cli-bad"),
+      "--language-tags",
+      "--cpu-threads",
+      "1",
+    ]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("ruby (<|lang_ruby|>)");
   });
@@ -215,7 +351,9 @@ describe("tokenize for code", () => {
     const base = { languageTags: true, fim: { rate: 0.5, spmRate: 0.3, mode: "ast" as const }, maxLength: 300, minChunkTokens: 50 };
     for (const format of ["jsonl", "parquet"] as const) {
       const a = await runTokenize(opts({ ...base, format, outDir: join(dir, `det-${format}-1`), cpuThreads: 1 }));
-      const b = await runTokenize(opts({ ...base, format, outDir: join(dir, `det-${format}-2`), cpuThreads: 2, inputs: [...shards].reverse() }));
+      const b = await runTokenize(
+        opts({ ...base, format, outDir: join(dir, `det-${format}-2`), cpuThreads: 2, inputs: [...shards].reverse() }),
+      );
       expect(JSON.stringify(b.outputs)).toBe(JSON.stringify(a.outputs));
       expect(JSON.stringify(b.metrics)).toBe(JSON.stringify(a.metrics));
       expect(a.outputs.train.length).toBeGreaterThan(0);

@@ -24,7 +24,12 @@ describe("Parquet shards", () => {
     const meta = parquetMetadata(file);
     expect(meta.row_groups.length).toBe(3);
     expect(Number(meta.num_rows)).toBe(4500);
-    const back = (await parquetReadObjects({ file, compressors: { ZSTD: (b: Uint8Array) => new Uint8Array(zlib.zstdDecompressSync(b)) } })) as { input_ids: number[]; language: string | null; length: number }[];
-    expect(back.map((r) => [Array.from(r.input_ids), r.language, r.length])).toEqual(rows.map((r) => [Array.from(r.ids), r.language, r.ids.length]));
+    const back = (await parquetReadObjects({
+      file,
+      compressors: { ZSTD: (b: Uint8Array) => new Uint8Array(zlib.zstdDecompressSync(b)) },
+    })) as { input_ids: number[]; language: string | null; length: number }[];
+    expect(back.map((r) => [Array.from(r.input_ids), r.language, r.length])).toEqual(
+      rows.map((r) => [Array.from(r.ids), r.language, r.ids.length]),
+    );
   });
 });

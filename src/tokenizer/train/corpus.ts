@@ -43,13 +43,18 @@ export interface CorpusPlan {
 
 /** Resolves the sources and their files; throws ConfigError naming the flag when there are none. */
 export function planCorpus(o: CorpusOptions): CorpusPlan {
-  if ((o.inputs === null) === (o.manifest === null)) throw new ConfigError("train-tokenizer: give --input GLOB or --manifest stageA.yaml (one of them)");
+  if ((o.inputs === null) === (o.manifest === null))
+    throw new ConfigError("train-tokenizer: give --input GLOB or --manifest stageA.yaml (one of them)");
   let sources: PackSource[];
   if (o.manifest !== null) {
     const m = loadStageAManifest(o.manifest);
     sources = m.sources
       .filter((s) => s.share > 0)
-      .map((s) => ({ name: s.name, share: s.share, files: expandInputs(s.paths, { what: `normalized shards of source ${s.name} (--manifest)` }) }));
+      .map((s) => ({
+        name: s.name,
+        share: s.share,
+        files: expandInputs(s.paths, { what: `normalized shards of source ${s.name} (--manifest)` }),
+      }));
   } else {
     sources = [{ name: "input", share: 1, files: expandInputs(o.inputs!, { what: "JSONL files (--input)" }) }];
   }
@@ -76,7 +81,12 @@ async function* jsonlDocs(file: string, field: string, counts: StageCounts): Asy
         bump(counts.rejected, "no_text_field");
         continue;
       }
-      const id = typeof rec.doc_id === "string" ? rec.doc_id : typeof rec.id === "string" || typeof rec.id === "number" ? String(rec.id) : `${name}:${l.lineNo}`;
+      const id =
+        typeof rec.doc_id === "string"
+          ? rec.doc_id
+          : typeof rec.id === "string" || typeof rec.id === "number"
+            ? String(rec.id)
+            : `${name}:${l.lineNo}`;
       yield { doc_id: id, text };
     }
   }

@@ -24,7 +24,10 @@ self.onmessage = (ev: MessageEvent) => {
     } else if (m.type === "finish") {
       const data = counter!.table.data();
       counter = null;
-      self.postMessage({ type: "table", data }, { transfer: [data.bytes.buffer, data.starts.buffer, data.lens.buffer, data.hashes.buffer, data.counts.buffer] as ArrayBuffer[] });
+      self.postMessage(
+        { type: "table", data },
+        { transfer: [data.bytes.buffer, data.starts.buffer, data.lens.buffer, data.hashes.buffer, data.counts.buffer] as ArrayBuffer[] },
+      );
     }
   } catch (e) {
     self.postMessage({ type: "error", id: m.id, message: (e as Error).message });

@@ -22,7 +22,15 @@ function preTokenizerJson(p: PretokenizerName): unknown {
 
 /** tokenizer.json text (no trailing newline, as `tokenizers` writes it). */
 export function tokenizerJson(bpe: TrainedBpe, pretokenizer: PretokenizerName): string {
-  const added = bpe.specialTokens.map((content, id) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }));
+  const added = bpe.specialTokens.map((content, id) => ({
+    id,
+    content,
+    single_word: false,
+    lstrip: false,
+    rstrip: false,
+    normalized: false,
+    special: true,
+  }));
   const doc = {
     version: "1.0",
     truncation: null,

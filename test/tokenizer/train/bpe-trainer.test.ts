@@ -41,7 +41,12 @@ function counted(c: Case): WordCountsData {
 }
 
 function train(c: Case, data = counted(c)): TrainedBpe {
-  return trainBpe(data, { vocabSize: c.vocab_size, minFrequency: c.min_frequency, specialTokens: c.special_tokens, maxTokenLength: c.max_token_length });
+  return trainBpe(data, {
+    vocabSize: c.vocab_size,
+    minFrequency: c.min_frequency,
+    specialTokens: c.special_tokens,
+    maxTokenLength: c.max_token_length,
+  });
 }
 
 /** Index of the first difference, with both sides, or null. */
@@ -146,7 +151,8 @@ describe("BPE training input", () => {
     new WordCounter("gpt2", table).addText(text);
     const d = table.data();
     const got = new Map<string, number>();
-    for (let i = 0; i < d.starts.length; i++) got.set(Buffer.from(d.bytes.subarray(d.starts[i]!, d.starts[i]! + d.lens[i]!)).toString("hex"), d.counts[i]!);
+    for (let i = 0; i < d.starts.length; i++)
+      got.set(Buffer.from(d.bytes.subarray(d.starts[i]!, d.starts[i]! + d.lens[i]!)).toString("hex"), d.counts[i]!);
     const want = new Map<string, number>();
     const scan = scannerFor(PRETOKENIZER_PATTERN.gpt2)!;
     for (let p = 0; p < text.length; ) {
@@ -161,8 +167,12 @@ describe("BPE training input", () => {
 
   test("settings the trainer cannot run are refused", () => {
     const d = new WordCountTable().data();
-    expect(() => trainBpe(d, { vocabSize: 257, minFrequency: 0, specialTokens: ["<a>", "<b>"], maxTokenLength: null })).toThrow(/smaller than the 256-byte alphabet plus 2 special tokens \(258\)/);
-    expect(() => trainBpe(d, { vocabSize: 300, minFrequency: 0, specialTokens: ["<a>", "<a>"], maxTokenLength: null })).toThrow(/given twice/);
+    expect(() => trainBpe(d, { vocabSize: 257, minFrequency: 0, specialTokens: ["<a>", "<b>"], maxTokenLength: null })).toThrow(
+      /smaller than the 256-byte alphabet plus 2 special tokens \(258\)/,
+    );
+    expect(() => trainBpe(d, { vocabSize: 300, minFrequency: 0, specialTokens: ["<a>", "<a>"], maxTokenLength: null })).toThrow(
+      /given twice/,
+    );
     expect(trainBpe(d, { vocabSize: 300, minFrequency: 0, specialTokens: ["<a>"], maxTokenLength: null }).vocab.length).toBe(257);
   });
 });
