@@ -154,7 +154,6 @@ describe("the HTML report in a real browser", () => {
         await probe.setContent(`<img id="i" src="data:image/png;base64,${shot.toString("base64")}">`);
         const variance = await probe.evaluate(async () => {
           // Runs in the page: DOM types are not in this project's TypeScript libs.
-          // biome-ignore lint/suspicious/noExplicitAny: browser globals
           const document = (globalThis as any).document;
           const img = document.getElementById("i");
           await img.decode();
