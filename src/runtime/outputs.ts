@@ -7,6 +7,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { tempPathFor } from "../io/atomic.ts";
+import { type NpyDtype, NpyWriter } from "../io/npy.ts";
 import { ZstdTextWriter } from "../io/zstd-writer.ts";
 import { info } from "../log.ts";
 
@@ -44,6 +45,13 @@ export class Outputs {
   /** A zstd text output (one frame; bytes independent of `threads`). */
   zst(path: string, threads = 1): ZstdTextWriter {
     const w = new ZstdTextWriter(path, undefined, threads);
+    this.add({ commit: () => w.finish(), discard: () => w.abort() });
+    return w;
+  }
+
+  /** A .npy array written as it grows (`cols`: rows of that many items). */
+  npy(path: string, dtype: NpyDtype, cols: number | null = null): NpyWriter {
+    const w = new NpyWriter(path, dtype, cols);
     this.add({ commit: () => w.finish(), discard: () => w.abort() });
     return w;
   }

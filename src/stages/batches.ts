@@ -13,7 +13,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { planEpoch, type PlanSettings } from "../batches/plan.ts";
 import { ConfigError } from "../errors.ts";
-import { NpyWriter, readNpy } from "../io/npy.ts";
+import { readNpy } from "../io/npy.ts";
 import { info } from "../log.ts";
 import { manifestHeader } from "../runtime/manifest.ts";
 import { Outputs } from "../runtime/outputs.ts";
@@ -36,12 +36,6 @@ export interface EpochFigures {
   /** Slots written (rows x length summed over batches). */
   slots: number;
   padding_fraction: number;
-}
-
-function npy(outs: Outputs, path: string, dtype: "<i4" | "|u1" | "<i8", cols: number | null): NpyWriter {
-  const w = new NpyWriter(path, dtype, cols);
-  outs.add({ commit: () => w.finish(), discard: () => w.abort() });
-  return w;
 }
 
 export async function runBatches(o: BatchesOptions): Promise<{ epochs: EpochFigures[] }> {
@@ -68,12 +62,12 @@ export async function runBatches(o: BatchesOptions): Promise<{ epochs: EpochFigu
     for (let epoch = 0; epoch < o.epochs; epoch++) {
       const ed = join(o.outDir, `epoch-${String(epoch).padStart(5, "0")}`);
       const plan = planEpoch(lengths, epoch, o);
-      const index = npy(outs, join(ed, "index.npy"), "<i4", o.batchSize);
-      const table = npy(outs, join(ed, "batches.npy"), "<i8", 3);
+      const index = outs.npy(join(ed, "index.npy"), "<i4", o.batchSize);
+      const table = outs.npy(join(ed, "batches.npy"), "<i8", 3);
       const w = arrays && {
-        ids: npy(outs, join(ed, "input_ids.npy"), "<i4", null),
-        mask: npy(outs, join(ed, "attention_mask.npy"), "|u1", null),
-        labels: npy(outs, join(ed, "labels.npy"), "<i4", null),
+        ids: outs.npy(join(ed, "input_ids.npy"), "<i4", null),
+        mask: outs.npy(join(ed, "attention_mask.npy"), "|u1", null),
+        labels: outs.npy(join(ed, "labels.npy"), "<i4", null),
       };
       const f: EpochFigures = { epoch, batches: plan.length, rows: 0, tokens: 0, slots: 0, padding_fraction: 0 };
       let offset = 0;

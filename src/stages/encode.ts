@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { buildRow, type SequenceSettings } from "../batches/sequence.ts";
 import { ConfigError, GammaError, InputError } from "../errors.ts";
 import { sha256File, sha256Hex } from "../io/hash.ts";
-import { NpyWriter, readNpy } from "../io/npy.ts";
+import { readNpy } from "../io/npy.ts";
 import { info } from "../log.ts";
 import { manifestHeader } from "../runtime/manifest.ts";
 import { Outputs } from "../runtime/outputs.ts";
@@ -162,20 +162,20 @@ export async function runEncode(o: EncodeOptions): Promise<Record<string, unknow
       const dir = join(o.outDir, split);
       const T = seq.maxLen;
       const w = {
-        ids: outs.add(npyOutput(join(dir, "input_ids.npy"), "<i4", T)),
-        mask: outs.add(npyOutput(join(dir, "attention_mask.npy"), "|u1", T)),
-        labels: outs.add(npyOutput(join(dir, "labels.npy"), "<i4", T)),
-        lengths: outs.add(npyOutput(join(dir, "lengths.npy"), "<i4", null)),
+        ids: outs.npy(join(dir, "input_ids.npy"), "<i4", T),
+        mask: outs.npy(join(dir, "attention_mask.npy"), "|u1", T),
+        labels: outs.npy(join(dir, "labels.npy"), "<i4", T),
+        lengths: outs.npy(join(dir, "lengths.npy"), "<i4", null),
       };
       const c = (counts[split] = { rows: 0, truncated: 0, tokens: 0 });
       const index: string[] = [];
       rows.forEach((r, i) => {
         if (r.split !== split) return;
         const e = encoded[i]!;
-        w.ids.writer.append(e.ids);
-        w.mask.writer.append(e.mask);
-        w.labels.writer.append(e.labels);
-        w.lengths.writer.append(Int32Array.of(e.length));
+        w.ids.append(e.ids);
+        w.mask.append(e.mask);
+        w.labels.append(e.labels);
+        w.lengths.append(Int32Array.of(e.length));
         index.push(JSON.stringify({ row: c.rows, uid: r.uid, doc_id: r.doc_id, length: e.length, truncated: e.truncated }));
         c.rows++;
         c.tokens += e.length;
@@ -197,18 +197,6 @@ export async function runEncode(o: EncodeOptions): Promise<Record<string, unknow
     `encode: ${rows.length} rows -> ${o.outDir} (${splits.map((s) => `${s} ${counts[s]!.rows}`).join(", ")}; T = ${seq.maxLen}; experiment ${experimentId})`,
   );
   return { out_dir: o.outDir, experiment_id: experimentId, counts };
-}
-
-function npyOutput(path: string, dtype: "<i4" | "|u1", cols: number | null) {
-  let writer: NpyWriter | null = null;
-  const get = () => (writer ??= new NpyWriter(path, dtype, cols));
-  return {
-    get writer() {
-      return get();
-    },
-    commit: () => get().finish(),
-    discard: () => writer?.abort(),
-  };
 }
 
 /** `gamma check-encode`: re-encodes the sample with the recorded settings and compares the cache. */
