@@ -43,10 +43,13 @@ describe.skipIf(missing !== null)("pipelines as Slurm array jobs", () => {
   }
 
   /** Waits until Slurm has no job left (squeue answering, and listing nothing). */
+  /** Waits until squeue has shown no job three times in a row (a job changing state can drop out of one listing). */
   async function queueDrained(limitMs: number) {
+    let empty = 0;
     for (let t = 0; t < limitMs; t += 100) {
       const q = cluster.client("squeue", ["-h"]);
-      if (q.code === 0 && q.stdout.trim() === "") return;
+      empty = q.code === 0 && q.stdout.trim() === "" ? empty + 1 : 0;
+      if (empty === 3) return;
       await Bun.sleep(100);
     }
     throw new Error(`jobs still queued after ${limitMs} ms: ${cluster.client("squeue", []).stdout}`);
@@ -206,7 +209,9 @@ describe.skipIf(missing !== null)("pipelines as Slurm array jobs", () => {
     expect(cluster.client("scontrol", ["update", `JobId=${arrayId}_1`, "StartTime=now"]).code).toBe(0);
     await queueDrained(90_000);
     const st = JSON.parse(gamma(["slurm", "status", p, "--json"], { env: env() }).stdout).stages;
-    expect(st[0]).toMatchObject({ completed: 2, tasks: 2, merged: true });
-    expect(readFileSync(join(out, "logs/normalize/task-00001.log"), "utf8").match(/: start: /g)?.length).toBe(2);
+    const taskLog = readFileSync(join(out, "logs/normalize/task-00001.log"), "utf8");
+    // On a mismatch, the task's own logs say why (they are in the failure message).
+    expect({ ...st[0], logs: st[0].completed === 2 ? "" : `${slurmOut()}\n${taskLog}` }).toMatchObject({ completed: 2, tasks: 2, merged: true, logs: "" });
+    expect(taskLog.match(/: start: /g)?.length).toBe(2);
   }, 120_000);
 });
