@@ -211,7 +211,12 @@ describe.skipIf(missing !== null)("pipelines as Slurm array jobs", () => {
     const st = JSON.parse(gamma(["slurm", "status", p, "--json"], { env: env() }).stdout).stages;
     const taskLog = readFileSync(join(out, "logs/normalize/task-00001.log"), "utf8");
     // On a mismatch, the task's own logs say why (they are in the failure message).
-    expect({ ...st[0], logs: st[0].completed === 2 ? "" : `${slurmOut()}\n${taskLog}` }).toMatchObject({ completed: 2, tasks: 2, merged: true, logs: "" });
+    expect({ ...st[0], logs: st[0].completed === 2 ? "" : `${slurmOut()}\n${taskLog}` }).toMatchObject({
+      completed: 2,
+      tasks: 2,
+      merged: true,
+      logs: "",
+    });
     expect(taskLog.match(/: start: /g)?.length).toBe(2);
   }, 120_000);
 });
