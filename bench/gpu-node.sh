@@ -3,7 +3,11 @@
 # node, with dispatch and transfer counts. Needs no network: gamma (dist/gamma, $GAMMA, or the
 # checkout's Bun with src/cli.ts) and the benchmark corpus (bench/data/corpus/, made here by
 # bench/make-corpus.ts with the checkout's Bun when missing).
-#   bench/gpu-node.sh [--allow-software]       env: MB (corpus size, default 100), OUT, GAMMA
+#   bench/gpu-node.sh [--allow-software]       env: MB (corpus size, default 100), OUT, GAMMA, CORPUS, FILTERS
+# CORPUS: a glob of JSONL files (.jsonl, .gz or .zst; fields id and text) to use instead of the
+# benchmark corpus, e.g. on a node without the checkout's node_modules; FILTERS: normalize's
+# --filters (default: default; `none` keeps source code, which the prose filters drop); ID_FIELD:
+# the id field of CORPUS (default id; doc_id for gamma's own outputs).
 #   sbatch --gres=gpu:1 --cpus-per-task=16 bench/gpu-node.sh
 # --allow-software runs on a software adapter (lavapipe) too: a trial of the script, not a figure.
 set -euo pipefail
@@ -32,7 +36,8 @@ if ! grep -q '^hardware: hardware adapter present' <<<"$doctor"; then
   echo "gpu-node: WARNING: no hardware adapter; --allow-software: the GPU column is the software adapter's"
 fi
 
-if ! ls bench/data/corpus/part-*.jsonl.zst >/dev/null 2>&1; then
+corpus=${CORPUS:-bench/data/corpus/*.jsonl.zst}
+if [ -z "${CORPUS:-}" ] && ! ls bench/data/corpus/part-*.jsonl.zst >/dev/null 2>&1; then
   echo "== corpus: bench/make-corpus.ts --mb $MB"
   [ -x "$BUN" ] || { echo "gpu-node: bench/data/corpus/ is missing and there is no $BUN to make it" >&2; exit 2; }
   "$BUN" bench/make-corpus.ts --out bench/data --mb "$MB"
@@ -41,8 +46,8 @@ fi
 rm -rf "$OUT"
 mkdir -p "$OUT"
 echo "== normalize"
-"${gamma[@]}" normalize --input 'bench/data/corpus/*.jsonl.zst' --out-dir "$OUT/normalized" --source bench --domain mixed \
-  --id-field id --max-nul-fraction 0.05 --cpu-threads "$threads" >/dev/null
+"${gamma[@]}" normalize --input "$corpus" --out-dir "$OUT/normalized" --source bench --domain mixed \
+  --id-field "${ID_FIELD:-id}" --max-nul-fraction 0.05 --filters "${FILTERS:-default}" --cpu-threads "$threads" >/dev/null
 for device in gpu cpu; do
   echo "== near dedup, --device $device, --cpu-threads $threads"
   start=$(date +%s.%N)

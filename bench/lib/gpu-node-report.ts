@@ -48,6 +48,10 @@ function run(kind: string): Run {
 
 const gpu = run("gpu");
 const cpu = run("cpu");
+if (gpu.docs === 0) {
+  console.error("gpu-node: no documents reached dedup (did normalize's filters drop them all? see FILTERS)");
+  process.exit(1);
+}
 const mb = textBytes(join(out, "normalized")) / 1e6;
 const f = (x: number, d = 0) => x.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
 // Signing: shingling and MinHash of every document (fused on the CPU twin, so both are counted).
